@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Seconds-long smoke run of every benchmark, so they keep working (CI calls this). It checks
+# that each one runs and that the submit load has no errors and the page counts stay flat;
+# it asserts no timing. Usage: bash bench/smoke.sh   (PostgreSQL is used when reachable)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python}
+export PYTHONWARNINGS=ignore
+
+echo "== submit path (gunicorn, tpcourse and baseline)"
+$PY bench/bench_submit.py --trainees 8 --duration 2 --rounds 1 --warmup 1 --accounts 16 \
+  --workers 2 --threads 2
+echo "== one exam in-process"
+$PY bench/bench_cycle.py --cycles 10
+echo "== page statement counts"
+$PY bench/bench_pages.py --sizes 10x1,60x5x2
+echo "== grading and item analysis"
+$PY bench/bench_grading.py --attempts 300 --runs 1 --number 5
+$PY bench/bench_analysis.py --attempts 300 --runs 1
+echo "== exports"
+$PY bench/bench_exports.py --sizes 1000
+echo "bench smoke: all benchmarks ran"

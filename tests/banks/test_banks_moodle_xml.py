@@ -1,0 +1,212 @@
+"""Moodle XML import and export: each supported type, skipped types, unsafe XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+
+from tpcourse.banks import (
+    MAX_BANK_BYTES,
+    BankImport,
+    export_moodle_xml,
+    parse_moodle_xml,
+    to_moodle_xml,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LOCATING, PRESSURE = "locating-trigger-points", "applying-pressure"
+
+EVERY_TYPE = [
+    {
+        "id": "taut-band", "pool": LOCATING, "type": "single", "points": 2,
+        "prompt": "<p>A trigger point is best described as ...</p>",
+        "options": [
+            {"id": "a", "text": "A hyperirritable spot in a taut band of skeletal muscle",
+             "correct": True, "feedback": "Yes."},
+            {"id": "b", "text": "A calcified tendon",
+             "feedback": "Tendons are not where trigger points form."},
+            {"id": "c", "text": "A sore spot anywhere"},
+        ],
+        "explanation": "<p>Palpate across the fibres.</p>",
+        "tags": ["palpation", "LOC-1"],
+    },
+    {
+        "id": "signs-of-a-trigger-point", "pool": LOCATING, "type": "multiple",
+        "prompt": "Which **two** findings point to an active trigger point?",
+        "options": [
+            {"id": "a", "text": "A local twitch response", "correct": True},
+            {"id": "b", "text": "Pain referred in a familiar pattern", "correct": True},
+            {"id": "c", "text": "Swelling and warmth over a joint"},
+        ],
+    },
+    {
+        "id": "contraindications", "pool": LOCATING, "type": "multiple",
+        "prompt": "Which are reasons not to treat today?",
+        "options": [
+            {"id": "a", "text": "Suspected deep vein thrombosis", "correct": True},
+            {"id": "b", "text": "A fresh bruise over the area", "correct": True},
+            {"id": "c", "text": "Mild stiffness after exercise"},
+        ],
+    },
+    {
+        "id": "referral-areas", "pool": LOCATING, "type": "matching",
+        "prompt": "Match each muscle to its usual referral area.",
+        "pairs": [["Upper trapezius", "Side of the head and temple"],
+                  ["Infraspinatus", "Front of the shoulder"]],
+    },
+    {
+        "id": "calf-dvt", "pool": PRESSURE, "type": "true_false",
+        "prompt": "A warm, swollen, painful calf may be massaged with light pressure.",
+        "answer": False,
+        "explanation": "No: it may be a deep vein thrombosis.\n\nRight: refer the client.\n\n"
+                       "Never massage a suspected DVT.",
+    },
+    {
+        "id": "referred-pain-term", "pool": PRESSURE, "type": "short_text",
+        "prompt": "The pain felt away from a trigger point is called ... pain.",
+        "accept": ["referred", "referred pain"],
+    },
+    {
+        "id": "hold-time", "pool": PRESSURE, "type": "numeric",
+        "prompt": "About how many seconds is sustained pressure held before reassessing?",
+        "answer": 60, "tolerance": 30, "unit": "s",
+    },
+    {
+        "id": "taut-band-2", "pool": PRESSURE, "type": "single",
+        "prompt": '<p>Where is this trigger point?</p>\n'
+                  '<p><img src="@@PLUGINFILE@@/upper-trap.png" alt="upper trapezius"></p>',
+        "options": [{"id": "a", "text": "Upper trapezius", "correct": True},
+                    {"id": "b", "text": "Levator scapulae"}],
+    },
+]
+
+
+def _read(name: str) -> BankImport:
+    return parse_moodle_xml((FIXTURES / name).read_bytes())
+
+
+def test_every_supported_type_is_parsed_exactly():
+    result = _read("every-type.xml")
+    assert len(result.questions) == len(EVERY_TYPE)
+    for parsed, expected in zip(result.questions, EVERY_TYPE, strict=True):
+        assert parsed == expected, expected["id"]
+
+
+def test_skipped_and_approximated_things_are_reported_by_line():
+    problems = _read("every-type.xml").problems
+    assert [(p.line, p.severity) for p in problems] == [
+        (33, "warning"), (54, "warning"), (75, "warning"), (99, "warning"), (99, "warning"),
+        (99, "warning"), (111, "warning"), (111, "warning"), (128, "warning"),
+        (138, "warning"), (143, "warning"), (148, "warning"),
+    ]
+    messages = [p.message for p in problems]
+    assert "50% partial credit" in messages[0]
+    assert "70%, 30% are approximated" in messages[1]
+    assert "'Sole of the foot'" in messages[2]
+    assert "'radiating' (50%)" in messages[3]
+    assert "case-sensitive" in messages[4]
+    assert "feedback is not imported" in messages[5]
+    assert "120 (50%)" in messages[6]
+    assert "base unit" in messages[7]
+    assert "embedded images" in messages[8]
+    assert str(problems[9]) == "line 138: essay questions are not supported; skipped"
+    assert "description" in messages[10]
+    assert "'ddwtos' is not supported" in messages[11]
+
+
+def test_malformed_questions_are_reported_and_the_rest_imports():
+    result = _read("malformed.xml")
+    assert [q["id"] for q in result.questions] == ["fine"]
+    assert [(p.line, p.severity) for p in result.problems] == [
+        (3, "error"), (10, "error"), (18, "error"), (26, "error"), (31, "error"),
+        (33, "error"), (38, "error"),
+    ]
+    messages = [p.message for p in result.problems]
+    assert "no correct answer" in messages[0]
+    assert "at least two answers" in messages[1]
+    assert "'sixty'" in messages[2]
+    assert "'true' or 'false'" in messages[3]
+    assert "fraction 'lots'" in messages[4]
+    assert "at least two pairs" in messages[5]
+    assert "no text" in messages[6]
+
+
+def test_round_trip_keeps_every_question():
+    first = _read("every-type.xml")
+    export = export_moodle_xml(first.questions)
+    assert export.notes == []
+    again = parse_moodle_xml(export.content)
+    assert again.questions == first.questions
+
+
+def test_export_is_moodle_shaped_xml():
+    questions = [{"id": "signs", "pool": "core", "type": "multiple", "points": 2,
+                  "prompt": "Which signs?",
+                  "options": [{"id": "a", "text": "Twitch", "correct": True},
+                              {"id": "b", "text": "Referral", "correct": True},
+                              {"id": "c", "text": "Nodule", "correct": True},
+                              {"id": "d", "text": "Fever"}]}]
+    root = SafeET.fromstring(to_moodle_xml(questions))
+    category, question = root.findall("question")
+    assert category.get("type") == "category"
+    assert category.findtext("category/text") == "$course$/top/core"
+    assert question.get("type") == "multichoice"
+    assert question.findtext("single") == "false"
+    assert question.findtext("defaultgrade") == "2"
+    assert [a.get("fraction") for a in question.findall("answer")] == [
+        "33.33333", "33.33333", "33.33333", "-33.33333"]
+
+
+def test_export_skips_ordering_and_hotspot_with_notes():
+    export = export_moodle_xml([
+        {"id": "order", "type": "ordering", "prompt": "Order.", "items": ["a", "b"]},
+        {"id": "spot", "type": "hotspot", "prompt": "Click.", "image": "x.svg", "regions": []},
+    ])
+    assert SafeET.fromstring(export.content).findall("question") == []
+    assert [n.question_id for n in export.notes] == ["order", "spot"]
+
+
+def test_billion_laughs_is_refused():
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE quiz [\n <!ENTITY lol "lol">\n'
+            b' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+            b' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n'
+            b']>\n<quiz><question type="essay"><name><text>&lol3;</text></name>'
+            b'</question></quiz>\n')
+    result = parse_moodle_xml(bomb)
+    assert result.questions == []
+    assert [(p.line, p.severity) for p in result.problems] == [(2, "error")]
+    assert "refused for safety" in result.problems[0].message
+
+
+def test_external_entity_is_refused():
+    xxe = (b'<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+           b'<quiz><question type="shortanswer"><name><text>&xxe;</text></name></question>'
+           b'</quiz>')
+    result = parse_moodle_xml(xxe)
+    assert result.questions == []
+    assert "refused for safety" in result.problems[0].message
+    assert "root:" not in str(result.problems)
+
+
+def test_undeclared_entity_and_broken_xml_give_the_line():
+    assert parse_moodle_xml(b"<quiz>\n&secret;\n</quiz>").problems[0].line == 2
+    broken = parse_moodle_xml(b"<quiz>\n<question type='truefalse'>\n</quiz>")
+    assert broken.problems[0].line == 3
+    assert "not well-formed" in broken.problems[0].message
+
+
+def test_wrong_root_empty_and_oversized_files():
+    assert "<quiz>" in parse_moodle_xml(b"<html><body/></html>").problems[0].message
+    assert parse_moodle_xml(b"").problems[0].severity == "error"
+    huge = parse_moodle_xml(b"<quiz>" + b" " * MAX_BANK_BYTES + b"</quiz>")
+    assert "limited to 2 MB" in huge.problems[0].message
+
+
+def test_numeric_range_and_tolerance_edge_cases():
+    xml = b"""<quiz><question type="numerical"><name><text>Scale</text></name>
+    <questiontext format="html"><text>Level?</text></questiontext>
+    <answer fraction="100"><text>5.5</text><tolerance>0</tolerance></answer>
+    </question></quiz>"""
+    assert parse_moodle_xml(xml).questions == [
+        {"id": "scale", "type": "numeric", "prompt": "Level?", "answer": 5.5}]

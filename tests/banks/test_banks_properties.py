@@ -1,0 +1,166 @@
+"""Property tests: no input makes a parser raise; exported questions read back the same."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tpcourse.banks import (
+    BankImport,
+    export_aiken,
+    export_gift,
+    export_moodle_xml,
+    parse_aiken,
+    parse_gift,
+    parse_moodle_xml,
+)
+from tpcourse.banks.model import tidy_number
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+GIFT_PIECES = st.sampled_from([
+    "{", "}", "=", "~", "#", "####", ":", "::", "->", "..", "%50%", "%-100%", "\\", "\\n",
+    "\n", "\n\n", " ", "T", "FALSE", "[html]", "$CATEGORY:", "$X", "//", "// [tag:a]",
+    "60", "1..5", "A. ", "ANSWER: A", "a", "Trapezius",
+])
+gift_like = st.lists(GIFT_PIECES, max_size=40).map("".join)
+XML_PIECES = st.sampled_from([
+    "<quiz>", "</quiz>", '<question type="multichoice">', '<question type="numerical">',
+    '<question type="category">', "</question>", "<questiontext>", "</questiontext>",
+    "<text>", "</text>", '<answer fraction="100">', '<answer fraction="-50">', "</answer>",
+    "<single>false</single>", "<tolerance>2</tolerance>", "<units><unit><unit_name>s",
+    "</unit_name></unit></units>", "<subquestion>", "</subquestion>", "60", "x", "&amp;",
+    "<!DOCTYPE q>", "&e;", "<![CDATA[<p>", "]]>",
+])
+xml_like = st.lists(XML_PIECES, max_size=40).map(lambda parts: "".join(parts).encode())
+
+
+def _is_import(result) -> bool:
+    return isinstance(result, BankImport) and all(p.line >= 1 for p in result.problems)
+
+
+@FUZZ
+@given(st.one_of(st.text(), gift_like))
+def test_gift_parser_never_raises(text):
+    result = parse_gift(text)
+    assert _is_import(result)
+    export = export_gift(result.questions)
+    if not export.notes:
+        assert parse_gift(export.content).questions == result.questions
+
+
+@FUZZ
+@given(st.one_of(st.text(), gift_like))
+def test_aiken_parser_never_raises(text):
+    result = parse_aiken(text)
+    assert _is_import(result)
+    export = export_aiken(result.questions)
+    if not export.notes:
+        assert parse_aiken(export.content).questions == result.questions
+
+
+@FUZZ
+@given(st.one_of(st.binary(), xml_like, st.text().map(str.encode)))
+def test_moodle_xml_parser_never_raises(data):
+    assert _is_import(parse_moodle_xml(data))
+
+
+# Well-formed platform questions, as a quiz file would hold them.
+slug = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+text = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(lambda t: t and not t.startswith(("%", "[")) and "->" not in t)
+)
+number = st.floats(-1e6, 1e6, allow_nan=False).map(tidy_number)
+
+
+@st.composite
+def question(draw):
+    kind = draw(st.sampled_from(["single", "multiple", "true_false", "numeric",
+                                 "short_text", "matching"]))
+    fields = {"type": kind, "prompt": draw(text)}
+    if draw(st.booleans()):
+        fields["pool"] = draw(slug)
+    if kind in {"single", "multiple"}:
+        texts = draw(st.lists(text, min_size=2, max_size=6))
+        right = draw(st.sets(st.integers(0, len(texts) - 1), min_size=1, max_size=len(texts)))
+        right = {min(right)} if kind == "single" else right
+        fields["options"] = [
+            {"id": chr(97 + i), "text": t, **({"correct": True} if i in right else {})}
+            for i, t in enumerate(texts)
+        ]
+    elif kind == "true_false":
+        fields["answer"] = draw(st.booleans())
+    elif kind == "numeric":
+        fields["answer"] = draw(number)
+        tolerance = draw(st.floats(0, 1000).map(tidy_number))
+        if tolerance:
+            fields["tolerance"] = tolerance
+    elif kind == "short_text":
+        fields["accept"] = draw(st.lists(text, min_size=1, max_size=3, unique=True))
+    else:
+        lefts = draw(st.lists(text, min_size=2, max_size=4, unique=True))
+        rights = draw(st.lists(text, min_size=len(lefts), max_size=len(lefts), unique=True))
+        fields["pairs"] = [list(pair) for pair in zip(lefts, rights, strict=True)]
+    if draw(st.booleans()):
+        fields["explanation"] = draw(text)
+    return fields
+
+
+questions = st.lists(question(), max_size=6).map(
+    lambda qs: [{"id": f"q{i}-x", **q} for i, q in enumerate(qs)])
+
+
+def _ordered(items):
+    return [{key: item[key] for key in sorted(item)} for item in items]
+
+
+@settings(max_examples=200, deadline=None)
+@given(questions)
+def test_gift_round_trip_of_platform_questions(items):
+    export = export_gift(items)
+    assert export.notes == []
+    result = parse_gift(export.content)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    assert _ordered(result.questions) == _ordered(items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(questions)
+def test_moodle_xml_round_trip_of_platform_questions(items):
+    export = export_moodle_xml(items)
+    assert export.notes == []
+    assert _ordered(parse_moodle_xml(export.content).questions) == _ordered(items)
+
+
+def _moodle_score(weights: list[float], chosen: set[int]) -> float:
+    """Moodle's multiple-answer grade: the sum of the chosen weights, clamped to 0..1."""
+    return min(1.0, max(0.0, sum(weights[i] for i in chosen) / 100))
+
+
+def _platform_score(correct: list[bool], chosen: set[int]) -> float:
+    """CONTENT_FORMAT.md: +1/k per correct option chosen, -1/k per wrong one, floor 0."""
+    k = sum(correct)
+    hits = sum(1 for i in chosen if correct[i])
+    return max(0.0, (hits - (len(chosen) - hits)) / k)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.booleans(), min_size=2, max_size=6).filter(any))
+def test_exported_weights_score_the_same_in_moodle(correct):
+    """The weights to_gift writes (±100/k) make Moodle grade exactly like the platform."""
+    options = [{"id": chr(97 + i), "text": f"Option {i}", **({"correct": True} if c else {})}
+               for i, c in enumerate(correct)]
+    exported = export_gift([{"id": "m", "type": "multiple", "prompt": "Pick", "options": options}])
+    weights = [float(line.split("%")[1]) for line in exported.content.splitlines()
+               if line.startswith("~")]
+    reread = parse_gift(exported.content)
+    assert [p for p in reread.problems if p.severity == "warning"] == []
+    assert [bool(o.get("correct")) for o in reread.questions[0]["options"]] == correct
+    for size in range(len(correct) + 1):
+        for chosen in combinations(range(len(correct)), size):
+            moodle = _moodle_score(weights, set(chosen))
+            assert abs(moodle - _platform_score(correct, set(chosen))) < 1e-4

@@ -1,0 +1,64 @@
+"""Test helpers: build the form a trainee would post for an attempt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def answer_form(attempt, correct: bool = True, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return form data answering every drawn question right (or wrong), as a browser would."""
+    by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
+    form: dict[str, Any] = {}
+    for qid in attempt.question_ids:
+        if qid in skip:
+            continue
+        q, order, field = by_id[qid], attempt.orders.get(qid, []), f"q-{qid}"
+        kind = q["type"]
+        if kind == "single":
+            target = next(o["id"] for o in q["options"] if o["correct"] == correct)
+            form[field] = str(order.index(target))
+        elif kind == "multiple":
+            chosen = [o["id"] for o in q["options"] if o["correct"] == correct]
+            form[field] = [str(order.index(c)) for c in chosen]
+        elif kind == "true_false":
+            form[field] = "true" if q["answer"] == correct else "false"
+        elif kind == "numeric":
+            form[field] = str(q["answer"] if correct else q["answer"] + q["tolerance"] + 1000)
+        elif kind == "short_text":
+            form[field] = q["accept"][0].upper() if correct else "zzz"
+        elif kind == "matching":
+            rights = [p[1] for p in q["pairs"]]
+            chosen = rights if correct else rights[1:] + rights[:1]
+            for i, right in enumerate(chosen):
+                form[f"{field}-{i}"] = str(order.index(right))
+        elif kind == "ordering":
+            items = q["items"] if correct else list(reversed(q["items"]))
+            for i, item in enumerate(items):
+                form[f"{field}-{i}"] = str(order.index(item))
+        elif kind == "hotspot":
+            region = q["regions"][0]
+            x, y = _inside(region) if correct else _outside(q)
+            form[f"{field}-x"], form[f"{field}-y"] = str(x), str(y)
+    return form
+
+
+def _inside(region) -> tuple[float, float]:
+    if region["shape"] == "circle":
+        return region["cx"], region["cy"]
+    if region["shape"] == "rect":
+        return region["x"] + region["width"] / 2, region["y"] + region["height"] / 2
+    xs = [p[0] for p in region["points"]]
+    ys = [p[1] for p in region["points"]]
+    return sum(xs) / len(xs), sum(ys) / len(ys)
+
+
+def _outside(q) -> tuple[float, float]:
+    from tpcourse.grading.types.hotspot import point_in_region
+
+    minx, miny, width, height = q["viewbox"]
+    for fx in (0.01, 0.99, 0.5):
+        for fy in (0.01, 0.99, 0.5):
+            x, y = minx + fx * width, miny + fy * height
+            if not any(point_in_region(x, y, r) for r in q["regions"]):
+                return x, y
+    raise AssertionError("no point outside every region")

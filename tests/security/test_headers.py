@@ -1,0 +1,137 @@
+"""Security headers, cookies and sessions: what every response tells the browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, make_app
+
+PAGES = ["/", "/login", "/register", "/password/forgot", "/verify", "/courses/basics",
+         "/no/such/page"]
+
+
+def csp_directives(response) -> dict[str, str]:
+    header = response.headers["Content-Security-Policy"]
+    return {part.split()[0]: " ".join(part.split()[1:])
+            for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_sends_a_strict_policy(client, content, path):
+    response = client.get(path)
+    csp = csp_directives(response)
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"] == "'self'"  # no 'unsafe-inline', no 'unsafe-eval', no hosts
+    assert "unsafe" not in csp["style-src"]
+    assert csp["object-src"] == "'none'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert csp["base-uri"] == "'self'"
+    assert csp["form-action"] == "'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_json_and_static_responses_carry_the_headers_too(client, content):
+    for path in ("/healthz", "/static/css/site.css", "/verify/TP-NOPE.json"):
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert "Content-Security-Policy" in response.headers, path
+
+
+def test_hsts_follows_the_secure_cookie_setting(app, client, db):
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # the production default
+    hsts = client.get("/login").headers["Strict-Transport-Security"]
+    assert "max-age=31536000" in hsts
+    app.config["SESSION_COOKIE_SECURE"] = False  # what `demo` does for plain-HTTP localhost
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert "Location" not in client.get("/login").headers  # no forced redirect to https
+
+
+def test_talisman_leaves_the_cookie_settings_alone(app, client, db):
+    app.config.update(SESSION_COOKIE_SECURE=False)
+    client.get("/login")
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_registering_twice_changes_nothing(app, client, db):
+    from tpcourse.security import register_security
+
+    talisman = app.extensions["talisman"]
+    register_security(app)
+    assert app.extensions["talisman"] is talisman
+    assert client.get("/login").headers.getlist("Content-Security-Policy").__len__() == 1
+
+
+def test_login_cookies_are_secure_httponly_samesite_and_remembered_safely(client, db,
+                                                                          make_user):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=")[0] for c in cookies} >= {"session", "remember_token"}
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+
+
+def test_login_starts_a_fresh_session(app, client, db, make_user):
+    user = make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(user.id)
+
+
+def test_session_protection_drops_a_stolen_session(_migrated, tmp_path, db, make_user):
+    """A session cookie replayed from another browser (other user agent) is not logged in."""
+    user = make_user()
+    # A second app object, so each request gets its own app context (and its own flask.g,
+    # where flask-login caches the user) as on a real server.
+    served = make_app(_migrated, tmp_path)
+    owner = served.test_client()
+    owner.post("/login", data={"email": user.email, "password": PASSWORD},
+               headers={"User-Agent": "owner-browser"})
+    assert owner.get("/records", headers={"User-Agent": "owner-browser"}).status_code == 200
+    cookie = owner.get_cookie("session", domain="tpcourse.test")
+    same_browser, thief = served.test_client(), served.test_client()
+    for replay in (same_browser, thief):
+        replay.set_cookie("session", cookie.value, domain=cookie.domain)
+    assert same_browser.get("/records", headers={"User-Agent": "owner-browser"}).status_code == 200
+    assert thief.get("/records", headers={"User-Agent": "thief-browser"}).status_code == 302
+
+
+INLINE = [re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),  # inline script element
+          re.compile(r"\son[a-z]+\s*=", re.I),  # event-handler attribute
+          re.compile(r"javascript:", re.I),
+          re.compile(r"<style\b", re.I)]
+
+
+def test_no_page_needs_inline_script(client, enrolled, login_as):
+    """Pages a trainee sees have nothing the policy would block (scripts only by src)."""
+    from tpcourse.services.attempts import get_quiz, start_attempt
+
+    login_as(enrolled)
+    quiz, version = get_quiz("intro-quiz")
+    attempt = start_attempt(enrolled, quiz, version)
+    paths = [*PAGES, "/courses/basics/01-intro/01-welcome", "/quizzes/intro-quiz",
+             f"/attempts/{attempt.id}", "/records", "/quizzes/intro-quiz/attempts"]
+    for path in paths:
+        page = client.get(path).get_data(as_text=True)
+        for pattern in INLINE:
+            assert not pattern.search(page), f"{path}: {pattern.pattern}"
+
+
+def test_security_is_not_active_without_register_security(_migrated, tmp_path):
+    """Guard for the wiring: register_security is what adds the headers."""
+    app = make_app(_migrated, tmp_path)
+    from tpcourse.security import register_security
+
+    register_security(app)
+    assert app.test_client().get("/login").headers["X-Frame-Options"] == "DENY"

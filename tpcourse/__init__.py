@@ -1,0 +1,100 @@
+"""tpcourse: train and certify massage therapists in trigger-point therapy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: settings, extensions, blueprints, CLI. Does no I/O beyond config."""
+    app = Flask(__name__, instance_relative_config=True)
+    register_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_config(app: Flask, config: dict[str, Any] | None) -> None:
+    """Load settings from the environment, then any overrides (tests, the demo command)."""
+    from .config import engine_options, load_settings
+
+    app.config.update(load_settings(Path(app.instance_path)))
+    app.config.update(config or {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind db, migrations, login, CSRF and the rate limiter to the app."""
+    from . import models  # noqa: F401  (models must be imported before migrations see them)
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from . import db_setup  # noqa: F401  (registers the SQLite connection pragmas)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every web blueprint."""
+    from .web import (
+        admin,
+        analysis,
+        api,
+        assets,
+        auth,
+        author,
+        certificates,
+        evaluation,
+        health,
+        keys,
+        learn,
+        quiz,
+        records,
+        school,
+        skills,
+        verify,
+    )
+
+    for module in (auth, learn, quiz, records, certificates, evaluation, skills, author,
+                   analysis, school, admin, api, keys, verify, assets, health):
+        app.register_blueprint(module.bp)
+
+
+def register_errors(app: Flask) -> None:
+    """Render errors as pages, or as JSON under /api/."""
+    from .web.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the flask CLI commands."""
+    from .cli import register_commands
+
+    register_commands(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose permission predicates and formatting to templates."""
+    from .web.helpers import register_helpers
+
+    register_helpers(app)

@@ -1,0 +1,79 @@
+"""Settings read from environment variables, with development defaults that just work."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Point postgres URLs at the psycopg 3 driver that tpcourse installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret(instance_path: Path) -> str:
+    """Return a SECRET_KEY kept in the instance folder, creating it on first use."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def engine_options(url: str) -> dict:
+    """Pool settings: a ping and a sized, recycled pool for servers; none for SQLite files."""
+    if url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True, "pool_recycle": 1800, "pool_timeout": 10,
+            "pool_size": int(os.environ.get("TPCOURSE_DB_POOL_SIZE", "4")),
+            "max_overflow": int(os.environ.get("TPCOURSE_DB_MAX_OVERFLOW", "4"))}
+
+
+def load_settings(instance_path: Path) -> dict:
+    """Build the Flask config mapping from the environment."""
+    sqlite_path = instance_path / "tpcourse.sqlite3"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_path}"
+        ),
+        "TPCOURSE_LESSONS_DIR": os.environ.get("TPCOURSE_LESSONS_DIR")
+        or str(PROJECT_ROOT / "lessons"),
+        "TPCOURSE_QUIZZES_DIR": os.environ.get("TPCOURSE_QUIZZES_DIR")
+        or str(PROJECT_ROOT / "quizzes"),
+        "TPCOURSE_SITE_NAME": os.environ.get("TPCOURSE_SITE_NAME", "tpcourse"),
+        "SESSION_COOKIE_SECURE": _bool("TPCOURSE_SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_SECURE": _bool("TPCOURSE_SECURE_COOKIES", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("TPCOURSE_MAX_UPLOAD_BYTES", 4 * 1024 * 1024)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TPCOURSE_LOGIN_LIMIT": os.environ.get("TPCOURSE_LOGIN_LIMIT", "10 per minute"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "tpcourse <no-reply@localhost>"),
+        "TPCOURSE_SITE_URL": os.environ.get("TPCOURSE_SITE_URL", "http://127.0.0.1:5000"),
+        "TPCOURSE_SIGNING_KEY": os.environ.get("TPCOURSE_SIGNING_KEY"),
+        "TPCOURSE_RECORD_RETENTION_DAYS": int(os.environ.get("TPCOURSE_RECORD_RETENTION_DAYS",
+                                                             2192)),
+    }

@@ -1,0 +1,252 @@
+"""Load a lessons folder and a quizzes folder, validate each file and cross-check them."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from ..grading.types import ValidationContext
+from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
+from .markdown import image_references
+from .model import CourseSpec, Problem, QuizSpec
+from .quizfile import parse_quiz
+from .yamlsrc import YamlSyntaxError, load_yaml
+
+ASSETS = "assets"
+_VIEWBOX = re.compile(r"<svg\b[^>]*?\sviewBox\s*=\s*[\"']([^\"']+)[\"']", re.S | re.I)
+
+
+@dataclass
+class ContentSet:
+    """Every course and quiz found, plus every problem in them."""
+
+    courses: list[CourseSpec] = field(default_factory=list)
+    quizzes: dict[str, QuizSpec] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable_quizzes: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """Whether no file has a problem."""
+        return not self.problems
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working directory when it lies below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def svg_viewbox(path: Path) -> tuple[float, float, float, float] | None:
+    """Read the viewBox of an SVG file, or None when missing or unreadable."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:20000]
+    except OSError:
+        return None
+    match = _VIEWBOX.search(head)
+    if not match:
+        return None
+    try:
+        values = [float(v) for v in match.group(1).replace(",", " ").split()]
+    except ValueError:
+        return None
+    return tuple(values) if len(values) == 4 and values[2] > 0 and values[3] > 0 else None
+
+
+def load_content(lessons_dir: Path, quizzes_dir: Path,
+                 extra_quiz_files: tuple[Path, ...] = ()) -> ContentSet:
+    """Parse every course under `lessons_dir` and every quiz under `quizzes_dir`."""
+    content = ContentSet()
+    assets = lessons_dir / ASSETS
+    ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name))
+    if lessons_dir.is_dir():
+        for folder in sorted(p for p in lessons_dir.iterdir() if (p / "course.yaml").is_file()):
+            course = _load_course(folder, assets, content.problems)
+            if course:
+                content.courses.append(course)
+    explicit = {p.resolve() for p in extra_quiz_files}
+    quiz_files = sorted(p for p in quizzes_dir.glob("*.yaml") if p.resolve() not in explicit) \
+        if quizzes_dir.is_dir() else []
+    explicit_stems = {p.stem for p in extra_quiz_files}
+    # A quiz file named on the command line stands in for the configured one of the same name.
+    quiz_files = [p for p in quiz_files if p.stem not in explicit_stems]
+    for path in [*quiz_files, *extra_quiz_files]:
+        quiz = _load_quiz(path, ctx, content.problems)
+        if quiz is None:
+            content.unreadable_quizzes.add(path.stem)
+            continue
+        if quiz.slug in content.quizzes:
+            content.problems.append(Problem(display_path(path), 1, f"quiz slug '{quiz.slug}' "
+                                            f"is also used by {content.quizzes[quiz.slug].path}"))
+            continue
+        content.quizzes[quiz.slug] = quiz
+    _cross_check(content)
+    content.problems.sort()
+    return content
+
+
+def _asset_viewbox(assets: Path, name: str):
+    if "/" in name or "\\" in name or name.startswith("."):
+        return None
+    return svg_viewbox(assets / name)
+
+
+def _reporter(path: Path, problems: list[Problem]):
+    shown = display_path(path)
+    return lambda line, message: problems.append(Problem(shown, line, message))
+
+
+def _read_yaml(path: Path, problems: list[Problem]):
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        problems.append(Problem(display_path(path), exc.line, exc.message))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(display_path(path), 1, f"cannot read file: {exc}"))
+    return None
+
+
+def _load_quiz(path: Path, ctx: ValidationContext, problems: list[Problem]) -> QuizSpec | None:
+    doc = _read_yaml(path, problems)
+    if doc is None:
+        return None
+    quiz = parse_quiz(doc, path.stem, _reporter(path, problems), ctx)
+    if quiz:
+        quiz.path = display_path(path)
+    return quiz
+
+
+def _load_course(folder: Path, assets: Path, problems: list[Problem]) -> CourseSpec | None:
+    course_file = folder / "course.yaml"
+    doc = _read_yaml(course_file, problems)
+    if doc is None:
+        return None
+    report = _reporter(course_file, problems)
+    course = parse_course(doc, folder.name, report)
+    if course is None:
+        return None
+    course.path = display_path(folder)
+    listed = module_lines(doc)
+    for module in course.modules:
+        module_dir = folder / module.slug
+        module.path = display_path(module_dir)
+        if not (module_dir / "module.yaml").is_file():
+            report(listed.get(module.slug, 1), f"module folder '{module.slug}' has no module.yaml")
+            continue
+        module_doc = _read_yaml(module_dir / "module.yaml", problems)
+        if module_doc is not None:
+            parse_module(module_doc, module, _reporter(module_dir / "module.yaml", problems))
+        for lesson_file in sorted(module_dir.glob("*.md")):
+            _load_lesson(lesson_file, module, assets, problems)
+        if not module.lessons:
+            report(listed.get(module.slug, 1), f"module '{module.slug}' has no lessons (*.md)")
+    for extra in sorted(p.name for p in folder.iterdir() if (p / "module.yaml").is_file()):
+        if extra not in listed:
+            report(doc.line_of("modules"), f"module folder '{extra}' is not listed in 'modules'")
+    return course
+
+
+def _load_lesson(path: Path, module, assets: Path, problems: list[Problem]) -> None:
+    report = _reporter(path, problems)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report(1, f"cannot read file: {exc}")
+        return
+    lesson = parse_lesson(text, path.stem, module, display_path(path), report)
+    if lesson is None:
+        return
+    body_start = text.splitlines().index("---", 1) + 1 if "---" in text.splitlines()[1:] else 0
+    for line, ref in image_references(lesson.body):
+        if ref.startswith(("http://", "https://", "//")):
+            report(body_start + line, f"image '{ref}' is remote: put it in lessons/assets/")
+        elif not ref.startswith(f"{ASSETS}/") or not (assets / ref[len(ASSETS) + 1:]).is_file():
+            report(body_start + line, f"image '{ref}' not found: use assets/<file> from "
+                                      "lessons/assets/")
+    module.lessons.append(lesson)
+
+
+def _cross_check(content: ContentSet) -> None:
+    users: dict[str, list[CourseSpec]] = {}
+    for course in content.courses:
+        report = partial(_report_at, content.problems, f"{course.path}/course.yaml")
+        for module in course.modules:
+            if module.quiz:
+                users.setdefault(module.quiz, []).append(course)
+                if module.quiz not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
+                    _report_at(content.problems, f"{module.path}/module.yaml", module.quiz_line,
+                               f"quiz '{module.quiz}' not found in quizzes/")
+        if course.final_exam:
+            users.setdefault(course.final_exam, []).append(course)
+            if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
+                report(1, f"final exam quiz '{course.final_exam}' not found in quizzes/")
+    everything = {code for course in content.courses for code in course.objective_codes()}
+    for slug, quiz in content.quizzes.items():
+        known = set().union(*(c.objective_codes() for c in users.get(slug, []))) or everything
+        for question in quiz.data["questions"]:
+            code = question.get("objective")
+            if code and code not in known:
+                line = quiz.question_lines.get(question["id"], {}).get("objective", 1)
+                _report_at(content.problems, quiz.path, line, f"objective '{code}' is not "
+                           "declared by any module of the course")
+
+
+def _report_at(problems: list[Problem], path: str, line: int, message: str) -> None:
+    problems.append(Problem(path, line, message))
+
+
+def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list[Problem]:
+    """Validate the given files or folders (default: the configured ones) and list problems.
+
+    Objective codes, quiz references and images resolve against a lessons folder among the
+    paths when one is given, else against the configured one.
+    """
+    if not paths:
+        return load_content(lessons_dir, quizzes_dir).problems
+    quiz_files: list[Path] = []
+    for path in paths:
+        kind = _classify(path)
+        if kind == "lessons":
+            lessons_dir = path
+        elif kind == "course":
+            lessons_dir = path.parent
+        elif kind == "course_file":
+            lessons_dir = path.parent.parent
+        elif kind in ("module", "lesson"):
+            lessons_dir = (path if path.is_dir() else path.parent).parent.parent
+        elif kind == "quizzes":
+            quizzes_dir = path
+        elif kind == "quiz":
+            quiz_files.append(path)
+        else:
+            return [Problem(display_path(path), 1, "not found, or not a lesson/quiz file "
+                                                   "or folder")]
+    content = load_content(lessons_dir, quizzes_dir, tuple(quiz_files))
+    wanted = [os.path.abspath(p) for p in paths]
+    return [p for p in content.problems
+            if any(os.path.abspath(p.path) == w or os.path.abspath(p.path).startswith(w + os.sep)
+                   for w in wanted)]
+
+
+def _classify(path: Path) -> str:
+    if path.is_dir():
+        if (path / "course.yaml").is_file():
+            return "course"
+        if (path / "module.yaml").is_file():
+            return "module"
+        if (path / ASSETS).is_dir() or any((p / "course.yaml").is_file() for p in path.iterdir()
+                                           if p.is_dir()):
+            return "lessons"
+        return "quizzes" if any(path.glob("*.yaml")) or path.name == "quizzes" else "unknown"
+    if not path.is_file():
+        return "unknown"
+    if path.name == "course.yaml":
+        return "course_file"
+    if path.suffix == ".md" or path.name == "module.yaml":
+        return "lesson"
+    return "quiz" if path.suffix in (".yaml", ".yml") else "unknown"

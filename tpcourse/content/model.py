@@ -1,0 +1,110 @@
+"""The content model: plain dataclasses parsed from lesson and quiz files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in a content file, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class LessonSpec:
+    """One lesson: Markdown body plus front matter."""
+
+    slug: str
+    title: str
+    minutes: int
+    objectives: list[str]
+    body: str
+    html: str
+    words: int
+    path: str
+
+
+@dataclass
+class ModuleSpec:
+    """A module folder: its objectives, lessons and quiz."""
+
+    slug: str
+    title: str
+    objectives: dict[str, str]
+    quiz: str | None
+    lessons: list[LessonSpec] = field(default_factory=list)
+    path: str = ""
+    quiz_line: int = 1
+
+
+@dataclass
+class CompletionRules:
+    """What earns a course's completion record."""
+
+    lessons: str = "all"
+    quizzes: str = "all"
+    final_exam: str | None = None
+    skills: str = "none"
+    evaluation: str = "none"
+
+
+@dataclass
+class CourseSpec:
+    """A course folder: course.yaml plus its modules."""
+
+    slug: str
+    title: str
+    summary: str
+    ce_hours: float
+    certificate_valid_days: int | None
+    final_exam: str | None
+    completion: CompletionRules
+    modules: list[ModuleSpec] = field(default_factory=list)
+    path: str = ""
+    course_type: str = "Home Study"
+    practical_skills: dict[str, str] = field(default_factory=dict)
+    evaluation: list[dict[str, Any]] = field(default_factory=list)
+
+    def objective_codes(self) -> set[str]:
+        """Return every objective code a module of this course declares."""
+        return {code for module in self.modules for code in module.objectives}
+
+    def content_hash(self) -> str:
+        """Hash everything trainees see, so an unchanged course syncs to no new version."""
+        data = asdict(self)
+        data.pop("path")
+        for module in data["modules"]:
+            module.pop("path")
+            module.pop("quiz_line")
+            for lesson in module["lessons"]:
+                lesson.pop("path")
+        return _hash(data)
+
+
+@dataclass
+class QuizSpec:
+    """A quiz file, normalised into the dict stored on a quiz version."""
+
+    slug: str
+    data: dict[str, Any]
+    path: str = ""
+    question_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """Hash the settings and questions."""
+        return _hash(self.data)
+
+
+def _hash(data: Any) -> str:
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Pure grading: question types, attempt rules and scoring. No Flask, no database."""

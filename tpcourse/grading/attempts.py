@@ -1,0 +1,170 @@
+"""Attempt rules: drawing questions, who may start, deadlines, grading and review policy."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+from .types import question_type
+
+SUBMIT_GRACE_SECONDS = 30
+"""Network slack allowed after a deadline; the browser can never extend it further."""
+
+REVIEW_POLICIES = ("after_submit", "after_pass", "never")
+GRADING_MODES = ("highest", "last")
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The questions and option orders chosen for one attempt."""
+
+    question_ids: list[str]
+    orders: dict[str, list[str]]
+
+
+def draw_attempt(quiz: Mapping[str, Any], rng: random.Random) -> Draw:
+    """Draw the pools, then order questions and options as the quiz settings say."""
+    questions = quiz["questions"]
+    draw = quiz.get("draw") or {}
+    chosen: set[str] = set()
+    for pool, count in draw.items():
+        members = [q["id"] for q in questions if q.get("pool") == pool]
+        chosen.update(rng.sample(members, min(count, len(members))))
+    ids = [q["id"] for q in questions if q.get("pool") not in draw or q["id"] in chosen]
+    if quiz.get("shuffle_questions"):
+        rng.shuffle(ids)
+    by_id = {q["id"]: q for q in questions}
+    orders = {
+        qid: question_type(by_id[qid]["type"]).draw_order(
+            by_id[qid], rng, bool(quiz.get("shuffle_options"))
+        )
+        for qid in ids
+    }
+    return Draw(ids, orders)
+
+
+def drawn_points(quiz: Mapping[str, Any]) -> float:
+    """Return the most points a draw can be out of (draws differ when pool points differ)."""
+    questions = quiz["questions"]
+    draw = quiz.get("draw") or {}
+    total = sum(q["points"] for q in questions if q.get("pool") not in draw)
+    for pool, count in draw.items():
+        pool_points = sorted((q["points"] for q in questions if q.get("pool") == pool), reverse=True)
+        total += sum(pool_points[:count])
+    return total
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one question of an attempt scored."""
+
+    question_id: str
+    points: float
+    score: float
+    must_pass: bool
+
+    @property
+    def correct(self) -> bool:
+        """Whether the question earned full marks."""
+        return self.score >= self.points
+
+
+@dataclass(frozen=True)
+class AttemptGrade:
+    """The outcome of grading one attempt."""
+
+    results: list[QuestionResult]
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
+    failed_must_pass: list[str] = field(default_factory=list)
+
+
+def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
+                  responses: Mapping[str, Any]) -> AttemptGrade:
+    """Score every drawn question and decide pass or fail against the pass mark."""
+    by_id = {q["id"]: q for q in quiz["questions"]}
+    results, total, maximum = [], Fraction(0), Fraction(0)
+    for qid in question_ids:
+        question = by_id[qid]
+        points = Fraction(question["points"]).limit_denominator(1000)
+        share = question_type(question["type"]).score(question, responses.get(qid))
+        earned = points * min(max(share, Fraction(0)), Fraction(1))
+        total += earned
+        maximum += points
+        results.append(QuestionResult(qid, float(points), round(float(earned), 4),
+                                      bool(question.get("must_pass"))))
+    percent = float(total * 100 / maximum) if maximum else 0.0
+    failed = [r.question_id for r in results if r.must_pass and not r.correct]
+    passed = maximum > 0 and total * 100 >= Fraction(quiz["pass_mark"]) * maximum and not failed
+    return AttemptGrade(results, round(float(total), 4), float(maximum), round(percent, 2),
+                        bool(passed), failed)
+
+
+@dataclass(frozen=True)
+class PastAttempt:
+    """What the start rules need to know about an earlier attempt."""
+
+    submitted_at: datetime | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class StartDecision:
+    """Whether a new attempt may start now, and if not, why and when."""
+
+    allowed: bool
+    reason: str = ""
+    retry_at: datetime | None = None
+
+
+def start_decision(quiz: Mapping[str, Any], past: Sequence[PastAttempt], now: datetime,
+                   extra_attempts: int = 0) -> StartDecision:
+    """Apply max_attempts (plus any granted extra) and the cooldown after a failed attempt."""
+    limit = quiz.get("max_attempts")
+    if limit is not None and len(past) >= limit + extra_attempts:
+        return StartDecision(False, f"You have used all {limit + extra_attempts} attempts "
+                                    "at this quiz. Ask your instructor if you need another.")
+    cooldown = quiz.get("cooldown_minutes") or 0
+    submitted = [a for a in past if a.submitted_at is not None]
+    if cooldown and submitted:
+        last = max(submitted, key=lambda a: a.submitted_at)
+        retry_at = last.submitted_at + timedelta(minutes=cooldown)
+        if not last.passed and now < retry_at:
+            return StartDecision(False, "Take a break before trying again: you can start "
+                                        "your next attempt after the cooldown.", retry_at)
+    return StartDecision(True)
+
+
+def attempt_deadline(started_at: datetime, time_limit_minutes: float | None,
+                     extra_minutes: float = 0, extra_percent: float = 0) -> datetime | None:
+    """Return when an attempt must be submitted by, or None when untimed."""
+    if not time_limit_minutes:
+        return None
+    minutes = time_limit_minutes * (1 + extra_percent / 100) + extra_minutes
+    return started_at + timedelta(minutes=minutes)
+
+
+def past_deadline(deadline: datetime | None, now: datetime) -> bool:
+    """Whether `now` is beyond the deadline plus the network grace."""
+    return deadline is not None and now > deadline + timedelta(seconds=SUBMIT_GRACE_SECONDS)
+
+
+def review_allowed(policy: str, passed: bool) -> bool:
+    """Whether correct answers and explanations may be shown for a submitted attempt."""
+    return policy == "after_submit" or (policy == "after_pass" and passed)
+
+
+def counting_attempt(attempts: Sequence[Any], mode: str) -> Any | None:
+    """Pick the attempt that counts: the highest score or the last submitted."""
+    graded = [a for a in attempts if a.submitted_at is not None]
+    if not graded:
+        return None
+    if mode == "last":
+        return max(graded, key=lambda a: a.submitted_at)
+    return max(graded, key=lambda a: (a.percent or 0, a.submitted_at))

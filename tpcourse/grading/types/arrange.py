@@ -1,0 +1,133 @@
+"""Arrangement questions: matching pairs and ordering items."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from .base import FormData, QuestionType, first, pick, register
+
+
+def _texts(value, line: int, report, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int | float) and str(v).strip() for v in value
+    ):
+        report(line, f"{what} must be a list of non-empty texts")
+        return []
+    return [str(v).strip() for v in value]
+
+
+def _shuffled_away(items: list[str], rng: random.Random) -> list[str]:
+    """Shuffle so the display order never equals the original (which would show the key)."""
+    order = list(items)
+    if len(set(order)) < 2:
+        return order
+    while order == items:
+        rng.shuffle(order)
+    return order
+
+
+@register
+class Matching(QuestionType):
+    """Match each left item to a right item; one share per correct pair."""
+
+    name = "matching"
+    keys = frozenset({"pairs"})
+    required = frozenset({"pairs"})
+    shuffles = True
+
+    def validate(self, q, line_of, report, ctx):
+        pairs = q.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 2:
+            report(line_of("pairs"), "'pairs' must list at least two [left, right] pairs")
+            return {"pairs": []}
+        clean = []
+        for index, pair in enumerate(pairs):
+            line = pairs.line_of(index) if hasattr(pairs, "line_of") else line_of("pairs")
+            texts = _texts(pair, line, report, "each pair")
+            if len(texts) != 2:
+                if texts:
+                    report(line, "each pair must have exactly two texts: [left, right]")
+                continue
+            clean.append(texts)
+        for side, label in ((0, "left"), (1, "right")):
+            values = [p[side] for p in clean]
+            if len(set(values)) != len(values):
+                report(line_of("pairs"), f"each {label} text in 'pairs' must be different")
+        return {"pairs": clean}
+
+    def draw_order(self, q, rng, shuffle):
+        return _shuffled_away([p[1] for p in q["pairs"]], rng)
+
+    def public(self, q, order):
+        return {"lefts": [p[0] for p in q["pairs"]], "choices": order}
+
+    def parse_response(self, q, order, field, form: FormData):
+        chosen = [pick(order, first(form, f"{field}-{i}")) for i in range(len(q["pairs"]))]
+        return chosen if any(chosen) else None
+
+    def form_values(self, q, order, response):
+        response = response or []
+        return {"chosen": [order.index(r) if r in order else None for r in response]}
+
+    def key_response(self, q):
+        return [p[1] for p in q["pairs"]]
+
+    def score(self, q, response) -> Fraction:
+        response = list(response or [])
+        hits = sum(1 for i, p in enumerate(q["pairs"]) if i < len(response) and response[i] == p[1])
+        return Fraction(hits, len(q["pairs"]))
+
+    def answer_key(self, q):
+        return {"correct": [f"{left} → {right}" for left, right in q["pairs"]]}
+
+    def describe(self, q, response):
+        response = list(response or [])
+        return [f"{left} → {response[i] if i < len(response) and response[i] else '(none)'}"
+                for i, (left, _right) in enumerate(q["pairs"])] if response else []
+
+
+@register
+class Ordering(QuestionType):
+    """Put items in order; one share per item in its right place."""
+
+    name = "ordering"
+    keys = frozenset({"items"})
+    required = frozenset({"items"})
+    shuffles = True
+
+    def validate(self, q, line_of, report, ctx):
+        items = _texts(q.get("items"), line_of("items"), report, "'items'")
+        if items and len(items) < 2:
+            report(line_of("items"), "'items' must list at least two steps")
+        if len(set(items)) != len(items):
+            report(line_of("items"), "each item in 'items' must be different")
+        return {"items": items}
+
+    def draw_order(self, q, rng, shuffle):
+        return _shuffled_away(list(q["items"]), rng)
+
+    def public(self, q, order):
+        return {"choices": order, "positions": len(order)}
+
+    def parse_response(self, q, order, field, form: FormData):
+        chosen = [pick(order, first(form, f"{field}-{i}")) for i in range(len(q["items"]))]
+        return chosen if any(chosen) else None
+
+    def form_values(self, q, order, response):
+        response = response or []
+        return {"chosen": [order.index(r) if r in order else None for r in response]}
+
+    def key_response(self, q):
+        return list(q["items"])
+
+    def score(self, q, response) -> Fraction:
+        response = list(response or [])
+        hits = sum(1 for i, item in enumerate(q["items"]) if i < len(response) and response[i] == item)
+        return Fraction(hits, len(q["items"]))
+
+    def answer_key(self, q):
+        return {"correct": list(q["items"])}
+
+    def describe(self, q, response):
+        return [f"{i}. {item or '(none)'}" for i, item in enumerate(response or [], start=1)]

@@ -1,0 +1,163 @@
+"""Choice questions: single, multiple and true/false."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from .base import FormData, QuestionType, first, pick, register
+
+
+def _options(q, line_of, report) -> list[dict[str, Any]]:
+    raw = q.get("options")
+    if not isinstance(raw, list) or len(raw) < 2:
+        report(line_of("options"), "'options' must be a list of at least two options")
+        return []
+    options, seen = [], set()
+    for index, item in enumerate(raw):
+        line = raw.line_of(index) if hasattr(raw, "line_of") else line_of("options")
+        if not isinstance(item, Mapping):
+            report(line, "each option must be a mapping like {id: a, text: ...}")
+            continue
+        unknown = set(item) - {"id", "text", "correct", "feedback"}
+        for key in sorted(unknown):
+            report(line, f"unknown option key '{key}' (allowed: id, text, correct, feedback)")
+        option_id, text = str(item.get("id", "")).strip(), item.get("text")
+        if not option_id:
+            report(line, "option has no 'id'")
+        elif option_id in seen:
+            report(line, f"duplicate option id '{option_id}'")
+        if not isinstance(text, str | int | float) or not str(text).strip():
+            report(line, "option has no 'text'")
+        if "correct" in item and not isinstance(item["correct"], bool):
+            report(line, "'correct' must be true or false")
+        seen.add(option_id)
+        option = {"id": option_id, "text": str(text or "").strip(),
+                  "correct": item.get("correct") is True}
+        if item.get("feedback"):
+            option["feedback"] = str(item["feedback"]).strip()
+        options.append(option)
+    return options
+
+
+class _Choice(QuestionType):
+    keys = frozenset({"options"})
+    required = frozenset({"options"})
+    shuffles = True
+
+    def draw_order(self, q, rng: random.Random, shuffle: bool) -> list[str]:
+        order = [option["id"] for option in q["options"]]
+        if shuffle:
+            rng.shuffle(order)
+        return order
+
+    def public(self, q, order):
+        text = {option["id"]: option["text"] for option in q["options"]}
+        return {"choices": [text[option_id] for option_id in order]}
+
+    def answer_key(self, q):
+        return {"correct": [o["text"] for o in q["options"] if o["correct"]]}
+
+    def _chosen(self, q, response) -> list[dict[str, Any]]:
+        chosen = response if isinstance(response, list) else [response]
+        return [o for o in q["options"] if o["id"] in chosen]
+
+    def describe(self, q, response):
+        return [o["text"] for o in self._chosen(q, response)]
+
+    def feedback(self, q, response):
+        return [o["feedback_html"] for o in self._chosen(q, response) if o.get("feedback_html")]
+
+
+@register
+class Single(_Choice):
+    """One correct option; all or nothing."""
+
+    name = "single"
+
+    def validate(self, q, line_of, report, ctx):
+        options = _options(q, line_of, report)
+        if options and sum(o["correct"] for o in options) != 1:
+            report(line_of("options"), "a 'single' question needs exactly one correct option")
+        return {"options": options}
+
+    def parse_response(self, q, order, field, form: FormData):
+        return pick(order, first(form, field))
+
+    def form_values(self, q, order, response):
+        return {"chosen": [order.index(response)] if response in order else []}
+
+    def key_response(self, q):
+        return next(o["id"] for o in q["options"] if o["correct"])
+
+    def score(self, q, response) -> Fraction:
+        correct = next(o["id"] for o in q["options"] if o["correct"])
+        return Fraction(1 if response == correct else 0)
+
+
+@register
+class Multiple(_Choice):
+    """Several correct options; +1/k per correct chosen, -1/k per wrong chosen, floor 0."""
+
+    name = "multiple"
+
+    def validate(self, q, line_of, report, ctx):
+        options = _options(q, line_of, report)
+        if options and not any(o["correct"] for o in options):
+            report(line_of("options"), "a 'multiple' question needs at least one correct option")
+        return {"options": options}
+
+    def parse_response(self, q, order, field, form: FormData):
+        chosen = {pick(order, (raw or "").strip()) for raw in form.get(field, [])}
+        chosen.discard(None)
+        return sorted(chosen) or None
+
+    def form_values(self, q, order, response):
+        return {"chosen": [order.index(o) for o in (response or []) if o in order]}
+
+    def key_response(self, q):
+        return sorted(o["id"] for o in q["options"] if o["correct"])
+
+    def score(self, q, response) -> Fraction:
+        correct = {o["id"] for o in q["options"] if o["correct"]}
+        chosen = set(response or [])
+        k = len(correct)
+        earned = Fraction(len(chosen & correct), k) - Fraction(len(chosen - correct), k)
+        return max(Fraction(0), earned)
+
+
+@register
+class TrueFalse(QuestionType):
+    """A statement that is true or false; all or nothing."""
+
+    name = "true_false"
+    keys = frozenset({"answer"})
+    required = frozenset({"answer"})
+
+    def validate(self, q, line_of, report, ctx):
+        if not isinstance(q.get("answer"), bool):
+            report(line_of("answer"), "'answer' must be true or false")
+        return {"answer": q.get("answer") is True}
+
+    def public(self, q, order):
+        return {"choices": ["True", "False"]}
+
+    def parse_response(self, q, order, field, form: FormData):
+        return {"true": True, "false": False}.get(first(form, field).lower())
+
+    def form_values(self, q, order, response):
+        return {"value": "" if response is None else ("true" if response else "false")}
+
+    def key_response(self, q):
+        return q["answer"]
+
+    def score(self, q, response) -> Fraction:
+        return Fraction(1 if response is not None and response == q["answer"] else 0)
+
+    def answer_key(self, q):
+        return {"correct": ["True" if q["answer"] else "False"]}
+
+    def describe(self, q, response):
+        return [] if response is None else ["True" if response else "False"]

@@ -1,0 +1,109 @@
+"""Typed answers: numeric and short text."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .base import FormData, QuestionType, first, register
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*([^\d\s].*)?$")
+
+
+def parse_number(raw: str, unit: str | None = None) -> float | None:
+    """Read a typed number, allowing a decimal comma and a trailing unit; None if unreadable."""
+    match = _NUMBER.match(raw or "")
+    if not match:
+        return None
+    suffix = (match.group(2) or "").strip()
+    if suffix and (not unit or suffix.lower() not in {unit.lower(), unit.lower() + "s"}):
+        return None
+    return float(match.group(1).replace(",", "."))
+
+
+def normalise_text(text: str) -> str:
+    """Fold case, collapse spacing and drop trailing punctuation for short-text matching."""
+    return re.sub(r"\s+", " ", (text or "").casefold()).strip().rstrip(".!?;:").strip()
+
+
+@register
+class Numeric(QuestionType):
+    """A number within answer ± tolerance; all or nothing."""
+
+    name = "numeric"
+    keys = frozenset({"answer", "tolerance", "unit"})
+    required = frozenset({"answer"})
+
+    def validate(self, q, line_of, report, ctx):
+        answer, tolerance = q.get("answer"), q.get("tolerance", 0)
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            report(line_of("answer"), "'answer' must be a number")
+            answer = 0
+        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+            report(line_of("tolerance"), "'tolerance' must be a number of zero or more")
+            tolerance = 0
+        unit = q.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            report(line_of("unit"), "'unit' must be text")
+            unit = None
+        return {"answer": answer, "tolerance": tolerance, "unit": unit}
+
+    def public(self, q, order):
+        return {"unit": q.get("unit")}
+
+    def parse_response(self, q, order, field, form: FormData):
+        return first(form, field)[:40] or None
+
+    def response_error(self, q, response):
+        if response is not None and parse_number(response, q.get("unit")) is None:
+            return "Enter a number, for example 45 or 2.5."
+        return None
+
+    def key_response(self, q):
+        return f"{q['answer']:g}"
+
+    def score(self, q, response) -> Fraction:
+        value = parse_number(response or "", q.get("unit"))
+        if value is None:
+            return Fraction(0)
+        return Fraction(1 if abs(value - q["answer"]) <= q["tolerance"] + 1e-9 else 0)
+
+    def answer_key(self, q):
+        unit = f" {q['unit']}" if q.get("unit") else ""
+        if q["tolerance"]:
+            low, high = q["answer"] - q["tolerance"], q["answer"] + q["tolerance"]
+            return {"correct": [f"{q['answer']:g}{unit} (accepted {low:g}–{high:g})"]}
+        return {"correct": [f"{q['answer']:g}{unit}"]}
+
+
+@register
+class ShortText(QuestionType):
+    """A word or phrase matched against accepted answers, ignoring case and spacing."""
+
+    name = "short_text"
+    keys = frozenset({"accept"})
+    required = frozenset({"accept"})
+
+    def validate(self, q, line_of, report, ctx):
+        accept = q.get("accept")
+        if isinstance(accept, str | int | float) and not isinstance(accept, bool):
+            accept = [accept]
+        if not isinstance(accept, list) or not accept or not all(
+            isinstance(a, str | int | float) and str(a).strip() for a in accept
+        ):
+            report(line_of("accept"), "'accept' must list at least one accepted answer")
+            accept = []
+        return {"accept": [str(a).strip() for a in accept]}
+
+    def parse_response(self, q, order, field, form: FormData):
+        return first(form, field)[:200] or None
+
+    def key_response(self, q):
+        return q["accept"][0]
+
+    def score(self, q, response) -> Fraction:
+        accepted = {normalise_text(a) for a in q["accept"]}
+        return Fraction(1 if response and normalise_text(response) in accepted else 0)
+
+    def answer_key(self, q):
+        return {"correct": q["accept"]}

@@ -1,0 +1,39 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from .authoring import LessonDraft, QuizDraft
+from .certification import EvaluationResponse, ReminderSent, SkillSignoff
+from .course import (
+    Cohort,
+    Course,
+    CourseInstructor,
+    CourseVersion,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Module,
+)
+from .quiz import Accommodation, Attempt, Quiz, QuizVersion
+from .record import CompletionRecord
+from .school import ApiToken, AuditEvent, AuditHead
+from .types import utcnow
+from .user import ROLES, School, User
+
+__all__ = [
+    "ROLES", "Accommodation", "ApiToken", "Attempt", "AuditEvent", "AuditHead", "Cohort",
+    "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
+    "ReminderSent", "SkillSignoff",
+    "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",
+    "Quiz", "QuizVersion", "School", "User", "utcnow",
+]
+
+
+def _import_all_model_modules() -> None:
+    """Import every module in this package so the metadata knows every table."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_import_all_model_modules()

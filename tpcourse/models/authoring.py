@@ -1,0 +1,39 @@
+"""Drafts instructors edit in the browser before publishing them as new versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import JSONType, UTCDateTime, utcnow
+
+
+class QuizDraft(db.Model):
+    """Unpublished quiz settings and questions (the quiz-file shape); trainees never see it."""
+
+    __tablename__ = "quiz_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSONType)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LessonDraft(db.Model):
+    """An unpublished edit of one lesson, keyed by course and `module/lesson` slug."""
+
+    __tablename__ = "lesson_drafts"
+    __table_args__ = (UniqueConstraint("course_id", "lesson_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    lesson_key: Mapped[str] = mapped_column(String(210))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    objectives: Mapped[list] = mapped_column(JSONType)
+    body: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,42 @@
+"""Completion records: the trainee's proof of finishing a course, with its certificate code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .course import CourseVersion
+from .types import UTCDateTime, utcnow
+from .user import User
+
+
+class CompletionRecord(db.Model):
+    """Created once when a trainee meets a course's completion rules; never hard-deleted."""
+
+    __tablename__ = "completion_records"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    score: Mapped[float | None]
+    ce_hours: Mapped[float]
+    certificate_code: Mapped[str] = mapped_column(String(40), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+
+    user: Mapped[User] = relationship(lazy="joined")
+    course_version: Mapped[CourseVersion] = relationship(lazy="joined")
+
+    def status(self, now: datetime) -> str:
+        """Return valid, expired or revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return "valid"

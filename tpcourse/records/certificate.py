@@ -1,0 +1,332 @@
+"""Render a course certificate as a one-page landscape PDF.
+
+Pure record format: takes a `CertificateData`, returns PDF bytes. It imports no Flask,
+no database and no other tpcourse module, so services, the CLI and tests can all call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Literal
+
+import segno
+from fpdf import FPDF
+from fpdf.drawing import DeviceRGB
+from fpdf.enums import MethodReturnValue, PathPaintRule
+
+__all__ = [
+    "CertificateData",
+    "format_ce_hours",
+    "format_date",
+    "qr_code",
+    "render_certificate_pdf",
+]
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FONT = "DejaVuSans"
+PT = 25.4 / 72  # one typographic point in millimetres
+LEADING = 1.18
+# Spelled out here because strftime("%B") follows the server's locale.
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+
+INK = (33, 37, 41)
+MUTED = (98, 106, 115)
+ACCENT = (27, 58, 94)
+GOLD = (166, 134, 75)
+ALERT = (180, 30, 30)
+
+
+@dataclass(frozen=True)
+class _Type:
+    """A text role: size range in points, when it may wrap, weight, colour, tracking (mm)."""
+
+    largest: float
+    smallest: float | None = None  # shrink no further than this; None: never shrink
+    wrap_at: float | None = None  # shrink on one line down to this size before wrapping
+    bold: bool = False
+    color: tuple[int, int, int] = INK
+    tracking: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+SCHOOL = _Type(9, 6, bold=True, color=ACCENT, tracking=1.2)
+TITLE = _Type(32, 20, bold=True)
+LEAD_IN = _Type(10.5, color=MUTED)
+HOLDER = _Type(28, 11, wrap_at=19, bold=True)
+COURSE = _Type(17, 8, wrap_at=15, bold=True, color=ACCENT)
+SUMMARY = _Type(11, 7)
+CAPTION = _Type(7, 5.5, color=MUTED, tracking=0.6)
+FACT = _Type(11, 6.5, bold=True)
+SIGNER = _Type(10.5, 6.5, wrap_at=9, bold=True)
+NOTE = _Type(8, 6, wrap_at=7, color=MUTED)
+PROVIDER = _Type(12, 7, wrap_at=10.5, bold=True, color=ACCENT)
+PROVIDER_DETAILS = _Type(9, 6.5, wrap_at=8, color=MUTED)
+URL = _Type(8, 5, wrap_at=6, color=ACCENT)
+STAMP = _Type(78, bold=True, color=ALERT)
+REVOKED_NOTICE = _Type(9.5, 6, bold=True, color=ALERT)
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """Everything a certificate states; dates are plain dates, hours may be fractional."""
+
+    holder_name: str
+    course_title: str
+    course_version: int
+    course_type: str
+    ce_hours: float
+    completed_on: date
+    expires_on: date | None
+    certificate_code: str
+    provider_name: str
+    provider_number: str | None
+    provider_contact: str | None
+    signatory_name: str | None
+    signature_image: bytes | None
+    verify_url: str
+    revoked: bool = False
+
+
+def format_date(day: date) -> str:
+    """Write a date unambiguously in English, e.g. "7 March 2025", whatever the locale."""
+    return f"{day.day} {MONTH_NAMES.split()[day.month - 1]} {day.year}"
+
+
+def format_ce_hours(hours: float) -> str:
+    """Write CE hours without a needless decimal: "8 CE hours", "7.5 CE hours", "1 CE hour"."""
+    number = f"{hours:.2f}".rstrip("0").rstrip(".")
+    return f"{number} CE hour" + ("" if number == "1" else "s")
+
+
+def qr_code(verify_url: str) -> segno.QRCode:
+    """Build the QR code printed on the certificate; it encodes exactly `verify_url`."""
+    return segno.make_qr(verify_url, error="m", boost_error=False)
+
+
+def render_certificate_pdf(
+    cert: CertificateData, page_size: Literal["A4", "Letter"] = "A4"
+) -> bytes:
+    """Render `cert` as a one-page landscape PDF on A4 or US Letter and return its bytes."""
+    if page_size not in ("A4", "Letter"):
+        raise ValueError(f'Page size must be "A4" or "Letter", not {page_size!r}.')
+    pdf = FPDF(orientation="landscape", unit="mm", format=page_size)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    _set_metadata(pdf, cert)
+    pdf.add_page()
+    _draw_frame(pdf)
+    _draw_heading(pdf, cert)
+    _draw_achievement(pdf, cert)
+    _draw_facts(pdf, cert)
+    signed = bool(cert.signatory_name or cert.signature_image)
+    if signed:
+        _draw_signature(pdf, cert)
+    # Unsigned, the issuer takes the signature's place so the bottom row stays balanced.
+    _draw_provider(pdf, cert, centre=pdf.w / 2 if signed else 62)
+    _draw_verification(pdf, cert)
+    if cert.revoked:
+        _draw_revoked_marking(pdf)
+    return bytes(pdf.output())
+
+
+def _set_metadata(pdf: FPDF, cert: CertificateData) -> None:
+    status = "REVOKED certificate" if cert.revoked else "Certificate"
+    pdf.set_title(f"Certificate of Achievement: {cert.course_title}")
+    pdf.set_author(cert.provider_name)
+    pdf.set_subject(
+        f"{status} {cert.certificate_code}: {cert.holder_name} completed "
+        f"{cert.course_title} (version {cert.course_version}), {format_ce_hours(cert.ce_hours)}"
+    )
+    pdf.set_keywords(["certificate", "continuing education", cert.certificate_code])
+    pdf.set_creator("tpcourse")
+    pdf.set_lang("en")
+
+
+def _draw_frame(pdf: FPDF) -> None:
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(0.9)
+    pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.25)
+    pdf.rect(10.5, 10.5, pdf.w - 21, pdf.h - 21)
+
+
+def _draw_heading(pdf: FPDF, cert: CertificateData) -> None:
+    _write(pdf, cert.provider_name.upper(), SCHOOL, _across(pdf, 19, 6))
+    _write(pdf, "Certificate of Achievement", TITLE, _across(pdf, 27, 13))
+    _ornament(pdf, pdf.w / 2, 44)
+
+
+def _draw_achievement(pdf: FPDF, cert: CertificateData) -> None:
+    _write(pdf, "This certifies that", LEAD_IN, _across(pdf, 49, 6))
+    _write(pdf, cert.holder_name, HOLDER, _across(pdf, 55, 16.5))
+    pdf.set_draw_color(*GOLD)
+    pdf.set_line_width(0.3)
+    pdf.line(pdf.w / 2 - 75, 73.5, pdf.w / 2 + 75, 73.5)
+    _write(pdf, "has successfully completed the course", LEAD_IN, _across(pdf, 76, 6))
+    _write(pdf, cert.course_title, COURSE, _across(pdf, 82, 17))
+    hours = format_ce_hours(cert.ce_hours)
+    summary = f"Version {cert.course_version}  \u00b7  {cert.course_type}  \u00b7  {hours}"
+    _write(pdf, summary, SUMMARY, _across(pdf, 100, 7))
+
+
+def _draw_facts(pdf: FPDF, cert: CertificateData) -> None:
+    expiry = format_date(cert.expires_on) if cert.expires_on else "Does not expire"
+    facts = [
+        ("Completed on", format_date(cert.completed_on)),
+        ("Expires", expiry),
+        ("Certificate code", cert.certificate_code),
+    ]
+    width = 62
+    left = pdf.w / 2 - width * len(facts) / 2
+    for index, (label, value) in enumerate(facts):
+        x = left + index * width
+        _write(pdf, label.upper(), CAPTION, _Box(x, 112, width, 4))
+        _write(pdf, value, FACT, _Box(x, 116.5, width, 7))
+
+
+def _draw_signature(pdf: FPDF, cert: CertificateData) -> None:
+    x, w, top = 26.0, 72.0, pdf.h - 66
+    if cert.signature_image:
+        image = BytesIO(cert.signature_image)
+        pdf.image(image, x=x + 6, y=top + 6, w=w - 12, h=19, keep_aspect_ratio=True)
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.3)
+    pdf.line(x, top + 27, x + w, top + 27)
+    signer = cert.signatory_name or "Authorised signature"
+    signer_end = _write(pdf, signer, SIGNER, _Box(x, top + 28.5, w, 9), top=True)
+    role = f"On behalf of {cert.provider_name}"
+    _write(pdf, role, NOTE, _Box(x, signer_end + 1, w, top + 46 - signer_end), top=True)
+
+
+def _draw_provider(pdf: FPDF, cert: CertificateData, centre: float) -> None:
+    w = 86.0
+    x, top = centre - w / 2, pdf.h - 58
+    _write(pdf, "ISSUED BY", CAPTION, _Box(x, top + 4, w, 4))
+    name_end = _write(pdf, cert.provider_name, PROVIDER, _Box(x, top + 8.5, w, 11), top=True)
+    details = [f"Provider number {cert.provider_number}"] if cert.provider_number else []
+    details += [cert.provider_contact] if cert.provider_contact else []
+    box = _Box(x, name_end + 1.5, w, top + 33 - name_end)
+    _write(pdf, "\n".join(details), PROVIDER_DETAILS, box, top=True)
+
+
+def _draw_verification(pdf: FPDF, cert: CertificateData) -> None:
+    w, size = 70.0, 30.0
+    x, top = pdf.w - 23 - w, pdf.h - 70
+    _draw_qr(pdf, qr_code(cert.verify_url), x=x + (w - size) / 2, y=top, size=size)
+    _write(pdf, "VERIFY THIS CERTIFICATE AT", CAPTION, _Box(x, top + size + 2.5, w, 4))
+    _write(pdf, cert.verify_url, URL, _Box(x, top + size + 6.5, w, 8))
+
+
+def _draw_qr(pdf: FPDF, qr: segno.QRCode, x: float, y: float, size: float) -> None:
+    # One filled path of horizontal runs: vector, crisp at any zoom, no seams between modules.
+    rows = list(qr.matrix_iter(scale=1, border=0))
+    module = size / len(rows)
+    with pdf.new_path(paint_rule=PathPaintRule.FILL_NONZERO) as path:
+        path.style.fill_color = DeviceRGB(*(c / 255 for c in INK))
+        path.style.stroke_color = None
+        for row_index, row in enumerate(rows):
+            for start, length in _dark_runs(row):
+                path.rectangle(x + start * module, y + row_index * module, length * module, module)
+
+
+def _dark_runs(row: Iterable[int]) -> Iterator[tuple[int, int]]:
+    start = None
+    for index, dark in enumerate([*row, 0]):
+        if dark and start is None:
+            start = index
+        elif not dark and start is not None:
+            yield start, index - start
+            start = None
+
+
+def _draw_revoked_marking(pdf: FPDF) -> None:
+    cx, cy = pdf.w / 2, pdf.h / 2 + 4
+    with pdf.local_context(fill_opacity=0.22, stroke_opacity=0.35), pdf.rotation(18, cx, cy):
+        pdf.set_draw_color(*ALERT)
+        pdf.set_line_width(2)
+        pdf.rect(cx - 80, cy - 20, 160, 40)
+        _write(pdf, "REVOKED", STAMP, _Box(cx - 80, cy - 18, 160, 32))
+    notice = "REVOKED: this certificate has been revoked and is no longer valid."
+    _write(pdf, notice, REVOKED_NOTICE, _across(pdf, pdf.h - 19.5, 6))
+
+
+def _ornament(pdf: FPDF, cx: float, y: float) -> None:
+    pdf.set_draw_color(*GOLD)
+    pdf.set_fill_color(*GOLD)
+    pdf.set_line_width(0.35)
+    pdf.line(cx - 32, y, cx - 4, y)
+    pdf.line(cx + 4, y, cx + 32, y)
+    pdf.polygon([(cx - 2, y), (cx, y - 2), (cx + 2, y), (cx, y + 2)], style="F")
+
+
+def _across(pdf: FPDF, y: float, h: float) -> _Box:
+    return _Box(24, y, pdf.w - 48, h)
+
+
+def _write(pdf: FPDF, text: str, kind: _Type, box: _Box, top: bool = False) -> float:
+    """Write `text` centred in `box`, shrinking then wrapping so it never leaves the box.
+
+    Returns the ordinate where the text ends. `top` pins the text to the top of the box
+    instead of centring it vertically.
+    """
+    with pdf.local_context(char_spacing=kind.tracking):
+        size, lines = _fit(pdf, text, kind, box)
+        line_h = size * LEADING * PT
+        pdf.set_text_color(*kind.color)
+        y = box.y if top else box.y + (box.h - line_h * len(lines)) / 2
+        for index, line in enumerate(lines):
+            pdf.set_xy(box.x, y + index * line_h)
+            pdf.cell(box.w, line_h, line, align="C")
+    return y + line_h * len(lines)
+
+
+def _fit(pdf: FPDF, text: str, kind: _Type, box: _Box) -> tuple[float, list[str]]:
+    smallest = kind.smallest or kind.largest
+    wrap_at = max(smallest, kind.wrap_at or kind.largest)
+    size = kind.largest
+    while True:
+        pdf.set_font(FONT, "B" if kind.bold else "", size)
+        line_h = size * LEADING * PT
+        lines = pdf.multi_cell(box.w, line_h, text, dry_run=True, output=MethodReturnValue.LINES)
+        may_wrap = size <= wrap_at or len(lines) == 1
+        if (may_wrap and len(lines) * line_h <= box.h + 0.01) or size <= smallest:
+            break
+        size = max(smallest, size - 0.5)
+    if len(lines) > 1:
+        lines = _balanced(pdf, text, box.w, line_h, len(lines))
+    room = max(1, int((box.h + 0.01) // line_h))
+    if len(lines) > room:  # even the smallest size overflows: cut and mark the cut
+        lines = lines[:room]
+        last = lines[-1].rstrip()
+        while last and pdf.get_string_width(last + "\u2026") > box.w:
+            last = last[:-1]
+        lines[-1] = last + "\u2026"
+    return size, lines
+
+
+def _balanced(pdf: FPDF, text: str, w: float, line_h: float, count: int) -> list[str]:
+    # Find the narrowest measure that keeps the line count, so no lone word is left over.
+    def wrap(width: float) -> list[str]:
+        return pdf.multi_cell(width, line_h, text, dry_run=True, output=MethodReturnValue.LINES)
+
+    narrow, wide = w / count, w
+    while wide - narrow > 1:
+        middle = (narrow + wide) / 2
+        narrow, wide = (narrow, middle) if len(wrap(middle)) <= count else (middle, wide)
+    return wrap(wide)

@@ -1,0 +1,143 @@
+"""Completion records: created once when a course's rules are met."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..grading.attempts import counting_attempt
+from ..grading.completion import CompletionStatus, evaluate_completion
+from ..models import (
+    Attempt,
+    CompletionRecord,
+    Course,
+    CourseVersion,
+    EvaluationResponse,
+    Quiz,
+    QuizVersion,
+    SkillSignoff,
+    User,
+    utcnow,
+)
+from . import cache
+from .audit import actor_of, record_event
+from .learning import current_version, read_lesson_keys
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_certificate_code() -> str:
+    """Return a random certificate code: 20 symbols (100 bits) in groups of four."""
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(20))
+    return "TP-" + "-".join(symbols[i:i + 4] for i in range(0, 20, 4))
+
+
+def completion_status(user: User, course_id: int) -> CompletionStatus:
+    """Work out what the user has left to do in a course (three small queries when cached)."""
+    outline = cache.course_outline(course_id)  # lesson keys and quizzes, not lesson bodies
+    module_quizzes = list(outline.module_quizzes)
+    slugs = module_quizzes + ([outline.final_exam_slug] if outline.final_exam_slug else [])
+    rows = db.session.execute(
+        select(Quiz.slug, Attempt.submitted_at, Attempt.percent, Attempt.passed,
+               QuizVersion.id.label("version_id"), QuizVersion.content_hash)
+        .join(Attempt, Attempt.quiz_id == Quiz.id)
+        .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
+        .where(Attempt.user_id == user.id, Quiz.slug.in_(slugs))
+    ).all()
+    by_slug: dict[str, list] = {}
+    for row in rows:
+        by_slug.setdefault(row.slug, []).append(row)
+    best, passed = {}, set()
+    for slug, attempts in by_slug.items():
+        first = attempts[0]
+        mode = cache.quiz_data(first.version_id, first.content_hash).get("grading", "highest")
+        counted = counting_attempt(attempts, mode)
+        if counted is not None:
+            best[slug] = counted.percent
+        if any(a.passed for a in attempts):
+            passed.add(slug)
+    skill_keys, signed, evaluated = _practical_requirements(user, course_id, outline)
+    return evaluate_completion(outline.completion, list(outline.lesson_keys),
+                               read_lesson_keys(user, course_id), module_quizzes,
+                               outline.final_exam_slug, best, passed, skill_keys=skill_keys,
+                               signed_skills=signed, evaluation_done=evaluated)
+
+
+def _practical_requirements(user: User, course_id: int,
+                            outline: cache.CourseOutline) -> tuple[list[str], set[str], bool]:
+    """Return the course's skill keys, those signed off for the user, and whether the user
+    has sent the evaluation — queried only when the completion rules ask for them."""
+    skill_keys: list[str] = []
+    signed: set[str] = set()
+    evaluated = False
+    if outline.completion.get("skills") == "all":
+        skills = db.session.execute(select(CourseVersion.practical_skills)
+                                    .where(CourseVersion.id == outline.version_id)).scalar_one()
+        skill_keys = [skill["key"] for skill in skills or []]
+        signed = set(db.session.execute(select(SkillSignoff.skill_key).filter_by(
+            user_id=user.id, course_id=course_id)).scalars())
+    if outline.completion.get("evaluation") == "required":
+        evaluated = db.session.execute(select(EvaluationResponse.id).filter_by(
+            user_id=user.id, course_id=course_id)).first() is not None
+    return skill_keys, signed, evaluated
+
+
+def record_for(user: User, course_id: int) -> CompletionRecord | None:
+    """Return the user's completion record for a course, if any."""
+    return db.session.execute(
+        select(CompletionRecord).filter_by(user_id=user.id, course_id=course_id)
+    ).scalar_one_or_none()
+
+
+def check_completion(user: User, course_id: int, now: datetime | None = None,
+                     actor: User | None = None) -> CompletionRecord | None:
+    """Create the completion record once when every rule is met; return it if it exists.
+
+    `actor` is who caused it (an instructor's sign-off, say); the trainee by default.
+    """
+    existing = record_for(user, course_id)
+    if existing is not None:
+        return existing
+    status = completion_status(user, course_id)
+    if not status.complete:
+        return None
+    now = now or utcnow()
+    course = db.session.get(Course, course_id)
+    version = current_version(course.slug)
+    record = CompletionRecord(
+        user_id=user.id, course_id=course_id, course_version_id=version.id, completed_at=now,
+        score=status.score, ce_hours=version.ce_hours, certificate_code=new_certificate_code(),
+        expires_at=(now + timedelta(days=version.certificate_valid_days)
+                    if version.certificate_valid_days else None),
+    )
+    db.session.add(record)
+    try:
+        db.session.flush()
+        record_event("completion.created", {
+            "record": record.id, "user": user.id, "course_version": version.id,
+            "score": record.score, "ce_hours": record.ce_hours,
+            "certificate_code": record.certificate_code}, actor_of(actor or user), now)
+        db.session.commit()
+    except IntegrityError:  # issued by a concurrent request: there is still exactly one
+        db.session.rollback()
+        return record_for(user, course_id)
+    return record
+
+
+def records_of(user: User) -> list[CompletionRecord]:
+    """Return the user's completion records, newest first."""
+    return list(db.session.execute(
+        select(CompletionRecord).filter_by(user_id=user.id)
+        .order_by(CompletionRecord.completed_at.desc())
+    ).scalars())
+
+
+def find_by_code(code: str) -> CompletionRecord | None:
+    """Look a certificate up by its code (case-insensitive)."""
+    return db.session.execute(
+        select(CompletionRecord).where(CompletionRecord.certificate_code == code.strip().upper())
+    ).scalar_one_or_none()

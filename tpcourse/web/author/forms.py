@@ -1,0 +1,239 @@
+"""The studio's forms, and the conversions between their fields and quiz-file dicts.
+
+Fields are read leniently ("80" becomes 80, "abc" stays "abc") so that the quiz-file
+validation, not the form, says what is wrong — with the same words as `content check`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ...grading.attempts import GRADING_MODES, REVIEW_POLICIES
+
+_INT = re.compile(r"^[-+]?\d+$")
+_FLOAT = re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def lenient(text: str | None) -> Any:
+    """Read a typed value: '' is None, '12' is 12, '2.5' is 2.5, anything else stays text."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def choice_list(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class QuizSettingsForm(FlaskForm):
+    """A quiz's settings (everything but its questions)."""
+
+    slug = StringField("Slug (the quiz's file name and web address)", validators=[
+        Optional(), Length(max=100), Regexp(SLUG, message="Use lowercase letters, digits and "
+                                                          "hyphens, e.g. neck-referral-quiz.")])
+    title = StringField("Title", validators=[Length(max=200)])
+    description = TextAreaField("Description (shown above the start button)")
+    pass_mark = StringField("Pass mark (percent of the points)", default="80")
+    max_attempts = StringField("Attempts allowed (blank for unlimited)")
+    cooldown_minutes = StringField("Wait after a failed attempt (minutes)")
+    time_limit_minutes = StringField("Time limit (minutes, blank for untimed)")
+    shuffle_questions = BooleanField("Shuffle the questions for each attempt")
+    shuffle_options = BooleanField("Shuffle the options for each attempt")
+    draw = StringField("Random draw from pools (e.g. core: 8, cases: 2; blank to use every "
+                       "question)")
+    review = SelectField("When answers and explanations are shown",
+                         choices=choice_list((p, p.replace("_", " ")) for p in REVIEW_POLICIES))
+    grading = SelectField("Which attempt counts", choices=choice_list((m, m) for m in GRADING_MODES))
+
+    def settings(self) -> dict[str, Any]:
+        """Return the settings as quiz-file values (None where left blank)."""
+        return {
+            "title": (self.title.data or "").strip(),
+            "description": (self.description.data or "").strip() or None,
+            "pass_mark": lenient(self.pass_mark.data),
+            "max_attempts": lenient(self.max_attempts.data),
+            "cooldown_minutes": lenient(self.cooldown_minutes.data),
+            "time_limit_minutes": lenient(self.time_limit_minutes.data),
+            "shuffle_questions": bool(self.shuffle_questions.data) or None,
+            "shuffle_options": bool(self.shuffle_options.data) or None,
+            "draw": parse_draw(self.draw.data),
+            "review": self.review.data,
+            "grading": None if self.grading.data == "highest" else self.grading.data,
+        }
+
+    @staticmethod
+    def values(data: dict[str, Any]) -> dict[str, Any]:
+        """Return form values showing a quiz's current settings."""
+        draw = data.get("draw")
+        return {
+            "slug": data.get("slug", ""), "title": data.get("title", ""),
+            "description": data.get("description", ""),
+            **{k: _shown(data.get(k)) for k in ("pass_mark", "max_attempts", "cooldown_minutes",
+                                                "time_limit_minutes")},
+            "pass_mark": _shown(data.get("pass_mark", 80)),
+            "shuffle_questions": data.get("shuffle_questions") is True,
+            "shuffle_options": data.get("shuffle_options") is True,
+            "draw": ", ".join(f"{k}: {_shown(v)}" for k, v in draw.items())
+            if isinstance(draw, dict) else _shown(draw),
+            "review": data.get("review", "after_submit"),
+            "grading": data.get("grading", "highest"),
+        }
+
+
+def parse_draw(text: str | None) -> Any:
+    """Read 'core: 8, cases: 2' into a mapping; anything unreadable stays text."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    draw = {}
+    for part in text.split(","):
+        pool, colon, count = part.partition(":")
+        if not colon or not pool.strip():
+            return text
+        draw[pool.strip()] = lenient(count)
+    return draw
+
+
+class OptionForm(Form):
+    """One option of a choice question."""
+
+    id = StringField("Id", validators=[Length(max=40)])
+    text = StringField("Text")
+    correct = BooleanField("Correct")
+    feedback = StringField("Feedback when chosen (optional)")
+
+
+class PairForm(Form):
+    """One pair of a matching question."""
+
+    left = StringField("Left")
+    right = StringField("Matches")
+
+
+class RegionForm(Form):
+    """One region of a hotspot question, in the image's viewBox units."""
+
+    shape = SelectField("Shape", choices=choice_list([("circle", "circle"), ("rect", "rectangle"),
+                                                  ("polygon", "polygon")]),
+                        validate_choice=False)
+    cx = StringField("Centre x")
+    cy = StringField("Centre y")
+    r = StringField("Radius")
+    x = StringField("Left x")
+    y = StringField("Top y")
+    width = StringField("Width")
+    height = StringField("Height")
+    points = StringField("Points (x,y pairs separated by spaces)")
+
+
+class QuestionForm(FlaskForm):
+    """A question of any type; the template shows the fields its type uses."""
+
+    qid = StringField("Question id", validators=[Length(max=100)])
+    prompt = TextAreaField("Prompt (Markdown)")
+    points = StringField("Points", default="1")
+    pool = StringField("Pool (for random draws; optional)")
+    objective = SelectField("Objective", validate_choice=False)
+    must_pass = BooleanField("Must be answered correctly to pass (safety question)")
+    tags = StringField("Tags (comma separated; body region for hotspots, e.g. neck-shoulder)")
+    explanation = TextAreaField("Explanation shown in review (Markdown)")
+    options = FieldList(FormField(OptionForm), min_entries=0)
+    answer_bool = RadioField("The statement is", choices=choice_list([("true", "True"), ("false", "False")]),
+                             validate_choice=False)
+    answer = StringField("Correct answer (a number)")
+    tolerance = StringField("Tolerance (accepted: answer ± tolerance)")
+    unit = StringField("Unit (optional, e.g. s)")
+    accept = TextAreaField("Accepted answers, one per line (case and spacing are ignored)")
+    pairs = FieldList(FormField(PairForm), min_entries=0)
+    items = TextAreaField("Steps in the correct order, one per line")
+    image = SelectField("Body-map image (from lessons/assets/)", validate_choice=False)
+    regions = FieldList(FormField(RegionForm), min_entries=0)
+
+
+class PreviewForm(FlaskForm):
+    """Carries the seed of a preview's draw, so the same questions come back on submit."""
+
+    seed = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """Move or delete one question."""
+
+    question_id = HiddenField(validators=[DataRequired()])
+    direction = HiddenField()
+
+
+class LessonForm(FlaskForm):
+    """A lesson's front matter and Markdown body."""
+
+    title = StringField("Title", validators=[Length(max=200)])
+    minutes = StringField("Minutes to read")
+    objectives = SelectField("Objectives", validate_choice=False)  # replaced per module
+    body = TextAreaField("Lesson text (Markdown)")
+
+
+class ImportForm(FlaskForm):
+    """Upload a question bank into the quiz's draft."""
+
+    bank = FileField("Question-bank file")
+    format = SelectField("Format", choices=choice_list([
+        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken")]))
+    replace = BooleanField("Replace the draft's questions instead of adding to them")
+
+
+class AccommodationForm(FlaskForm):
+    """Extra attempts or time for one trainee."""
+
+    trainee = SelectField("Trainee", coerce=int, validate_choice=True)
+    extra_attempts = IntegerField("Extra attempts", default=0,
+                                  validators=[NumberRange(0, 20, "Enter 0 to 20.")])
+    extra_minutes = IntegerField("Extra minutes", default=0,
+                                 validators=[NumberRange(0, 600, "Enter 0 to 600.")])
+    extra_percent = IntegerField("Extra time as a percent of the limit", default=0,
+                                 validators=[NumberRange(0, 300, "Enter 0 to 300.")])
+    note = StringField("Note (why; kept with the grant)", validators=[Length(max=500)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also require at least one extra attempt, minute or percent."""
+        if not super().validate(extra_validators):
+            return False
+        if not (self.extra_attempts.data or self.extra_minutes.data or self.extra_percent.data):
+            self.extra_attempts.errors = ["Grant at least one extra attempt, minute or percent."]
+            return False
+        return True

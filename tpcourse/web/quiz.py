@@ -1,0 +1,116 @@
+"""Quiz pages: start, answer, save, submit, results and history. Grading is server-side."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from .. import permissions
+from ..grading.attempts import counting_attempt, review_allowed
+from ..services import attempts as attempt_service
+from ..services import learning
+from ..services.errors import NotFound
+from .helpers import form_data, now
+from .quiz_views import question_views, quiz_rules
+
+bp = Blueprint("quiz", __name__)
+
+
+def _quiz_for_user(slug: str):
+    quiz, version = attempt_service.get_quiz(slug)
+    course_id = quiz.course_id
+    enrolled = course_id is not None and learning.enrollment_for(current_user, course_id)
+    # Only asked when not enrolled: either right is enough (saves a query per quiz request).
+    instructs = course_id is not None and not enrolled and learning.instructs(current_user,
+                                                                             course_id)
+    if not permissions.can_take_quiz(current_user, bool(enrolled), instructs):
+        raise NotFound("No such quiz.")
+    return quiz, version
+
+
+@bp.route("/quizzes/<slug>")
+@login_required
+def overview(slug: str):
+    """Show a quiz's rules, the trainee's attempts, and a start or resume button."""
+    quiz, version = _quiz_for_user(slug)
+    attempts = attempt_service.attempts_of(current_user, quiz)
+    for attempt in attempts:
+        attempt_service.close_if_expired(attempt, now())
+    return render_template(
+        "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
+        decision=attempt_service.can_start(current_user, quiz, version, now()),
+        rules=quiz_rules(version.data, attempt_service.accommodation_for(current_user, quiz)),
+        open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
+        counted=counting_attempt(attempts, version.data.get("grading", "highest")),
+        form=FlaskForm())
+
+
+@bp.route("/quizzes/<slug>/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    """Start a new attempt (or resume the open one) and go to it."""
+    quiz, version = _quiz_for_user(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    attempt = attempt_service.start_attempt(current_user, quiz, version, now())
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: str):
+    """Show the questions; POST saves (action=save) or submits them."""
+    record = attempt_service.get_attempt(attempt_id, current_user)
+    if request.method == "GET" and attempt_service.close_if_expired(record, now()):
+        flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        # A click on a no-JS body map submits the form too: treat it as a save, not a submit.
+        saving = request.form.get("action") == "save" or any(
+            key.endswith("-img.x") for key in request.form)
+        action = attempt_service.save_attempt if saving else attempt_service.submit_attempt
+        outcome = action(attempt_id, current_user, form_data(request.form), now())
+        record, errors = outcome.attempt, outcome.errors
+        if outcome.late:
+            flash("Time ran out before this arrived, so your attempt was graded on the "
+                  "answers saved in time.", "warning")
+        if record.status != "in_progress":
+            return redirect(url_for("quiz.result", attempt_id=attempt_id))
+        if request.headers.get("X-Autosave") and saving:
+            return "", 204
+        if not errors:
+            flash("Your answers are saved. You can come back and finish later.", "success")
+            return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    return render_template(
+        "quiz/attempt.html", attempt=record, data=record.quiz_version.data, errors=errors,
+        questions=question_views(record, errors), form=FlaskForm(),
+    ), 422 if errors else 200
+
+
+@bp.route("/attempts/<attempt_id>/result")
+@login_required
+def result(attempt_id: str):
+    """Show the grade, and the review the quiz's policy allows."""
+    record = attempt_service.get_attempt(attempt_id, current_user)
+    attempt_service.close_if_expired(record, now())
+    if record.status == "in_progress":
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    data = record.quiz_version.data
+    show_review = review_allowed(data.get("review", "after_submit"), bool(record.passed))
+    return render_template("quiz/result.html", attempt=record, data=data, review=show_review,
+                           questions=question_views(record, {}, graded=True,
+                                                    reveal=show_review))
+
+
+@bp.route("/quizzes/<slug>/attempts")
+@login_required
+def history(slug: str):
+    """List every attempt the trainee made at a quiz."""
+    quiz, version = _quiz_for_user(slug)
+    return render_template("quiz/history.html", quiz=quiz, version=version,
+                           attempts=attempt_service.attempts_of(current_user, quiz))
