@@ -46,9 +46,12 @@ def _mark(page, q, field, point, keyboard: bool) -> None:
     image.scroll_into_view_if_needed()
     minx, miny, width, height = q["viewbox"]
     if not keyboard:
+        # Locator.click waits for the image to stop moving and checks that the click lands on
+        # it (a raw mouse click at precomputed coordinates could hit another control if the
+        # layout shifted in between).
         rect = image.bounding_box()
-        page.mouse.click(rect["x"] + (point[0] - minx) / width * rect["width"],
-                         rect["y"] + (point[1] - miny) / height * rect["height"])
+        image.click(position={"x": (point[0] - minx) / width * rect["width"],
+                              "y": (point[1] - miny) / height * rect["height"]})
         return
     image.focus()
     step = width * 0.01
