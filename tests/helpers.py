@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 
+def field(attempt, qid: str) -> str:
+    """Return the form field name of drawn question `qid` (fields are named by position)."""
+    from tpcourse.services.attempts import field_name
+
+    return field_name(attempt.question_ids.index(qid) + 1)
+
+
 def answer_form(attempt, correct: bool = True, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Return form data answering every drawn question right (or wrong), as a browser would."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
@@ -12,33 +19,33 @@ def answer_form(attempt, correct: bool = True, skip: tuple[str, ...] = ()) -> di
     for qid in attempt.question_ids:
         if qid in skip:
             continue
-        q, order, field = by_id[qid], attempt.orders.get(qid, []), f"q-{qid}"
+        q, order, name = by_id[qid], attempt.orders.get(qid, []), field(attempt, qid)
         kind = q["type"]
         if kind == "single":
             target = next(o["id"] for o in q["options"] if o["correct"] == correct)
-            form[field] = str(order.index(target))
+            form[name] = str(order.index(target))
         elif kind == "multiple":
             chosen = [o["id"] for o in q["options"] if o["correct"] == correct]
-            form[field] = [str(order.index(c)) for c in chosen]
+            form[name] = [str(order.index(c)) for c in chosen]
         elif kind == "true_false":
-            form[field] = "true" if q["answer"] == correct else "false"
+            form[name] = "true" if q["answer"] == correct else "false"
         elif kind == "numeric":
-            form[field] = str(q["answer"] if correct else q["answer"] + q["tolerance"] + 1000)
+            form[name] = str(q["answer"] if correct else q["answer"] + q["tolerance"] + 1000)
         elif kind == "short_text":
-            form[field] = q["accept"][0].upper() if correct else "zzz"
+            form[name] = q["accept"][0].upper() if correct else "zzz"
         elif kind == "matching":
             rights = [p[1] for p in q["pairs"]]
             chosen = rights if correct else rights[1:] + rights[:1]
             for i, right in enumerate(chosen):
-                form[f"{field}-{i}"] = str(order.index(right))
+                form[f"{name}-{i}"] = str(order.index(right))
         elif kind == "ordering":
             items = q["items"] if correct else list(reversed(q["items"]))
             for i, item in enumerate(items):
-                form[f"{field}-{i}"] = str(order.index(item))
+                form[f"{name}-{i}"] = str(order.index(item))
         elif kind == "hotspot":
             region = q["regions"][0]
             x, y = _inside(region) if correct else _outside(q)
-            form[f"{field}-x"], form[f"{field}-y"] = str(x), str(y)
+            form[f"{name}-x"], form[f"{name}-y"] = str(x), str(y)
     return form
 
 

@@ -72,7 +72,8 @@ def test_an_instructor_authors_a_body_map_question_previews_and_publishes(live, 
     assert_accessible(page)
 
     page.goto(quiz + "/preview")
-    assert page.locator("input[name='q-dot-again-img']").count() == 1
+    new = page.locator("fieldset.question", has_text="Click the red dot again.")
+    assert new.locator("input.hotspot-image").count() == 1
     assert_accessible(page)
     page.click("button:has-text('Submit for grading')")
     assert "nothing was recorded" in page.inner_text("main")

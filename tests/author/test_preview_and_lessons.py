@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from tests.helpers import answer_form
+from tests.helpers import answer_form, field
 from tpcourse.grading.attempts import draw_attempt
 from tpcourse.models import Attempt, AuditEvent, CourseVersion, LessonDraft
 from tpcourse.services.attempts import get_quiz
@@ -37,9 +37,10 @@ def test_preview_shows_the_quiz_as_trainees_see_it_and_records_nothing(client, d
     response = client.get(PREVIEW)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Preview" in page
-    assert "Click the red dot." in page and 'name="q-spot-img"' in page  # the trainee template
-    assert "Tendons are not where trigger points form" not in page  # no feedback before submit
     seed = _seed(page)
+    spot = field(_drawn(seed), "spot")
+    assert "Click the red dot." in page and f'name="{spot}-img"' in page  # the trainee template
+    assert "Tendons are not where trigger points form" not in page  # no feedback before submit
     attempts, events = _count(db, Attempt), _count(db, AuditEvent)
     form = {**answer_form(_drawn(seed)), "seed": str(seed), "action": "submit"}
     result = client.post(PREVIEW, data=form)
@@ -54,7 +55,9 @@ def test_preview_shows_the_quiz_as_trainees_see_it_and_records_nothing(client, d
 
 def test_preview_sends_back_unreadable_answers_and_saves_nothing(client, db, author):
     seed = _seed(client.get(PREVIEW).get_data(as_text=True))
-    form = {**answer_form(_drawn(seed)), "q-hold-seconds": "about a minute", "seed": str(seed)}
+    drawn = _drawn(seed)
+    form = {**answer_form(drawn), field(drawn, "hold-seconds"): "about a minute",
+            "seed": str(seed)}
     response = client.post(PREVIEW, data=form)
     assert response.status_code == 422 and "Enter a number" in response.get_data(as_text=True)
     saved = client.post(PREVIEW, data={**form, "action": "save"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers import field as field_for
 from tpcourse.grading.types import question_type
 
 
@@ -9,7 +10,7 @@ def answer_in_browser(page, attempt, correct: bool = True, keyboard_hotspot: boo
     """Fill every question of `attempt` on the open attempt page."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
     for qid in attempt.question_ids:
-        q, order, field = by_id[qid], attempt.orders.get(qid, []), f"q-{qid}"
+        q, order, field = by_id[qid], attempt.orders.get(qid, []), field_for(attempt, qid)
         key = question_type(q["type"]).key_response(q)
         kind = q["type"]
         if kind == "single":
@@ -49,9 +50,10 @@ def _mark(page, q, field, point, keyboard: bool) -> None:
         # Locator.click waits for the image to stop moving and checks that the click lands on
         # it (a raw mouse click at precomputed coordinates could hit another control if the
         # layout shifted in between).
-        rect = image.bounding_box()
-        image.click(position={"x": (point[0] - minx) / width * rect["width"],
-                              "y": (point[1] - miny) / height * rect["height"]})
+        # Positions are relative to the padding box, so scale by the size inside the border.
+        inner_width, inner_height = image.evaluate("el => [el.clientWidth, el.clientHeight]")
+        image.click(position={"x": (point[0] - minx) / width * inner_width,
+                              "y": (point[1] - miny) / height * inner_height})
         return
     image.focus()
     step = width * 0.01

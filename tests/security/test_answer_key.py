@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from tests.helpers import field
 from tests.security.content_tree import copy_content, sync, write_quiz
 
 TYPES = {"single", "multiple", "true_false", "numeric", "short_text", "matching", "ordering",
@@ -152,7 +153,8 @@ def trainee_pages(client, attempt) -> dict[str, str]:
     wrong = answer_form(attempt, correct=False)
     pages["saved-answers"] = client.post(url, data={**wrong, "action": "save"},
                                          follow_redirects=True)
-    bad = {**wrong, "q-q-num": "not a number", "q-hold-seconds": "not a number"}
+    bad = {**wrong, **{field(attempt, qid): "not a number"
+                       for qid in ("q-num", "hold-seconds") if qid in attempt.question_ids}}
     pages["submit-with-error"] = client.post(url, data={**bad, "action": "submit"})
     pages["autosave"] = client.post(url, data={**wrong, "action": "save"},
                                     headers={"X-Autosave": "1"})
@@ -202,7 +204,7 @@ def test_choices_follow_the_draw_not_the_key(client, db, canary_quiz, make_user,
     attempt = start(client, db, user)
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     for qid in ("q-match", "q-order", "q-single", "q-multiple"):
-        box = page[page.index(f'id="q-{qid}-box"'):]
+        box = page[page.index(f'id="{field(attempt, qid)}-box"'):]
         box = box[:box.index("</fieldset>")]
         first_seen = {text: box.index(f">{text}<") for text in _choice_texts(qid)}
         shown = sorted(first_seen, key=first_seen.get)

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import answer_form
+from tests.helpers import answer_form, field
 from tpcourse.models import Attempt
 
 
@@ -43,7 +43,11 @@ def test_attempt_page_has_no_answer_key(client, db, trainee):
     assert "correct" not in page.lower().replace("correctly", "")
     assert "cx=" not in page and "regions" not in page
     # Option values are display positions, never the option ids from the file.
-    assert not re.search(r'name="q-tp-definition" value="[a-z]"', page)
+    assert not re.search(r'name="q\d+" value="[a-z]"', page)
+    # Field names are positions: no question id (which could hint at the answer) is in a name.
+    assert not re.search(r'name="q-', page)
+    for qid in attempt.question_ids:
+        assert not re.search(rf'(name|id|for|data-field)="[^"]*\b{re.escape(qid)}\b', page)
 
 
 def test_submit_grades_once_and_review_shows_feedback(client, db, trainee):
@@ -74,14 +78,15 @@ def test_submitting_a_closed_attempt_is_refused_by_the_service(client, db, train
 def test_bad_numeric_answer_rerenders_with_answers_kept(client, db, trainee):
     attempt = start(client, db, "intro-quiz")
     form = answer_form(attempt)
-    form["q-hold-seconds"] = "about a minute"
+    form[field(attempt, "hold-seconds")] = "about a minute"
     response = client.post(f"/attempts/{attempt.id}", data=form)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Enter a number" in page and 'value="about a minute"' in page
-    assert f'value="{form["q-referred"]}"' in page  # the other answers are still there
+    assert f'value="{form[field(attempt, "referred")]}"' in page  # the other answers are still there
     attempt = refresh(db, attempt)
-    assert attempt.status == "in_progress" and attempt.responses["referred"] == form["q-referred"]
+    assert attempt.status == "in_progress"
+    assert attempt.responses["referred"] == form[field(attempt, "referred")]
 
 
 def test_save_and_resume_after_logging_out(client, db, trainee, login_as):
@@ -93,7 +98,7 @@ def test_save_and_resume_after_logging_out(client, db, trainee, login_as):
     resumed = start(client, db, "intro-quiz")
     assert resumed.id == attempt.id
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
-    assert f'value="{form["q-referred"]}"' in page
+    assert f'value="{form[field(attempt, "referred")]}"' in page
     assert refresh(db, attempt).question_ids == resumed.question_ids  # same draw on reload
     client.post(f"/attempts/{attempt.id}", data=answer_form(attempt))  # the page re-posts all
     assert refresh(db, attempt).passed
@@ -101,8 +106,8 @@ def test_save_and_resume_after_logging_out(client, db, trainee, login_as):
 
 def test_hotspot_click_without_javascript_saves(client, db, trainee):
     attempt = start(client, db, "intro-quiz")
-    response = client.post(f"/attempts/{attempt.id}", data={"q-spot-img.x": "50",
-                                                              "q-spot-img.y": "49"})
+    response = client.post(f"/attempts/{attempt.id}", data={
+        field(attempt, "spot") + "-img.x": "50", field(attempt, "spot") + "-img.y": "49"})
     assert response.status_code == 302
     attempt = refresh(db, attempt)
     assert attempt.status == "in_progress" and attempt.responses["spot"] == [50, 49]
@@ -184,7 +189,7 @@ def test_review_after_pass_hides_answers_until_passed(client, db, trainee, clock
 def test_must_pass_question_fails_a_high_score(client, db, trainee):
     attempt = start(client, db, "safety-quiz")
     form = answer_form(attempt, correct=True)
-    form["q-dvt"] = "true"  # wrong on the must-pass question only
+    form[field(attempt, "dvt")] = "true"  # wrong on the must-pass question only
     client.post(f"/attempts/{attempt.id}", data=form)
     attempt = refresh(db, attempt)
     assert attempt.percent > 50 and attempt.passed is False
@@ -243,7 +248,7 @@ def test_every_question_type_renders_grades_and_reviews(client, db, trainee):
     attempt = start(client, db, "intro-quiz")
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     for marker in ('type="radio"', 'type="checkbox"', 'inputmode="decimal"', "<select",
-                   'type="image"', 'name="q-referred"', 'class="hotspot-x"'):
+                   'type="image"', f'name="{field(attempt, "referred")}"', 'class="hotspot-x"'):
         assert marker in page
     client.post(f"/attempts/{attempt.id}", data=answer_form(attempt))
     attempt = refresh(db, attempt)
@@ -265,6 +270,6 @@ def test_autosave_request_saves_quietly(client, db, trainee):
     form = {**answer_form(attempt), "action": "save"}
     response = client.post(f"/attempts/{attempt.id}", data=form, headers={"X-Autosave": "1"})
     assert response.status_code == 204
-    assert refresh(db, attempt).responses["referred"] == form["q-referred"]
+    assert refresh(db, attempt).responses["referred"] == form[field(attempt, "referred")]
     assert "Your answers are saved" not in client.get(f"/attempts/{attempt.id}").get_data(
         as_text=True)

@@ -112,13 +112,22 @@ def get_attempt(attempt_id: str, user: User, lock: bool = False) -> Attempt:
     return attempt
 
 
+def field_name(number: int) -> str:
+    """Return the form field of the question drawn at `number` (1-based).
+
+    Fields are named by position, never by question id: authors write ids such as
+    `loc-referred-term`, and an id in the page could hint at the answer.
+    """
+    return f"q{number}"
+
+
 def read_responses(attempt: Attempt, form: FormData) -> dict:
     """Turn the submitted form into stored responses for every drawn question."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
     return {
         qid: question_type(by_id[qid]["type"]).parse_response(
-            by_id[qid], attempt.orders.get(qid, []), f"q-{qid}", form)
-        for qid in attempt.question_ids
+            by_id[qid], attempt.orders.get(qid, []), field_name(number), form)
+        for number, qid in enumerate(attempt.question_ids, start=1)
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ..content.drafts import QuizDiff, diff_quizzes
 from ..extensions import db
 from ..grading.attempts import draw_attempt, grade_attempt
-from ..grading.types import FormData, question_type
+from ..grading.types import FormData
 from ..models import (
     Attempt,
     Course,
@@ -25,6 +25,7 @@ from ..models import (
     User,
 )
 from ..permissions import is_admin
+from .attempts import read_responses, response_errors
 from .authoring import Workspace, preview_data, workspace
 
 
@@ -137,14 +138,8 @@ def preview_attempt(user: User, slug: str, seed: int, now: datetime,
                              now + timedelta(minutes=limit) if limit else None)
     if form is None:
         return attempt, {}
-    by_id = {q["id"]: q for q in data["questions"]}
-    errors = {}
-    for qid in attempt.question_ids:
-        kind = question_type(by_id[qid]["type"])
-        response = kind.parse_response(by_id[qid], attempt.orders.get(qid, []), f"q-{qid}", form)
-        attempt.responses[qid] = response
-        if kind.response_error(by_id[qid], response):
-            errors[qid] = kind.response_error(by_id[qid], response)
+    attempt.responses.update(read_responses(attempt, form))
+    errors = response_errors(attempt, attempt.responses)
     if grade and not errors:
         result = grade_attempt(data, attempt.question_ids, attempt.responses)
         attempt.results = [{"id": r.question_id, "points": r.points, "score": r.score,

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..grading.types import question_type
 from ..models import Accommodation, Attempt
+from ..services.attempts import field_name
 
 
 def quiz_rules(data: dict[str, Any], extra: Accommodation | None) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def question_views(attempt: Attempt, errors: dict[str, str], graded: bool = Fals
         order = attempt.orders.get(qid, [])
         response = (attempt.responses or {}).get(qid)
         view = {
-            "number": number, "id": qid, "type": question["type"], "field": f"q-{qid}",
+            "number": number, "id": qid, "type": question["type"], "field": field_name(number),
             "prompt_html": question["prompt_html"], "points": question["points"],
             "public": kind.public(question, order),
             "filled": kind.form_values(question, order, response),
