@@ -10,8 +10,6 @@ from __future__ import annotations
 from flask import Flask, Response, abort, current_app, request
 from flask_talisman import Talisman
 
-from .db_locks import register_row_locks
-
 # Scripts only from our own files: no inline <script>, no on*= handlers, no eval.
 # Inline style *attributes* are allowed (a progress bar's width, a marker's position) but not
 # <style> elements; markup from Markdown is sanitised and cannot carry a style attribute.
@@ -58,8 +56,6 @@ def register_security(app: Flask) -> None:
     app.after_request(_strict_transport_security)
     app.before_request(_refuse_json_a_form_cannot_read)
     app.register_error_handler(413, _too_large)
-    # Row locks that hold on SQLite too and always read fresh rows (exactly-once grading).
-    register_row_locks()
 
 
 def _strict_transport_security(response: Response) -> Response:

@@ -23,15 +23,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def app(app):
-    """The shared app fixture, with the security headers registered as create_app will."""
-    from tpcourse.security import register_security
-
-    register_security(app)
-    return app
-
-
 class Inbox:
     """Messages received by the test SMTP server."""
 

@@ -1,8 +1,5 @@
-"""WSGI entry for the gunicorn test: the production app, with register_security applied
-(create_app will call it itself once wired; calling it twice is harmless)."""
+"""WSGI entry for the gunicorn test: the production app, exactly as wsgi.py builds it."""
 
 from tpcourse import create_app
-from tpcourse.security import register_security
 
 app = create_app()
-register_security(app)

@@ -15,13 +15,10 @@ from tests.security.inert import PAYLOADS
 
 @pytest.fixture
 def secured(_migrated, tmp_path):
-    """A live server with the security headers on, over the test database."""
-    from tpcourse.security import register_security
-
+    """A live server (create_app sends the security headers), over the test database."""
     clock = Clock()
     app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, WTF_CSRF_ENABLED=True,
                    SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, SERVER_NAME=None)
-    register_security(app)
     with app.app_context():
         from tpcourse.services.content_sync import sync_from_folders
 

@@ -86,7 +86,8 @@ def test_login_starts_a_fresh_session(app, client, db, make_user):
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == user.get_id()
+        assert session["_user_id"].partition(".")[0] == str(user.id)
 
 
 def test_session_protection_drops_a_stolen_session(_migrated, tmp_path, db, make_user):
@@ -128,10 +129,14 @@ def test_no_page_needs_inline_script(client, enrolled, login_as):
             assert not pattern.search(page), f"{path}: {pattern.pattern}"
 
 
-def test_security_is_not_active_without_register_security(_migrated, tmp_path):
-    """Guard for the wiring: register_security is what adds the headers."""
-    app = make_app(_migrated, tmp_path)
-    from tpcourse.security import register_security
+def test_create_app_wires_the_headers_and_the_row_locks(_migrated, tmp_path):
+    """Guard for the wiring: every app create_app builds sends the headers and locks rows."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
 
-    register_security(app)
+    from tpcourse.db_locks import _locked_read
+
+    app = make_app(_migrated, tmp_path)
+    assert "talisman" in app.extensions
     assert app.test_client().get("/login").headers["X-Frame-Options"] == "DENY"
+    assert event.contains(Session, "do_orm_execute", _locked_read)

@@ -9,10 +9,7 @@ from tests.conftest import make_app
 
 @pytest.fixture
 def small(_migrated, tmp_path, db):
-    from tpcourse.security import register_security
-
     app = make_app(_migrated, tmp_path, MAX_CONTENT_LENGTH=2048, WTF_CSRF_ENABLED=True)
-    register_security(app)
     return app.test_client()
 
 
@@ -47,10 +44,7 @@ def test_oversized_body_under_api_gets_json(_migrated, tmp_path, db):
     """An API view reading a too-large body answers 413 in the API's JSON error shape."""
     from flask import request
 
-    from tpcourse.security import register_security
-
     app = make_app(_migrated, tmp_path, MAX_CONTENT_LENGTH=2048)
-    register_security(app)
 
     @app.post("/api/v1/_echo")  # a stand-in for an API endpoint that reads its body
     def echo():
