@@ -60,6 +60,8 @@ def make_app(database_url: str, instance: Path, **overrides):
         "TPCOURSE_LESSONS_DIR": str(CONTENT / "lessons"),
         "TPCOURSE_QUIZZES_DIR": str(CONTENT / "quizzes"),
         "TPCOURSE_LOGIN_LIMIT": "1000 per minute",
+        "TPCOURSE_API_LIMIT": "1000 per minute",
+        "TPCOURSE_API_FAILURE_LIMIT": "1000 per minute",
         "SERVER_NAME": "tpcourse.test",
         "WTF_CSRF_ENABLED": False,
     }

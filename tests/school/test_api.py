@@ -133,3 +133,33 @@ def test_api_errors_are_json_even_for_unknown_routes_and_methods(client, north_t
     assert client.get("/api/v1/nothing-here").get_json()["error"]["code"]
     post = client.post("/api/v1/completions", headers=bearer(north_token))
     assert post.status_code == 405 and post.is_json
+
+
+def test_each_token_is_rate_limited_with_a_json_429(app, client, world, north_token, south_token):
+    app.config["TPCOURSE_API_LIMIT"] = "3 per minute"
+    address = {"REMOTE_ADDR": "10.0.8.1"}  # counters of its own, apart from other tests
+    statuses = [client.get("/api/v1/cohorts", headers=bearer(north_token),
+                           environ_base=address).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/v1/cohorts", headers=bearer(north_token), environ_base=address)
+    assert refused.is_json and refused.get_json()["error"]["code"]
+    assert "Retry-After" in refused.headers
+    # Another school's token is counted on its own, even from the same address.
+    other = client.get("/api/v1/cohorts", headers=bearer(south_token), environ_base=address)
+    assert other.status_code == 200
+
+
+def test_guessing_tokens_is_refused_per_address(app, client, world, north_token):
+    app.config["TPCOURSE_API_FAILURE_LIMIT"] = "3 per minute"
+    guesser, school = {"REMOTE_ADDR": "10.0.8.2"}, {"REMOTE_ADDR": "10.0.8.3"}
+    statuses = [client.get("/api/v1/cohorts", environ_base=guesser,
+                           headers={"Authorization": f"Bearer tpc_guess{i}"}).status_code
+                for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    # The guesser is refused even with a good token now; other addresses are not affected,
+    # and successful requests never count towards the failure limit.
+    assert client.get("/api/v1/cohorts", headers=bearer(north_token),
+                      environ_base=guesser).status_code == 429
+    for _ in range(5):
+        assert client.get("/api/v1/cohorts", headers=bearer(north_token),
+                          environ_base=school).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_app
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -168,3 +168,24 @@ def test_forgot_is_rate_limited_per_account(_migrated, tmp_path, db, make_user):
         codes.append(client.post("/password/forgot", data={"email": "a@example.com"},
                                  environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code)
     assert codes == [302, 302, 429]
+
+
+def test_a_reset_ends_every_other_session_and_remember_cookie(_migrated, tmp_path, client, db,
+                                                              make_user, smtp):
+    """The laptop left logged in (with "remember me") is logged out by the reset elsewhere."""
+    user = make_user()
+    # The laptop talks to a second app object, so each of its requests gets its own app
+    # context (flask-login caches the user there), as on a real server.
+    laptop, phone = make_app(_migrated, tmp_path).test_client(), client
+    laptop.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert laptop.get("/records").status_code == 200
+    ask_for_link(phone, user.email)
+    path = link_in(smtp.wait_for(1)[0])
+    phone.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    gone = laptop.get("/records")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    with laptop.session_transaction() as session:  # the remember-me cookie does not revive it
+        session.clear()
+    assert laptop.get("/records").status_code == 302
+    assert can_log_in(laptop, user.email, NEW_PASSWORD)
+    assert laptop.get("/records").status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -12,6 +14,12 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 ROLES = ("trainee", "instructor", "school_admin", "admin")
+
+
+def session_identity(user_id: int, password_hash: str) -> str:
+    """Return `<id>.<digest of the password hash>` (the cookie is signed; this only binds it)."""
+    digest = hashlib.sha256(password_hash.encode()).hexdigest()[:24]
+    return f"{user_id}.{digest}"
 
 
 class School(db.Model):
@@ -48,6 +56,18 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """Return the identity kept in the session and remember-me cookie.
+
+        It carries a digest of the password hash, so changing the password (a reset after a
+        stolen laptop, say) ends every other session and remember-me cookie at once.
+        """
+        return session_identity(self.id, self.password_hash)
+
+    def session_matches(self, identity: str) -> bool:
+        """Say whether a session's identity was issued for the current password."""
+        return hmac.compare_digest(self.get_id(), identity)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import smtplib
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -39,7 +38,7 @@ log = logging.getLogger(__name__)
 
 def reset_max_age(config: Mapping[str, Any]) -> int:
     """Return how long a reset link lives, in seconds (TPCOURSE_RESET_MAX_AGE)."""
-    value = config.get("TPCOURSE_RESET_MAX_AGE") or os.environ.get("TPCOURSE_RESET_MAX_AGE")
+    value = config.get("TPCOURSE_RESET_MAX_AGE")
     return int(value) if value else DEFAULT_MAX_AGE
 
 

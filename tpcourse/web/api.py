@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context, url_for
+import hashlib
 
-from ..extensions import csrf
+from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context, url_for
+from flask_limiter.util import get_remote_address
+
+from ..extensions import csrf, limiter
 from ..services import cohorts, exports, signing_keys, tokens
 from .errors import error_response
 from .helpers import now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, no cookies: nothing a cross-site form could ride on
+
+
+def _bearer_secret() -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def _per_token() -> str:
+    """Count requests per token (by digest, never the secret), or per IP without one."""
+    secret = _bearer_secret()
+    if secret:
+        return "api-token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
+    return "api-ip:" + get_remote_address()
+
+
+def _per_ip() -> str:
+    return "api-failures:" + get_remote_address()
+
+
+# Every token gets TPCOURSE_API_LIMIT requests; an address that keeps sending unknown or
+# missing tokens (guessing) is refused after TPCOURSE_API_FAILURE_LIMIT of those. Counters
+# live in RATELIMIT_STORAGE_URI (Redis in production), shared by every worker.
+limiter.limit(lambda: current_app.config["TPCOURSE_API_LIMIT"], key_func=_per_token)(bp)
+limiter.limit(lambda: current_app.config["TPCOURSE_API_FAILURE_LIMIT"], key_func=_per_ip,
+              deduct_when=lambda response: response.status_code == 401)(bp)
 
 
 def _unauthorized(code: str, message: str):
@@ -24,11 +52,11 @@ def authenticate():
     """Ignore any session cookie; accept only `Authorization: Bearer <token>`."""
     # Nothing here reads current_user or the session: a browser's logged-in session cookie
     # authorises nothing, and the session is neither loaded nor sent back.
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = _bearer_secret()
+    if not secret:
         return _unauthorized("invalid_request", "Send your school's API token as "
                                                 "'Authorization: Bearer <token>'.")
-    found = tokens.authenticate(secret.strip(), now())
+    found = tokens.authenticate(secret, now())
     if found is None:
         return _unauthorized("invalid_token", "This token is unknown or was revoked. "
                                               "Ask your school admin for a new one.")
