@@ -106,7 +106,7 @@ def test_a_failed_email_is_not_recorded_and_is_sent_next_run(runner, app, smtp, 
     _trainee, record = issued
     days_before(clock, record, 30)
     port = app.config["MAIL_PORT"]
-    from tests.certificates.conftest import free_port
+    from tests.mail_server import free_port
 
     app.config["MAIL_PORT"] = free_port()  # nothing listens there
     failed = send(runner)

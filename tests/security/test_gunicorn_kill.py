@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from tests.conftest import CONTENT, PASSWORD, make_app
 from tests.helpers import answer_form
-from tests.security.conftest import free_port
+from tests.mail_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
