@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..services import evaluation
@@ -17,7 +18,8 @@ from .helpers import now, roles_required
 
 bp = Blueprint("evaluation", __name__)
 
-RATING_CHOICES = [("1", "1 — poor"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 — excellent")]
+RATING_CHOICES = [SelectChoice(str(n), label) for n, label in
+                  ((1, "1 — poor"), (2, "2"), (3, "3"), (4, "4"), (5, "5 — excellent"))]
 
 
 def evaluation_form(questions: Sequence[Mapping[str, Any]]) -> FlaskForm:
