@@ -6,6 +6,7 @@ Accessibility (axe-core) is checked on each page, and the phone layout must not 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_accessible, live, page  # noqa: F401
@@ -54,7 +55,7 @@ def test_an_instructor_authors_a_body_map_question_previews_and_publishes(live, 
     quiz = base + "/author/quizzes/intro-quiz"
     page.goto(quiz + "/questions/new?type=hotspot")
     page.click("button:has-text('Save in the draft')")  # empty: errors beside the fields
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.fill("#qid", "dot-again")
     page.fill("#prompt", "Click the red dot again.")
@@ -68,7 +69,7 @@ def test_an_instructor_authors_a_body_map_question_previews_and_publishes(live, 
     assert page.locator("svg.region-canvas circle.region").count() == 1
     page.click("button:has-text('Save in the draft')")
     page.wait_for_url("**/author/quizzes/intro-quiz#q-dot-again")
-    assert "saved in the draft" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("saved in the draft")
     assert_accessible(page)
 
     page.goto(quiz + "/preview")
@@ -76,15 +77,15 @@ def test_an_instructor_authors_a_body_map_question_previews_and_publishes(live, 
     assert new.locator("input.hotspot-image").count() == 1
     assert_accessible(page)
     page.click("button:has-text('Submit for grading')")
-    assert "nothing was recorded" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("nothing was recorded")
     assert_accessible(page)
     assert _count(app, select(func.count()).select_from(Attempt)) == 0
 
     page.goto(quiz)
     page.click("button:has-text('Publish as a new version')")
     page.wait_for_url("**/versions")
-    assert "Published as version 2" in page.inner_text(".flashes")
-    assert "dot-again" in page.inner_text("main")
+    expect(page.locator(".flashes")).to_contain_text("Published as version 2")
+    expect(page.locator("main")).to_contain_text("dot-again")
     assert _count(app, select(func.count()).select_from(QuizVersion).where(
         QuizVersion.version == 2)) == 1
 
@@ -106,5 +107,5 @@ def test_the_lesson_editor_previews_as_you_type(live, page):  # noqa: F811
     page.locator(".preview-body strong", has_text="steady").wait_for()
     assert "<script" not in page.inner_html(".preview-body")
     page.click("button:has-text('Save the draft')")
-    assert "Draft saved" in page.inner_text(".flashes")
+    expect(page.locator(".flashes")).to_contain_text("Draft saved")
     assert page.input_value("#body").startswith("## Slow in")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import CONTENT, Clock, empty_database, make_app
+from tests.conftest import CONTENT, PASSWORD, Clock, empty_database, make_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,27 +27,42 @@ def browser():
         instance.close()
 
 
+def served_app(database_url: str, instance, clock: Clock):
+    """An app as a browser meets it (CSRF on, plain-HTTP cookies), with the fixture course."""
+    from tpcourse.services.content_sync import sync_from_folders
+
+    app = make_app(database_url, instance, TPCOURSE_NOW=clock, WTF_CSRF_ENABLED=True,
+                   SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False,
+                   SERVER_NAME=None)
+    with app.app_context():
+        sync_from_folders(CONTENT / "lessons", CONTENT / "quizzes")
+    return app
+
+
 @pytest.fixture
 def live(_migrated, tmp_path):
     """Serve a fresh app over the test database on a free port; yields (base_url, app, clock)."""
     clock = Clock()
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, WTF_CSRF_ENABLED=True,
-                   SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False,
-                   SERVER_NAME=None)
-    with app.app_context():
-        from tpcourse.services.content_sync import sync_from_folders
+    app = served_app(_migrated, tmp_path, clock)
+    try:
+        with serve(app) as base:
+            yield base, app, clock
+    finally:
+        with app.app_context():
+            empty_database()
 
-        sync_from_folders(CONTENT / "lessons", CONTENT / "quizzes")
+
+@contextmanager
+def serve(app):
+    """Serve `app` with werkzeug on a free port in a thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", app, clock
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        with app.app_context():
-            empty_database()
 
 
 @pytest.fixture
@@ -67,3 +83,25 @@ def assert_accessible(page) -> None:
     details = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
                         f"{[n['target'] for n in v['nodes']][:3]}" for v in bad)
     assert not bad, f"{page.url}\n{details}"
+
+
+def make_account(app, email: str, name: str, role: str = "trainee", school: str | None = None):
+    """Create an account through the service (password PASSWORD); return its id."""
+    from tpcourse.services.accounts import create_user
+
+    with app.app_context():
+        return create_user(email, name, PASSWORD, role, school).id
+
+
+def log_in(tab, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form and wait until the app has redirected away from it."""
+    tab.goto(base + "/login")
+    tab.fill("#email", email)
+    tab.fill("#password", password)
+    tab.click("button:has-text('Log in')")
+    tab.wait_for_url(lambda url: "/login" not in url)
+
+
+def scroll_width(tab) -> int:
+    """Return how wide the page's content is, in CSS pixels (more than the viewport: it scrolls)."""
+    return tab.evaluate("document.documentElement.scrollWidth")

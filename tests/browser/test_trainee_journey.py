@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import assert_accessible
@@ -38,7 +39,7 @@ def test_register_learn_fail_wait_pass_complete_verify(live, page):
     page.fill("#password", "short")
     page.fill("#confirm", "short")
     page.click("button:has-text('Create account')")
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.input_value("#name") == "Maria Lopez"  # what was typed survives
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
@@ -55,19 +56,19 @@ def test_register_learn_fail_wait_pass_complete_verify(live, page):
     page.goto(f"{base}/courses/basics/{LESSONS[0]}")
     assert_accessible(page)
     page.goto(base + "/courses/basics")
-    assert page.locator("text=2 of 2 lessons read").is_visible()
+    expect(page.locator("text=2 of 2 lessons read")).to_be_visible()
 
     take_quiz(page, base, app, "intro-quiz", correct=False)
-    assert page.locator("text=Not passed").is_visible()
+    expect(page.locator("text=Not passed")).to_be_visible()
     assert_accessible(page)
     page.goto(base + "/quizzes/intro-quiz")
-    assert page.locator("text=You can try again from").is_visible()
+    expect(page.locator("text=You can try again from")).to_be_visible()
     assert page.locator("button:has-text('Start attempt')").count() == 0
     assert_accessible(page)
 
     clock.advance(minutes=31)
     take_quiz(page, base, app, "intro-quiz", correct=True, keyboard=True)  # body map by keys
-    assert page.locator("text=Passed").first.is_visible()
+    expect(page.locator("text=Passed").first).to_be_visible()
     take_quiz(page, base, app, "safety-quiz")
     take_quiz(page, base, app, "basics-final")
 
@@ -75,15 +76,15 @@ def test_register_learn_fail_wait_pass_complete_verify(live, page):
     assert_accessible(page)
     with app.app_context():
         code = db.session.execute(select(CompletionRecord.certificate_code)).scalar_one()
-    assert page.locator(f"text={code}").is_visible()
+    expect(page.locator(f"text={code}")).to_be_visible()
 
     page.click("button:has-text('Log out')")
     page.goto(base + "/verify")
     assert_accessible(page)
     page.fill("#code", code.lower())
     page.click("button:has-text('Verify')")
-    assert page.locator("h1:has-text('Valid certificate')").is_visible()
-    assert page.locator("text=Maria Lopez").is_visible()
+    expect(page.locator("h1:has-text('Valid certificate')")).to_be_visible()
+    expect(page.locator("text=Maria Lopez")).to_be_visible()
     assert_accessible(page)
 
 
@@ -106,5 +107,5 @@ def test_attempt_page_is_accessible_and_usable_on_a_phone(live, browser, page):
     answer_in_browser(phone, attempt, correct=True)
     phone.click("button:has-text('Submit for grading')")
     phone.wait_for_url("**/result")
-    assert phone.locator("text=Passed").first.is_visible()
+    expect(phone.locator("text=Passed").first).to_be_visible()
     phone.context.close()
