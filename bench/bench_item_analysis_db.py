@@ -1,9 +1,11 @@
 """Time item analysis from the database: 10,000 stored attempts × 50 questions.
 
 Run from the repository root: `python -m bench.bench_item_analysis_db` (SQLite in a temporary
-folder), or with DATABASE_URL=postgresql://... to time PostgreSQL. It measures what the
-analysis page does after the permission check: read the graded attempts of one version in a
-single query, build the analysis records, select first attempts, analyse, draw the charts.
+folder), `--db postgresql` (a fresh PostgreSQL database, dropped afterwards; see
+bench/harness.py), or with DATABASE_URL=... to use an existing, empty database. It measures
+what the analysis page does after the permission check: read the graded attempts of one
+version (one streamed query), build the analysis records, select first attempts, analyse,
+draw the charts; then, in a separate untimed run, the peak memory traced while reading.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import random
 import secrets
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,25 +73,50 @@ def _seed(db, n: int, k: int, seed: int) -> object:
     return version
 
 
-def main() -> None:
-    """Seed the database, then time the analysis a few times and print the best run."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--attempts", type=int, default=10_000)
-    parser.add_argument("--questions", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def _time(db, version, repeat: int):
+    """Return the best run's (read, compute) wall and CPU seconds, and its report.
 
+    CPU seconds are this process's (not the database server's): on a shared machine they move
+    far less with other load than the wall-clock figures.
+    """
+    from tpcourse.analysis import analyse, select_attempts
+    from tpcourse.analysis.charts import facility_bars_svg, histogram_svg
+    from tpcourse.services.item_analysis import attempt_records, question_meta
+
+    timings = []
+    for _ in range(repeat):
+        db.session.expire_all()
+        t0, c0 = time.perf_counter(), time.process_time()
+        records = attempt_records(version)
+        t1, c1 = time.perf_counter(), time.process_time()
+        report = analyse(select_attempts(records, "first"), question_meta(version.data))
+        histogram_svg(report.quiz.histogram)
+        facility_bars_svg([(i.question_id, i.facility) for i in report.items])
+        t2, c2 = time.perf_counter(), time.process_time()
+        timings.append(((t1 - t0, t2 - t1), (c1 - c0, c2 - c1)))
+    return min(timings, key=lambda timing: sum(timing[0])), report
+
+
+def _peak_read_mb(db, version) -> float:
+    """Peak memory (MB, tracemalloc) while reading the records, records included."""
+    from tpcourse.services.item_analysis import attempt_records
+
+    db.session.expire_all()
+    tracemalloc.start()
+    records = attempt_records(version)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del records
+    return peak / 2**20
+
+
+def run(url: str, folder: Path, args: argparse.Namespace) -> None:
+    """Migrate and seed the database at `url`, then print the timings."""
     from flask_migrate import upgrade
 
     from tpcourse import create_app
-    from tpcourse.analysis import analyse, select_attempts
-    from tpcourse.analysis.charts import facility_bars_svg, histogram_svg
-    from tpcourse.extensions import db
-    from tpcourse.services.item_analysis import attempt_records, question_meta
-
-    folder = Path(tempfile.mkdtemp(prefix="tpcourse-bench-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
     from tpcourse.config import database_url
+    from tpcourse.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(url), "SECRET_KEY": "bench"})
     app.instance_path = str(folder)
@@ -98,21 +126,34 @@ def main() -> None:
         version = _seed(db, args.attempts, args.questions, seed=7)
         print(f"seeded {args.attempts} attempts × {args.questions} questions "
               f"in {time.perf_counter() - began:.1f} s ({db.engine.dialect.name})")
-        timings = []
-        for _ in range(args.repeat):
-            db.session.expire_all()
-            t0 = time.perf_counter()
-            records = attempt_records(version)
-            t1 = time.perf_counter()
-            report = analyse(select_attempts(records, "first"), question_meta(version.data))
-            histogram_svg(report.quiz.histogram)
-            facility_bars_svg([(i.question_id, i.facility) for i in report.items])
-            t2 = time.perf_counter()
-            timings.append((t1 - t0, t2 - t1))
-        read, compute = min(timings, key=sum)
+        ((read, compute), (read_cpu, compute_cpu)), report = _time(db, version, args.repeat)
         print(f"read and build records: {read:.2f} s; select, analyse and chart: {compute:.2f} s;"
               f" total {read + compute:.2f} s (best of {args.repeat})")
+        print(f"CPU of this process in that run: read {read_cpu:.2f} s, analyse "
+              f"{compute_cpu:.2f} s, total {read_cpu + compute_cpu:.2f} s")
+        print(f"peak traced memory while reading: {_peak_read_mb(db, version):.0f} MB")
         print(f"alpha {report.quiz.alpha:.3f} over {report.quiz.n_attempts} attempts")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    """Seed a database, then time the analysis a few times and print the best run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attempts", type=int, default=10_000)
+    parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="tpcourse-bench-"))
+    if os.environ.get("DATABASE_URL"):
+        run(os.environ["DATABASE_URL"], folder, args)
+        return
+    from bench.harness import fresh_database
+
+    with fresh_database(args.db, folder) as database:
+        run(database.url, folder, args)
 
 
 if __name__ == "__main__":

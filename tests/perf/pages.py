@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g
-from sqlalchemy import event
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
 
 from tests.helpers import answer_form
 from tpcourse.extensions import db
-from tpcourse.models import Attempt
+from tpcourse.models import Attempt, Course, Enrollment, User
+from tpcourse.services.roster import EXPORT_PAGE_SIZE
 
 from .world import COURSE, QUIZ, World
 
@@ -46,8 +48,6 @@ def _submit(world: World) -> Request:
     return "POST", f"/attempts/{world.open_attempt}", answer_form(attempt)
 
 
-# To add once issue 5 is merged (school admin of the world's school, 1,000 trainees in it):
-#   "school dashboard": GET /schools/<slug>/      "export page": GET /schools/<slug>/export
 # name -> request, as the world's viewer (a trainee) makes it. Submit comes after the attempt
 # page (it closes the open attempt), start after submit (so it draws a new attempt).
 PAGES: dict[str, Callable[[World], Request]] = {
@@ -65,7 +65,63 @@ PAGES: dict[str, Callable[[World], Request]] = {
 }
 
 
-def page_counts(client, world: World, pages: dict[str, Callable[[World], Request]] = PAGES
+@dataclass
+class SchoolWorld:
+    """The world's trainees as one school's cohort, and the school admin who looks at them."""
+
+    slug: str
+    cohort_id: int
+    admin: User
+    rows: int  # enrolments in the school: the rows of its export
+
+
+def add_school(world: World, now) -> SchoolWorld:
+    """Put every trainee of the world (viewer included) in one school and one cohort.
+
+    The admin gets the next id explicitly: the world's bulk-inserted trainees chose their own
+    ids, so PostgreSQL's sequence would hand out one of theirs.
+    """
+    from werkzeug.security import generate_password_hash
+
+    from tests.conftest import PASSWORD
+    from tpcourse.services.accounts import ensure_school
+    from tpcourse.services.cohorts import create_cohort
+
+    school = ensure_school("perf-school", "Perf School")
+    admin = User(id=db.session.execute(select(func.max(User.id))).scalar_one() + 1,
+                 email="perf-admin@example.com", name="Perf Admin", role="school_admin",
+                 password_hash=generate_password_hash(PASSWORD), school_id=school.id)
+    db.session.add(admin)
+    course_id = db.session.execute(select(Course.id).filter_by(slug=COURSE)).scalar_one()
+    cohort = create_cohort(school, "Perf cohort", course_id, None, now)
+    db.session.execute(update(User).where(User.role == "trainee").values(school_id=school.id))
+    db.session.execute(update(Enrollment).values(cohort_id=cohort.id))
+    db.session.commit()
+    rows = db.session.execute(select(func.count(Enrollment.id))).scalar_one()
+    assert rows == world.trainees, "every trainee is enrolled once, in the cohort"
+    return SchoolWorld(school.slug, cohort.id, admin, rows)
+
+
+# name -> request, as the school's admin makes it. The exports stream the school's (or the
+# cohort's) rows in keyset pages of EXPORT_PAGE_SIZE: see STREAMED.
+SCHOOL_PAGES: dict[str, Callable[[SchoolWorld], Request]] = {
+    "school dashboard": lambda s: ("GET", f"/school/{s.slug}/", None),
+    "cohort": lambda s: ("GET", f"/school/{s.slug}/cohorts/{s.cohort_id}", None),
+    "school export": lambda s: ("GET", f"/school/{s.slug}/export?format=csv", None),
+    "cohort export": lambda s: ("GET", f"/school/{s.slug}/export?cohort={s.cohort_id}"
+                                       "&format=csv", None),
+}
+# Streamed pages send a fixed number of statements per page of rows (the rows, then their quiz
+# outcomes), so they may grow with the pages read, never with the rows within a page.
+STREAMED = {"school export": 2, "cohort export": 2}  # name -> statements per page of rows
+
+
+def pages_read(rows: int) -> int:
+    """Row queries of a keyset-paged read: the full pages, then a short (or empty) last one."""
+    return rows // EXPORT_PAGE_SIZE + 1
+
+
+def page_counts(client, world: Any, pages: dict[str, Callable[[Any], Request]] = PAGES
                 ) -> dict[str, int]:
     """Request every page once as the viewer; return its statement count in steady state.
 
@@ -78,6 +134,7 @@ def page_counts(client, world: World, pages: dict[str, Callable[[World], Request
     for name, request_of in pages.items():
         method, path, _form = request_of(world)
         if method == "GET":
+            g.pop("_login_user", None)
             assert client.get(path).status_code == 200, (name, path)
     counts = {}
     for name, request_of in pages.items():
@@ -88,6 +145,7 @@ def page_counts(client, world: World, pages: dict[str, Callable[[World], Request
         g.pop("_login_user", None)
         with StatementCounter(db.engine) as counter:
             response = client.open(path, method=method, data=form)
+            response.get_data()  # a streamed body runs its queries while it is read
         assert response.status_code in (200, 302), (name, path, response.status_code)
         if name == "submit":
             assert "/result" in response.headers.get("Location", ""), (name, response.headers)

@@ -50,14 +50,26 @@ def course_choices() -> list[tuple[int, str, str]]:
     return [(row.id, row.slug, row.title) for row in rows]
 
 
+def _in_order(query):
+    """Live cohorts first, then newest first (the order of every cohort list)."""
+    return query.order_by(Cohort.archived_at.is_not(None), Cohort.created_at.desc(),
+                          Cohort.id.desc())
+
+
+def cohort_choices(school: School) -> list[tuple[int, str]]:
+    """Return (id, name) of the school's cohorts for a filter, in list order (one query)."""
+    rows = db.session.execute(_in_order(select(Cohort.id, Cohort.name)
+                                        .where(Cohort.school_id == school.id))).all()
+    return [(row.id, row.name) for row in rows]
+
+
 def cohorts_of(school: School, include_archived: bool = True) -> list[CohortSummary]:
     """Return a school's cohorts with course titles and trainee counts (two queries)."""
-    query = (select(Cohort, Course.slug, CourseVersion.title)
-             .join(Course, Course.id == Cohort.course_id)
-             .join(CourseVersion, (CourseVersion.course_id == Course.id)
-                   & (CourseVersion.version == Course.current_version))
-             .where(Cohort.school_id == school.id)
-             .order_by(Cohort.archived_at.is_not(None), Cohort.created_at.desc(), Cohort.id.desc()))
+    query = _in_order(select(Cohort, Course.slug, CourseVersion.title)
+                      .join(Course, Course.id == Cohort.course_id)
+                      .join(CourseVersion, (CourseVersion.course_id == Course.id)
+                            & (CourseVersion.version == Course.current_version))
+                      .where(Cohort.school_id == school.id))
     if not include_archived:
         query = query.where(Cohort.archived_at.is_(None))
     rows = db.session.execute(query).all()

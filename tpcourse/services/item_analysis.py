@@ -6,16 +6,16 @@ turns them into `tpcourse.analysis` records and lets that pure package do the st
 
 from __future__ import annotations
 
-import math
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+import msgspec
+from sqlalchemy import Text, cast, func, select
 
 from .. import author_permissions
 from ..analysis import (
     AttemptResponses,
-    ItemResponse,
     QuestionMeta,
     QuizAnalysis,
     analyse,
@@ -24,6 +24,7 @@ from ..analysis import (
 )
 from ..analysis.charts import facility_bars_svg, histogram_svg, hotspot_heatmap_svg
 from ..analysis.hotspot import hotspot_points
+from ..analysis.records import RecordBuilder
 from ..extensions import db
 from ..models import Attempt, Quiz, QuizVersion, User
 from .authoring import assets_dir, course_objectives
@@ -33,6 +34,7 @@ from .learning import instructs
 MODES = ("first", "highest", "all")
 GRADED = ("submitted", "expired")
 CHOICE_TYPES = ("single", "multiple")
+CHUNK = 2000  # attempts per fetch while streaming
 
 
 def _quiz_for_analysis(user: User, slug: str) -> Quiz:
@@ -66,53 +68,42 @@ def question_meta(data: dict[str, Any]) -> list[QuestionMeta]:
     return metas
 
 
-def _choices(kind: str | None, response: Any) -> tuple[str, ...]:
-    if response is None:
-        return ()
-    if kind == "single" and isinstance(response, str):
-        return (response,)
-    if kind == "multiple" and isinstance(response, list):
-        return tuple(str(r) for r in response)
-    if kind == "true_false" and isinstance(response, bool):
-        return ("true",) if response else ("false",)
-    return ()
+_decode = msgspec.json.Decoder().decode
 
 
-def _point(response: Any) -> tuple[float, float] | None:
-    if not isinstance(response, list) or len(response) != 2:
+def _loads(text: str | None) -> Any:
+    """Decode a JSON column read as text: msgspec, or the standard library where it refuses.
+
+    msgspec gives what `json.loads` gives (arbitrary-size integers included); the only texts it
+    refuses that `json` accepts (NaN, Infinity, numbers that overflow to infinity, lone
+    surrogates) fall back, so every row decodes exactly as the ORM column would read it.
+    """
+    if text is None:
         return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in response):
-        return None
-    x, y = float(response[0]), float(response[1])
-    return (x, y) if math.isfinite(x) and math.isfinite(y) else None
-
-
-def _item(kind: str | None, result: dict[str, Any], response: Any) -> ItemResponse:
-    """One question of one attempt: its score, and the options chosen or the point clicked."""
-    if kind == "hotspot":
-        return ItemResponse(result["id"], float(result["score"]), float(result["points"]),
-                            (), _point(response))
-    return ItemResponse(result["id"], float(result["score"]), float(result["points"]),
-                        _choices(kind, response) if kind in _CHOOSING else ())
-
-
-_CHOOSING = frozenset({"single", "multiple", "true_false"})
+    try:
+        return _decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
 
 
 def attempt_records(version: QuizVersion) -> list[AttemptResponses]:
-    """Return the version's graded attempts as analysis records (one query, one pass)."""
-    kinds = {q["id"]: q["type"] for q in version.data["questions"]}
-    rows = db.session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.responses,
-               Attempt.results)
+    """Return the version's graded attempts as analysis records (one streamed query, one pass).
+
+    Reads five columns, no ORM objects; the JSON columns come as text (decoded here, once) and
+    rows arrive in chunks of CHUNK, so memory holds the records, not the result set.
+    """
+    builder = RecordBuilder({q["id"]: q["type"] for q in version.data["questions"]})
+    result = db.session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.submitted_at,
+               cast(Attempt.responses, Text), cast(Attempt.results, Text))
         .where(Attempt.quiz_version_id == version.id, Attempt.status.in_(GRADED),
                Attempt.submitted_at.is_not(None))
-    ).all()
+        .execution_options(yield_per=CHUNK))
     records = []
-    for attempt_id, user_id, submitted_at, responses, results in rows:
-        responses = responses or {}
-        items = tuple(_item(kinds.get(r["id"]), r, responses.get(r["id"])) for r in results or [])
-        records.append(AttemptResponses(attempt_id, user_id, submitted_at, items))
+    for rows in result.partitions():
+        records += [builder.record(attempt_id, user_id, submitted_at, _loads(responses),
+                                   _loads(results))
+                    for attempt_id, user_id, submitted_at, responses, results in rows]
     return records
 
 
@@ -122,7 +113,7 @@ class AnalysisPage:
 
     quiz: Quiz
     version: QuizVersion
-    versions: list[tuple[QuizVersion, int]]
+    versions: list[tuple[Any, int]]  # rows of (id, version), with graded attempts
     mode: str
     report: QuizAnalysis
     questions: dict[str, dict[str, Any]]
@@ -131,13 +122,15 @@ class AnalysisPage:
     hotspots: list[dict[str, Any]]
 
 
-def _versions(quiz: Quiz) -> list[tuple[QuizVersion, int]]:
+def _versions(quiz: Quiz) -> list[tuple[Any, int]]:
+    """Each version's id and number (not its questions) with its count of graded attempts."""
     counts = dict(db.session.execute(
         select(Attempt.quiz_version_id, func.count()).where(
             Attempt.quiz_id == quiz.id, Attempt.status.in_(GRADED))
         .group_by(Attempt.quiz_version_id)).all())
-    versions = db.session.execute(select(QuizVersion).filter_by(quiz_id=quiz.id)
-                                  .order_by(QuizVersion.version.desc())).scalars()
+    versions = db.session.execute(select(QuizVersion.id, QuizVersion.version)
+                                  .filter_by(quiz_id=quiz.id)
+                                  .order_by(QuizVersion.version.desc())).all()
     return [(v, counts.get(v.id, 0)) for v in versions]
 
 

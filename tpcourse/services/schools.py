@@ -39,8 +39,13 @@ def get_school(school_id: int) -> School:
 
 
 def school_for(user: Any, slug: str) -> School:
-    """Return the school if the user may see it; another school's is NotFound, not Forbidden."""
-    school = db.session.execute(select(School).where(School.slug == slug)).scalar_one_or_none()
+    """Return the school if the user may see it; another school's is NotFound, not Forbidden.
+
+    A school admin's own school came with their account (joined on load): no second query.
+    """
+    own = getattr(user, "school", None)
+    school = own if own is not None and own.slug == slug else db.session.execute(
+        select(School).where(School.slug == slug)).scalar_one_or_none()
     if school is None or not permissions.can_see_school(user, school.id):
         raise NotFound("No such school.")
     return school

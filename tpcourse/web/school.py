@@ -97,11 +97,15 @@ def _filters(form: FilterForm, course_ids: dict[str, int], cohort_id: int | None
         until=exports.parse_bound(str(form.until.data or ""), end=True))
 
 
-def _roster(school, cohort_id: int | None = None):
-    """Validate the filters in the query string; return the form and a page (None if invalid)."""
+def _roster(school, cohort_id: int | None = None, listed=None):
+    """Validate the filters in the query string; return the form and a page (None if invalid).
+
+    `listed` are the cohorts the page already read (cohorts_of), so they are not read twice.
+    """
     form, courses = FilterForm(formdata=request.args), cohorts.course_choices()
-    form.cohort.choices = choices([("", "All cohorts"), ("none", "Not in a cohort")] + [
-        (s.cohort.id, s.cohort.name) for s in cohorts.cohorts_of(school)])
+    named = ([(s.cohort.id, s.cohort.name) for s in listed] if listed is not None
+             else cohorts.cohort_choices(school))
+    form.cohort.choices = choices([("", "All cohorts"), ("none", "Not in a cohort")] + named)
     form.course.choices = choices([("", "All courses")] + [(slug, t) for _, slug, t in courses])
     if not form.validate():
         return form, None
@@ -129,10 +133,11 @@ def index():
 def dashboard(slug: str):
     """Show the school's cohorts, its trainees' progress, downloads and recent exports."""
     school = _school(slug)
-    form, page = _roster(school)
+    listed = cohorts.cohorts_of(school)
+    form, page = _roster(school, listed=listed)
     return render_template(
         "school/dashboard.html", school=school, form=form, roster=page,
-        cohorts=cohorts.cohorts_of(school), recent=exports.recent_exports(school),
+        cohorts=listed, recent=exports.recent_exports(school),
     ), 422 if form.errors else 200
 
 
