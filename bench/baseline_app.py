@@ -59,7 +59,7 @@ def create_app() -> Flask:
     engine = make_engine(os.environ["BENCH_DATABASE_URL"])
     with open(os.environ["BENCH_KEY_FILE"]) as handle:
         key: dict[str, list[str]] = json.load(handle)  # form field -> expected values
-    fields = sorted(key)  # one form field per question: q-<id>
+    fields = sorted(key)  # one form field per question: q1, q2, ... (by position)
     rng = random.SystemRandom()
 
     def user_id() -> int:

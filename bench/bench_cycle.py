@@ -54,7 +54,8 @@ def baseline_app(database: harness.Database, prepared: dict):
     return app, app.config["BENCH_ENGINE"], "/start"
 
 
-def measure(kind: str, which: str, cycles: int, profile: str = "") -> tuple[float, float, int, int]:
+def measure(kind: str, which: str, cycles: int, profile: str = "",
+            show_sql: bool = False) -> tuple[float, float, int, int]:
     """Return wall ms and CPU ms per cycle and statements per start and per submit.
 
     Each account sits the exam at most about three times (cycles / 2 accounts), as trainees
@@ -88,6 +89,12 @@ def measure(kind: str, which: str, cycles: int, profile: str = "") -> tuple[floa
 
         for n in range(trainees):  # warm up: templates, statement caches, per-process caches
             cycle(n)
+        if show_sql:
+            before = len(statements)
+            cycle(0)
+            print(f"-- {which} on {kind}: the statements of one start + submit")
+            for statement in statements[before:]:
+                print("  ", " ".join(statement.split())[:160])
         began, cpu = time.perf_counter(), time.process_time()
         for n in range(cycles):
             counts = cycle(n)
@@ -112,6 +119,7 @@ def main() -> None:
     parser.add_argument("--apps", default="tpcourse,baseline")
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--profile", default="", help="write a pyinstrument profile of tpcourse")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one exam")
     args = parser.parse_args()
     databases = args.databases.split(",")
     if "postgresql" in databases and not harness.postgres_available():
@@ -123,7 +131,7 @@ def main() -> None:
     for kind in databases:
         for which in args.apps.split(","):
             profile = f"{args.profile}.{kind}" if args.profile and which == "tpcourse" else ""
-            ms, cpu, start, submit = measure(kind, which, args.cycles, profile)
+            ms, cpu, start, submit = measure(kind, which, args.cycles, profile, args.sql)
             print(f"{kind:<11}{which:<10}{ms:>9.2f}{cpu:>8.2f}{start:>11}{submit:>12}", flush=True)
 
 

@@ -24,7 +24,7 @@ from tests.helpers import answer_form  # noqa: E402
 from tests.perf.world import QUIZ, write_content  # noqa: E402
 from tpcourse.content.loader import load_content  # noqa: E402
 from tpcourse.grading.attempts import draw_attempt, grade_attempt  # noqa: E402
-from tpcourse.grading.types import question_type  # noqa: E402
+from tpcourse.services.attempts import read_responses  # noqa: E402  (fields named by position)
 
 
 def quiz_of(questions: int) -> dict:
@@ -42,10 +42,7 @@ def responses_for(quiz: dict, correct: bool) -> tuple[list[str], dict]:
                               question_ids=draw.question_ids, orders=draw.orders)
     form = answer_form(attempt, correct=correct)
     form = {k: v if isinstance(v, list) else [v] for k, v in form.items()}
-    by_id = {q["id"]: q for q in quiz["questions"]}
-    responses = {qid: question_type(by_id[qid]["type"]).parse_response(
-        by_id[qid], draw.orders.get(qid, []), f"q-{qid}", form) for qid in draw.question_ids}
-    return draw.question_ids, responses
+    return draw.question_ids, read_responses(attempt, form)
 
 
 def grading_microseconds(quiz: dict, correct: bool, number: int = 200) -> tuple[float, float]:

@@ -1,7 +1,7 @@
 """Load the quiz-submission path of tpcourse and of a minimal baseline app, in the same run.
 
     python bench/bench_submit.py [--databases sqlite,postgresql] [--trainees 8,32,128]
-                                 [--duration 15] [--rounds 3] [--workers 4] [--threads 4]
+                                 [--duration 15] [--rounds 3] [--workers 4] [--threads 2]
 
 For each database (a fresh SQLite file, a fresh PostgreSQL database) and each number N of
 concurrent trainees, it serves tpcourse and bench/baseline_app.py side by side under gunicorn
@@ -174,7 +174,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=768,
                         help="accounts per app and N, shared out among the trainees")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per worker (the production setting: README.md)")
     parser.add_argument("--profile", default="", help="folder for py-spy profiles (raw format); "
                         "summarise them with bench/profile_summary.py")
     parser.add_argument("--profile-trainees", type=int, default=32)

@@ -47,9 +47,10 @@ def free_port() -> int:
 def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
     """Copy the real course; turn its final exam into a fixed `questions`-question exam.
 
-    Questions keep their file order of options (shuffle_options off) so one answer form fits
-    every attempt; question order is still shuffled per attempt. No attempt limit, cooldown or
-    pool draw, so each trainee can sit it again and again during the run.
+    Questions and options keep their file order (shuffle_questions and shuffle_options off):
+    form fields are named by position (`q1`, `q2`, ...), so one answer form fits every attempt
+    only when the order is fixed. No attempt limit, cooldown or pool draw, so each trainee can
+    sit it again and again during the run.
     """
     lessons, quizzes = root / "lessons", root / "quizzes"
     shutil.copytree(ROOT / "lessons", lessons)
@@ -60,7 +61,7 @@ def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
         question.pop("pool", None)
     for key in ("draw", "max_attempts", "cooldown_minutes"):
         exam.pop(key, None)
-    exam.update(questions=kept, shuffle_questions=True, shuffle_options=False)
+    exam.update(questions=kept, shuffle_questions=False, shuffle_options=False)
     (quizzes / f"{EXAM}.yaml").write_text(yaml.safe_dump(exam, sort_keys=False, allow_unicode=True))
     return lessons, quizzes
 

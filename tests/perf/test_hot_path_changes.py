@@ -1,4 +1,4 @@
-"""The hot-path optimisations keep behaviour: same completion status, fresh locked reads,
+"""The hot-path optimisations keep behaviour: same completion status, no grade over a grade,
 caches that can never serve another version's content, the quiz rights unchanged."""
 
 from __future__ import annotations
@@ -96,8 +96,9 @@ def test_quiz_cache_is_keyed_by_content_hash_so_reused_ids_never_leak(db, conten
     assert cache.quiz_data(version_id, digest) is first  # still served from memory
 
 
-def test_locked_read_sees_a_grade_committed_while_waiting(db, enrolled, clock):
-    """Two submits of one attempt: the second must see the first's grade, not its own old copy."""
+def test_a_grade_committed_meanwhile_is_never_overwritten(db, enrolled, clock):
+    """Two submits of one attempt: the second must not grade over the first, whatever copy it
+    read before (the compare-and-set write refuses an attempt no longer in progress)."""
     from tpcourse.services.attempts import get_attempt, get_quiz, start_attempt, submit_attempt
     from tpcourse.services.errors import Conflict
 

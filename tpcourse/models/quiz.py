@@ -23,7 +23,13 @@ class Quiz(db.Model):
 
 
 class QuizVersion(db.Model):
-    """One immutable snapshot of a quiz: settings and questions as stored JSON."""
+    """One immutable snapshot of a quiz: settings and questions as stored JSON.
+
+    `data` (30-50 kB of JSON) is deferred: reading a version or an attempt does not fetch or
+    parse it. `tpcourse.services.cache` fills it from a per-process cache keyed by (id,
+    content_hash) when a version is loaded, so `version.data` costs nothing once warm; on a
+    miss the first access reads the column once and the cache keeps it.
+    """
 
     __tablename__ = "quiz_versions"
     __table_args__ = (UniqueConstraint("quiz_id", "version"),)
@@ -32,7 +38,7 @@ class QuizVersion(db.Model):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
-    data: Mapped[dict] = mapped_column(JSONType)
+    data: Mapped[dict] = mapped_column(JSONType, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     quiz: Mapped[Quiz] = relationship(lazy="joined")

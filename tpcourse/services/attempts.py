@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..grading.attempts import (
@@ -16,25 +20,93 @@ from ..grading.attempts import (
     StartDecision,
     attempt_deadline,
     draw_attempt,
-    grade_attempt,
     past_deadline,
     start_decision,
 )
 from ..grading.types import FormData, question_type
-from ..models import Accommodation, Attempt, Quiz, QuizVersion, User, utcnow
-from .audit import record_event
+from ..models import Accommodation, Attempt, Enrollment, Quiz, QuizVersion, User, utcnow
+from . import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
+from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this service's API)
+    ALREADY_CLOSED,
+    close_expired,
+    close_if_expired,
+    commit_keeping_state,
+    finish_attempt,
+    write_if_open,
+)
 from .errors import Conflict, NotFound, ServiceError
+
+# The statements of the start and submit path, built once: building a statement costs about as
+# much CPU as sending it. Values go in as bound parameters at execution.
+_CURRENT_VERSION = (select(QuizVersion).join(QuizVersion.quiz)
+                    .options(contains_eager(QuizVersion.quiz))
+                    .where(Quiz.slug == bindparam("slug"),
+                           QuizVersion.version == Quiz.current_version))
+_QUIZ_FOR_USER = (
+    _CURRENT_VERSION.add_columns(Enrollment.id, Accommodation)
+    .outerjoin(Enrollment, and_(Enrollment.course_id == Quiz.course_id,
+                                Enrollment.user_id == bindparam("user_id")))
+    .outerjoin(Accommodation, and_(Accommodation.quiz_id == Quiz.id,
+                                   Accommodation.user_id == bindparam("user_id"))))
+_SUMMARY = (Attempt.id, Attempt.status, Attempt.deadline, Attempt.submitted_at, Attempt.passed)
+_ATTEMPT_ROWS = (
+    select(*_SUMMARY)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.quiz_id == bindparam("quiz_id"))
+    .order_by(Attempt.number))
+_QUIZ_FOR_START = (  # the same, with one row per attempt of the user (or one row of nulls)
+    _QUIZ_FOR_USER.add_columns(*_SUMMARY)
+    .outerjoin(Attempt, and_(Attempt.quiz_id == Quiz.id, Attempt.user_id == bindparam("user_id")))
+    .order_by(Attempt.number))
+_INSERT_ATTEMPT = insert(Attempt.__table__)
+_OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
+                                     Attempt.user_id == bindparam("user_id"))
+# populate_existing: a copy read earlier in this request must not hide a grade that a
+# concurrent request committed while we waited for the lock.
+_OWN_ATTEMPT_LOCKED = (_OWN_ATTEMPT.with_for_update(of=Attempt)
+                       .execution_options(populate_existing=True))
 
 
 def get_quiz(slug: str) -> tuple[Quiz, QuizVersion]:
     """Return a quiz and its current version; NotFound when missing."""
-    row = db.session.execute(
-        select(Quiz, QuizVersion).join(QuizVersion, QuizVersion.quiz_id == Quiz.id)
-        .where(Quiz.slug == slug, QuizVersion.version == Quiz.current_version)
-    ).first()
-    if row is None:
+    version = db.session.execute(_CURRENT_VERSION, {"slug": slug}).scalar_one_or_none()
+    if version is None:
         raise NotFound("No such quiz.")
-    return row[0], row[1]
+    return version.quiz, version
+
+
+@dataclass(frozen=True)
+class QuizAccess:
+    """A quiz, its current version, and what the start rules and rights need about one user."""
+
+    quiz: Quiz
+    version: QuizVersion
+    enrolled: bool
+    extra: Accommodation | None
+    attempts: list[AttemptSummary] | None = None  # read only when asked (with_attempts)
+
+
+class AttemptSummary(NamedTuple):
+    """What the start rules need of an attempt: no answers, no quiz."""
+
+    id: str
+    status: str
+    deadline: datetime | None
+    submitted_at: datetime | None
+    passed: bool | None
+
+
+def quiz_for(slug: str, user: User, with_attempts: bool = False) -> QuizAccess:
+    """Return a quiz with its current version, the user's enrolment in its course, the user's
+    accommodation on it and, if asked, the user's attempts at it: one statement in all;
+    NotFound when missing."""
+    rows = db.session.execute(_QUIZ_FOR_START if with_attempts else _QUIZ_FOR_USER,
+                              {"slug": slug, "user_id": user.id}).all()
+    if not rows:
+        raise NotFound("No such quiz.")
+    version, enrollment_id, extra = rows[0][:3]
+    attempts = [AttemptSummary(*row[3:]) for row in rows if row[3] is not None] \
+        if with_attempts else None
+    return QuizAccess(version.quiz, version, enrollment_id is not None, extra, attempts)
 
 
 def accommodation_for(user: User, quiz: Quiz) -> Accommodation | None:
@@ -51,45 +123,71 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
     ).scalars())
 
 
+def attempt_rows(user_id: int, quiz_id: int) -> list[AttemptSummary]:
+    """Return what the start rules need of the user's attempts at a quiz, oldest first:
+    columns only, no objects, no answers."""
+    return [AttemptSummary(*row) for row in db.session.execute(
+        _ATTEMPT_ROWS, {"user_id": user_id, "quiz_id": quiz_id})]
+
+
 def can_start(user: User, quiz: Quiz, version: QuizVersion, now: datetime,
-              attempts: list[Attempt] | None = None,
+              attempts: Sequence[Attempt | AttemptSummary] | None = None,
               extra: Accommodation | None | bool = False) -> StartDecision:
     """Decide whether the user may start a new attempt now (pass what the caller already read)."""
     extra = accommodation_for(user, quiz) if extra is False else extra
-    attempts = attempts_of(user, quiz) if attempts is None else attempts
+    attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
     past = [PastAttempt(a.submitted_at, a.passed) for a in attempts]
     return start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
 
 
 def start_attempt(user: User, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
-                  rng: random.Random | None = None) -> Attempt:
-    """Resume the open attempt, or draw and store a new one if the rules allow."""
+                  rng: random.Random | None = None,
+                  extra: Accommodation | None | bool = False,
+                  attempts: list[AttemptSummary] | None = None) -> Attempt:
+    """Resume the open attempt, or draw and store a new one if the rules allow.
+
+    `extra` and `attempts` are the user's accommodation and attempts when the caller already
+    read them (see quiz_for): read here otherwise.
+    """
     now = now or utcnow()
-    attempts = attempts_of(user, quiz)
-    for attempt in attempts:
-        if attempt.status == "in_progress":
-            if not past_deadline(attempt.deadline, now):
-                return attempt
-            finish_attempt(attempt, now, use_posted=False)
-    extra = accommodation_for(user, quiz)
+    extra = accommodation_for(user, quiz) if extra is False else extra
+    attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
+    open_rows = [a for a in attempts if a.status == "in_progress"]
+    for row in open_rows:
+        if not past_deadline(row.deadline, now):
+            return get_attempt(row.id, user)
+        close_expired(row.id, now)
+    if open_rows:  # grading them changed their submitted_at, which the cooldown reads
+        attempts = attempt_rows(user.id, quiz.id)
     decision = can_start(user, quiz, version, now, attempts, extra)
     if not decision.allowed:
         raise ServiceError(decision.reason + _retry_text(decision))
     draw = draw_attempt(version.data, rng or random.SystemRandom())
-    attempt = Attempt(
-        id=secrets.token_urlsafe(16), user_id=user.id, quiz_id=quiz.id,
-        quiz_version_id=version.id, number=len(attempts) + 1, started_at=now,
-        deadline=attempt_deadline(now, version.data.get("time_limit_minutes"),
-                                  extra.extra_minutes if extra else 0,
-                                  extra.extra_percent if extra else 0),
-        question_ids=draw.question_ids, orders=draw.orders, responses={},
-    )
-    db.session.add(attempt)
+    return _store_new({
+        "id": secrets.token_urlsafe(16), "user_id": user.id, "quiz_id": quiz.id,
+        "quiz_version_id": version.id, "number": len(attempts) + 1, "status": "in_progress",
+        "started_at": now, "saved_at": None, "submitted_at": None, "results": None,
+        "score": None, "max_score": None, "percent": None, "passed": None,
+        "deadline": attempt_deadline(now, version.data.get("time_limit_minutes"),
+                                     extra.extra_minutes if extra else 0,
+                                     extra.extra_percent if extra else 0),
+        "question_ids": draw.question_ids, "orders": draw.orders, "responses": {},
+    }, version)
+
+
+def _store_new(values: dict, version: QuizVersion) -> Attempt:
+    """Insert a new attempt (one Core INSERT, no unit of work) and return it as a persistent
+    object holding exactly the values written, so nothing is read back."""
     try:
-        db.session.commit()
+        db.session.connection().execute(_INSERT_ATTEMPT, values)
+        commit_keeping_state()
     except IntegrityError:  # another request started attempt N at the same moment
         db.session.rollback()
         raise Conflict("An attempt was started at the same moment; open the quiz again.") from None
+    attempt = Attempt(**values)
+    make_transient_to_detached(attempt)  # as if just loaded: every column set, no pending change
+    db.session.add(attempt)
+    set_committed_value(attempt, "quiz_version", version)
     return attempt
 
 
@@ -101,12 +199,9 @@ def _retry_text(decision: StartDecision) -> str:
 
 def get_attempt(attempt_id: str, user: User, lock: bool = False) -> Attempt:
     """Return the user's own attempt; NotFound for anyone else's, so ids don't leak."""
-    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    if lock:
-        # populate_existing: a copy read earlier in this request must not hide a grade that a
-        # concurrent request committed while we waited for the lock.
-        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
-    attempt = db.session.execute(query).scalar_one_or_none()
+    attempt = db.session.execute(_OWN_ATTEMPT_LOCKED if lock else _OWN_ATTEMPT,
+                                 {"attempt_id": attempt_id, "user_id": user.id}
+                                 ).scalar_one_or_none()
     if attempt is None:
         raise NotFound("No such attempt.")
     return attempt
@@ -155,71 +250,46 @@ def save_attempt(attempt_id: str, user: User, form: FormData,
                  now: datetime | None = None) -> SubmitOutcome:
     """Store answers without submitting; refused once the deadline has passed."""
     now = now or utcnow()
-    attempt = get_attempt(attempt_id, user, lock=True)
+    attempt = get_attempt(attempt_id, user)
     if attempt.status != "in_progress":
         raise Conflict("This attempt has already been submitted.")
     if past_deadline(attempt.deadline, now):
-        finish_attempt(attempt, now, use_posted=False)
-        return SubmitOutcome(attempt, {}, late=True)
+        return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
-    attempt.responses = responses
-    attempt.saved_at = now
-    db.session.commit()
+    if not write_if_open(attempt, {"responses": responses, "saved_at": now}):
+        raise Conflict("This attempt has already been submitted.")
+    commit_keeping_state()
     return SubmitOutcome(attempt, response_errors(attempt, responses))
 
 
 def submit_attempt(attempt_id: str, user: User, form: FormData,
                    now: datetime | None = None) -> SubmitOutcome:
-    """Grade an attempt exactly once; after the deadline only what was saved in time counts."""
+    """Grade an attempt exactly once; after the deadline only what was saved in time counts.
+
+    The answers are parsed and graded before anything is locked; the grade is written only if
+    the attempt is still in progress at that moment (see services.attempt_grades).
+    """
     now = now or utcnow()
-    attempt = get_attempt(attempt_id, user, lock=True)
+    attempt = get_attempt(attempt_id, user)
     if attempt.status != "in_progress":
-        raise Conflict("This attempt has already been submitted; its first grade stands.")
+        raise Conflict(ALREADY_CLOSED)
     if past_deadline(attempt.deadline, now):
-        finish_attempt(attempt, now, use_posted=False)
-        return SubmitOutcome(attempt, {}, late=True)
+        return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
     errors = response_errors(attempt, responses)
-    attempt.responses = responses
-    attempt.saved_at = now
     if errors:
-        db.session.commit()
+        if not write_if_open(attempt, {"responses": responses, "saved_at": now}):
+            raise Conflict(ALREADY_CLOSED)
+        commit_keeping_state()
         return SubmitOutcome(attempt, errors)
-    finish_attempt(attempt, now, use_posted=True)
+    finish_attempt(attempt, now, use_posted=True, responses=responses)
     return SubmitOutcome(attempt, {})
 
 
-def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool) -> Attempt:
-    """Grade the stored responses, close the attempt and check course completion."""
-    from .completion import check_completion  # completion reads attempts; avoid an import cycle
-
-    grade = grade_attempt(attempt.quiz_version.data, attempt.question_ids, attempt.responses)
-    attempt.status = "submitted" if use_posted else "expired"
-    attempt.submitted_at = now if use_posted or attempt.deadline is None else min(
-        now, attempt.deadline)
-    attempt.results = [
-        {"id": r.question_id, "points": r.points, "score": r.score, "must_pass": r.must_pass}
-        for r in grade.results
-    ]
-    attempt.score, attempt.max_score = grade.score, grade.max_score
-    attempt.percent, attempt.passed = grade.percent, grade.passed
-    record_event("attempt.graded", {
-        "attempt": attempt.id, "user": attempt.user_id, "quiz_version": attempt.quiz_version_id,
-        "status": attempt.status, "score": grade.score, "max_score": grade.max_score,
-        "percent": grade.percent, "passed": grade.passed}, f"user:{attempt.user_id}", now)
-    db.session.commit()
-    if grade.passed:
-        quiz = db.session.get(Quiz, attempt.quiz_id)
-        if quiz.course_id is not None:
-            user = db.session.get(User, attempt.user_id)
-            check_completion(user, quiz.course_id, now)
-    return attempt
-
-
-def close_if_expired(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Grade an open attempt whose time ran out; True when it was closed now."""
-    now = now or utcnow()
-    if attempt.status == "in_progress" and past_deadline(attempt.deadline, now):
-        finish_attempt(attempt, now, use_posted=False)
-        return True
-    return False
+def _late(attempt_id: str, user: User, now: datetime) -> SubmitOutcome:
+    """Time ran out before the request arrived: grade what was saved in time, under the lock."""
+    attempt = get_attempt(attempt_id, user, lock=True)
+    if attempt.status != "in_progress":
+        raise Conflict(ALREADY_CLOSED)
+    finish_attempt(attempt, now, use_posted=False)
+    return SubmitOutcome(attempt, {}, late=True)

@@ -3,6 +3,10 @@
 Entries are keyed by (row id, content hash), so a database whose ids restart (tests empty their
 tables) can never be answered with another version's content. Each cache is a small LRU;
 `clear()` empties them (tests that compare cold and warm behaviour call it).
+
+`QuizVersion.data` is a deferred column: the listeners at the end of this module hand every
+loaded version the cached, already parsed data, and keep the data of a version read from the
+database, so a quiz's JSON is parsed once per process instead of on every attempt read.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from ..extensions import db
 from ..models import Course, CourseVersion, Lesson, Module, QuizVersion
@@ -43,6 +48,23 @@ class LRU(Generic[Value]):
                 self.entries.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> Value | None:
+        """Return the entry for `key`, or None on a miss (never builds)."""
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        return None
+
+    def keep(self, key: Hashable, value: Value) -> Value:
+        """Store `value` unless an entry exists; return the entry now held (first one wins)."""
+        with self.lock:
+            value = self.entries.setdefault(key, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
     def clear(self) -> None:
         """Forget every entry."""
         with self.lock:
@@ -58,6 +80,7 @@ class CourseOutline:
     module_quizzes: tuple[str, ...]
     final_exam_slug: str | None
     completion: Mapping[str, Any]
+    skill_keys: tuple[str, ...] = ()
 
 
 _outlines: LRU[CourseOutline] = LRU(64)
@@ -77,12 +100,18 @@ def course_outline(course_id: int) -> CourseOutline:
         .join(Course, Course.id == CourseVersion.course_id)
         .where(Course.id == course_id, CourseVersion.version == Course.current_version)
     ).one()
-    return _outlines.get((row.id, row.content_hash), lambda: _load_outline(row.id))
+    return outline_of(row.id, row.content_hash)
+
+
+def outline_of(version_id: int, content_hash: str) -> CourseOutline:
+    """Return the outline of a course version whose id and content hash the caller read."""
+    return _outlines.get((version_id, content_hash), lambda: _load_outline(version_id))
 
 
 def _load_outline(version_id: int) -> CourseOutline:
     version = db.session.execute(
-        select(CourseVersion.final_exam_slug, CourseVersion.completion)
+        select(CourseVersion.final_exam_slug, CourseVersion.completion,
+               CourseVersion.practical_skills)
         .where(CourseVersion.id == version_id)).one()
     modules = db.session.execute(
         select(Module.slug, Module.quiz_slug, Lesson.slug.label("lesson"))
@@ -93,7 +122,8 @@ def _load_outline(version_id: int) -> CourseOutline:
     quiz_of_module = {m.slug: m.quiz_slug for m in modules}  # one entry per module, in order
     return CourseOutline(version_id, lesson_keys,
                          tuple(slug for slug in quiz_of_module.values() if slug),
-                         version.final_exam_slug, dict(version.completion))
+                         version.final_exam_slug, dict(version.completion),
+                         tuple(skill["key"] for skill in version.practical_skills or []))
 
 
 def quiz_data(version_id: int, content_hash: str) -> dict:
@@ -103,3 +133,28 @@ def quiz_data(version_id: int, content_hash: str) -> dict:
     """
     return _quiz_data.get((version_id, content_hash), lambda: db.session.execute(
         select(QuizVersion.data).where(QuizVersion.id == version_id)).scalar_one())
+
+
+def _version_key(version: QuizVersion) -> tuple[int, str] | None:
+    # Read the instance dict, never the attributes: a lazy load inside a load event is unsafe.
+    loaded = version.__dict__
+    if loaded.get("id") is None or loaded.get("content_hash") is None:
+        return None
+    if "data" in instance_state(version).committed_state:  # changed here, not yet stored
+        return None
+    return loaded["id"], loaded["content_hash"]
+
+
+@event.listens_for(QuizVersion, "load")
+@event.listens_for(QuizVersion, "refresh")
+def _share_quiz_data(version: QuizVersion, _context, _attrs=None) -> None:
+    """Give a version just read the cached data, or cache the data it brought with it."""
+    key = _version_key(version)
+    if key is None:
+        return
+    if "data" in version.__dict__:  # read from the database (undeferred, or a deferred load)
+        kept = _quiz_data.keep(key, version.__dict__["data"])
+    else:
+        kept = _quiz_data.peek(key)
+    if kept is not None and version.__dict__.get("data") is not kept:
+        set_committed_value(version, "data", kept)

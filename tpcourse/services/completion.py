@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -17,6 +18,7 @@ from ..models import (
     Course,
     CourseVersion,
     EvaluationResponse,
+    LessonProgress,
     Quiz,
     QuizVersion,
     SkillSignoff,
@@ -25,7 +27,7 @@ from ..models import (
 )
 from . import cache
 from .audit import actor_of, record_event
-from .learning import current_version, read_lesson_keys
+from .learning import read_lesson_keys
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -36,9 +38,11 @@ def new_certificate_code() -> str:
     return "TP-" + "-".join(symbols[i:i + 4] for i in range(0, 20, 4))
 
 
-def completion_status(user: User, course_id: int) -> CompletionStatus:
+def completion_status(user: User, course_id: int,
+                      outline: cache.CourseOutline | None = None) -> CompletionStatus:
     """Work out what the user has left to do in a course (three small queries when cached)."""
-    outline = cache.course_outline(course_id)  # lesson keys and quizzes, not lesson bodies
+    # Lesson keys, quizzes and skill keys of the current version, not the lesson bodies.
+    outline = outline or cache.course_outline(course_id)
     module_quizzes = list(outline.module_quizzes)
     slugs = module_quizzes + ([outline.final_exam_slug] if outline.final_exam_slug else [])
     rows = db.session.execute(
@@ -75,9 +79,7 @@ def _practical_requirements(user: User, course_id: int,
     signed: set[str] = set()
     evaluated = False
     if outline.completion.get("skills") == "all":
-        skills = db.session.execute(select(CourseVersion.practical_skills)
-                                    .where(CourseVersion.id == outline.version_id)).scalar_one()
-        skill_keys = [skill["key"] for skill in skills or []]
+        skill_keys = list(outline.skill_keys)
         signed = set(db.session.execute(select(SkillSignoff.skill_key).filter_by(
             user_id=user.id, course_id=course_id)).scalars())
     if outline.completion.get("evaluation") == "required":
@@ -93,21 +95,69 @@ def record_for(user: User, course_id: int) -> CompletionRecord | None:
     ).scalar_one_or_none()
 
 
+def _count_mine(model) -> Any:
+    return (select(func.count()).select_from(model)
+            .where(model.user_id == bindparam("user_id"),
+                   model.course_id == bindparam("course_id"))
+            .scalar_subquery())
+
+
+# Built once: this runs after every pass, and building it costs more than running it.
+_PROGRESS_COUNTS = (
+    select(CourseVersion.id, CourseVersion.content_hash,
+           select(CompletionRecord.id)
+           .where(CompletionRecord.user_id == bindparam("user_id"),
+                  CompletionRecord.course_id == bindparam("course_id"))
+           .scalar_subquery().label("record_id"),
+           _count_mine(LessonProgress).label("lessons_read"),
+           _count_mine(SkillSignoff).label("skills_signed"),
+           exists().where(EvaluationResponse.user_id == bindparam("user_id"),
+                          EvaluationResponse.course_id == bindparam("course_id"))
+           .label("evaluated"))
+    .join(Course, Course.id == CourseVersion.course_id)
+    .where(Course.id == bindparam("course_id"), CourseVersion.version == Course.current_version))
+
+
+def progress_counts(user_id: int, course_id: int) -> Row:
+    """Read in one statement what rules completion in or out cheaply: the current course
+    version (id, content_hash), the record if any (record_id), and how many lessons read,
+    skills signed off and evaluations sent (lessons_read, skills_signed, evaluated)."""
+    return db.session.connection().execute(  # columns only: no ORM execution needed
+        _PROGRESS_COUNTS, {"user_id": user_id, "course_id": course_id}).one()
+
+
+def ruled_out(outline: cache.CourseOutline, counts: Row) -> bool:
+    """Whether the counts alone prove the course is not complete yet.
+
+    Exact, never a guess: fewer rows read than the course has lessons means a lesson is
+    unread (each row is one distinct key), and likewise for skills; the evaluation is a yes/no.
+    """
+    rules = outline.completion
+    return ((rules.get("lessons") == "all" and counts.lessons_read < len(set(outline.lesson_keys)))
+            or (rules.get("skills") == "all"
+                and counts.skills_signed < len(set(outline.skill_keys)))
+            or (rules.get("evaluation") == "required" and not counts.evaluated))
+
+
 def check_completion(user: User, course_id: int, now: datetime | None = None,
                      actor: User | None = None) -> CompletionRecord | None:
     """Create the completion record once when every rule is met; return it if it exists.
 
-    `actor` is who caused it (an instructor's sign-off, say); the trainee by default.
+    `actor` is who caused it (an instructor's sign-off, say); the trainee by default. One
+    statement answers the common cases (a record exists; lessons, skills or the evaluation
+    still missing); only a trainee who may be done gets the full check.
     """
-    existing = record_for(user, course_id)
-    if existing is not None:
-        return existing
-    status = completion_status(user, course_id)
+    counts = progress_counts(user.id, course_id)
+    if counts.record_id is not None:
+        return db.session.get(CompletionRecord, counts.record_id)
+    outline = cache.outline_of(counts.id, counts.content_hash)
+    if ruled_out(outline, counts):
+        return None
+    status = completion_status(user, course_id, outline)
     if not status.complete:
         return None
     now = now or utcnow()
-    course = db.session.get(Course, course_id)
-    version = current_version(course.slug)
+    version = db.session.get(CourseVersion, counts.id)
     record = CompletionRecord(
         user_id=user.id, course_id=course_id, course_version_id=version.id, completed_at=now,
         score=status.score, ce_hours=version.ce_hours, certificate_code=new_certificate_code(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -10,37 +10,39 @@ from .. import permissions
 from ..grading.attempts import counting_attempt, review_allowed
 from ..services import attempts as attempt_service
 from ..services import learning
-from ..services.errors import NotFound
+from ..services.errors import Conflict, NotFound
 from .helpers import form_data, now
 from .quiz_views import question_views, quiz_rules
 
 bp = Blueprint("quiz", __name__)
 
 
-def _quiz_for_user(slug: str):
-    quiz, version = attempt_service.get_quiz(slug)
-    course_id = quiz.course_id
-    enrolled = course_id is not None and learning.enrollment_for(current_user, course_id)
+def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.QuizAccess:
+    # The quiz, the user's enrolment and accommodation (and attempts): one statement.
+    access = attempt_service.quiz_for(slug, current_user, with_attempts)
+    course_id = access.quiz.course_id
     # Only asked when not enrolled: either right is enough (saves a query per quiz request).
-    instructs = course_id is not None and not enrolled and learning.instructs(current_user,
-                                                                             course_id)
-    if not permissions.can_take_quiz(current_user, bool(enrolled), instructs):
+    instructs = course_id is not None and not access.enrolled and learning.instructs(
+        current_user, course_id)
+    if not permissions.can_take_quiz(current_user, access.enrolled, instructs):
         raise NotFound("No such quiz.")
-    return quiz, version
+    return access
 
 
 @bp.route("/quizzes/<slug>")
 @login_required
 def overview(slug: str):
     """Show a quiz's rules, the trainee's attempts, and a start or resume button."""
-    quiz, version = _quiz_for_user(slug)
+    access = _quiz_for_user(slug)
+    quiz, version = access.quiz, access.version
     attempts = attempt_service.attempts_of(current_user, quiz)
     for attempt in attempts:
         attempt_service.close_if_expired(attempt, now())
     return render_template(
         "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
-        decision=attempt_service.can_start(current_user, quiz, version, now()),
-        rules=quiz_rules(version.data, attempt_service.accommodation_for(current_user, quiz)),
+        decision=attempt_service.can_start(current_user, quiz, version, now(), attempts,
+                                           access.extra),
+        rules=quiz_rules(version.data, access.extra),
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         counted=counting_attempt(attempts, version.data.get("grading", "highest")),
         form=FlaskForm())
@@ -50,10 +52,9 @@ def overview(slug: str):
 @login_required
 def start(slug: str):
     """Start a new attempt (or resume the open one) and go to it."""
-    quiz, version = _quiz_for_user(slug)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    attempt = attempt_service.start_attempt(current_user, quiz, version, now())
+    access = _quiz_for_user(slug, with_attempts=True)  # CSRFProtect checked the token
+    attempt = attempt_service.start_attempt(current_user, access.quiz, access.version, now(),
+                                            extra=access.extra, attempts=access.attempts)
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
@@ -61,31 +62,42 @@ def start(slug: str):
 @login_required
 def attempt(attempt_id: str):
     """Show the questions; POST saves (action=save) or submits them."""
+    if request.method == "POST":
+        return _answer(attempt_id)
     record = attempt_service.get_attempt(attempt_id, current_user)
-    if request.method == "GET" and attempt_service.close_if_expired(record, now()):
+    if attempt_service.close_if_expired(record, now()):
         flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
     if record.status != "in_progress":
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
-            abort(400)
-        # A click on a no-JS body map submits the form too: treat it as a save, not a submit.
-        saving = request.form.get("action") == "save" or any(
-            key.endswith("-img.x") for key in request.form)
-        action = attempt_service.save_attempt if saving else attempt_service.submit_attempt
+    return _questions_page(record, {})
+
+
+def _answer(attempt_id: str):
+    """Save or submit (CSRFProtect has checked the token): the service reads the attempt once
+    and writes only if it is still in progress."""
+    # A click on a no-JS body map submits the form too: treat it as a save, not a submit.
+    saving = request.form.get("action") == "save" or any(
+        key.endswith("-img.x") for key in request.form)
+    action = attempt_service.save_attempt if saving else attempt_service.submit_attempt
+    try:
         outcome = action(attempt_id, current_user, form_data(request.form), now())
-        record, errors = outcome.attempt, outcome.errors
-        if outcome.late:
-            flash("Time ran out before this arrived, so your attempt was graded on the "
-                  "answers saved in time.", "warning")
-        if record.status != "in_progress":
-            return redirect(url_for("quiz.result", attempt_id=attempt_id))
-        if request.headers.get("X-Autosave") and saving:
-            return "", 204
-        if not errors:
-            flash("Your answers are saved. You can come back and finish later.", "success")
-            return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    except Conflict:  # submitted already (another tab, a double click): show its result
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    record, errors = outcome.attempt, outcome.errors
+    if outcome.late:
+        flash("Time ran out before this arrived, so your attempt was graded on the "
+              "answers saved in time.", "warning")
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    if request.headers.get("X-Autosave") and saving:
+        return "", 204
+    if not errors:
+        flash("Your answers are saved. You can come back and finish later.", "success")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    return _questions_page(record, errors)
+
+
+def _questions_page(record, errors: dict[str, str]):
     return render_template(
         "quiz/attempt.html", attempt=record, data=record.quiz_version.data, errors=errors,
         questions=question_views(record, errors), form=FlaskForm(),
@@ -111,6 +123,6 @@ def result(attempt_id: str):
 @login_required
 def history(slug: str):
     """List every attempt the trainee made at a quiz."""
-    quiz, version = _quiz_for_user(slug)
-    return render_template("quiz/history.html", quiz=quiz, version=version,
-                           attempts=attempt_service.attempts_of(current_user, quiz))
+    access = _quiz_for_user(slug)
+    return render_template("quiz/history.html", quiz=access.quiz, version=access.version,
+                           attempts=attempt_service.attempts_of(current_user, access.quiz))
