@@ -15,7 +15,6 @@ import os
 import secrets
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -102,21 +101,6 @@ def seed(now: datetime) -> dict[str, str]:
     return {"trainee": tess.email, "instructor": instructor.email,
             "school_admin": DEMO_ACCOUNTS[2][1], "priya": TRAINEES[0][0],
             "marcus": TRAINEES[1][0]}
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve the app on a free local port in a thread; yield its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 class Camera:
@@ -212,6 +196,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
+    from tests.browser.conftest import serve  # the browser tests' live server
     from tpcourse.services.demo import prepare_demo
 
     with tempfile.TemporaryDirectory(prefix="tpcourse-screenshots-") as folder:
