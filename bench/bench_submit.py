@@ -199,6 +199,10 @@ def main() -> None:
                     cell = run_cell(trainees, database, prepared, args, workdir)
                     print_table([row.cells() for row in cell], HEADER)
                     rows.extend(cell)
+                if "tpcourse" in args.apps.split(","):
+                    check_grades(database, sum(row.result.count("submit") for row in rows
+                                               if row.app == "tpcourse"
+                                               and row.database == kind))
     print(f"\nload average at the end {os.getloadavg()[0]:.1f} (other work on the machine skews "
           "absolute figures; the alternating windows keep the ratio fair)")
     print_table([row.cells() for row in rows], HEADER)
@@ -206,6 +210,30 @@ def main() -> None:
     if any(row.result.errors for row in rows) or any(row.result.count("submit") == 0
                                                       for row in rows):
         sys.exit("errors, or no exam completed: see the samples above")
+
+
+def check_grades(database: harness.Database, counted: int) -> None:
+    """Make sure the submits the load counted really graded attempts, each logged once.
+
+    A submit that fails inside tpcourse can still answer with the redirect to the result page
+    (a Conflict does), so a status code alone would count it; the database tells.
+    """
+    from sqlalchemy import create_engine, text
+
+    from tpcourse.config import database_url
+
+    engine = create_engine(database_url(database.url))
+    with engine.connect() as conn:
+        graded = conn.execute(text("SELECT COUNT(*) FROM attempts WHERE status = 'submitted' "
+                                   "AND passed")).scalar_one()
+        logged = sum(conn.execute(text(f"SELECT COUNT(*) FROM {table} "
+                                       "WHERE kind = 'attempt.graded'")).scalar_one()
+                     for table in ("audit_events", "audit_pending"))
+    engine.dispose()
+    print(f"{database.kind}: {graded} attempts graded and passed, {logged} grade events "
+          f"logged, {counted} submits counted in the measured windows", flush=True)
+    if graded < counted or logged != graded:
+        sys.exit("the database does not hold the grades the load counted")
 
 
 def print_ratios(rows: list[Row]) -> None:

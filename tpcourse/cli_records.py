@@ -118,7 +118,7 @@ def records_keys(pem: bool) -> None:
 def audit_verify(checkpoints: tuple[Path, ...]) -> None:
     """Check the audit chain; print OK, or name the first broken entry and exit 1."""
     from .services import signing_keys
-    from .services.audit import stored_entries
+    from .services.audit import stored_entries, waiting_count
 
     anchors = {}
     for path in checkpoints:
@@ -143,6 +143,18 @@ def audit_verify(checkpoints: tuple[Path, ...]) -> None:
     last = counted["last"]
     head = f"; head is entry {last.seq}, hash {last.hash}" if last else ""
     click.echo(f"OK: {counted['entries']} audit entries, chain intact{head}.")
+    waiting = waiting_count()
+    if waiting:
+        click.echo(f"{waiting} recorded event(s) wait to be chained (the app's sealer does it "
+                   "moments after they are recorded; `flask audit seal` does it now).")
+
+
+@audit_cli.command("seal")
+def audit_seal() -> None:
+    """Chain the recorded events that wait in the queue (grades), oldest first."""
+    from .services.audit import seal_pending
+
+    click.echo(f"Chained {seal_pending()} waiting event(s).")
 
 
 @audit_cli.command("checkpoint")

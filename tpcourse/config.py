@@ -69,6 +69,11 @@ def load_settings(instance_path: Path) -> dict:
         "TPCOURSE_API_FAILURE_LIMIT": os.environ.get("TPCOURSE_API_FAILURE_LIMIT",
                                                      "20 per minute"),
         "TPCOURSE_RESET_MAX_AGE": int(os.environ.get("TPCOURSE_RESET_MAX_AGE", 3600)),
+        # Grades' audit events are chained by a per-process sealer thread ("background"), by
+        # the grading request itself ("inline") or by `flask audit seal` ("manual"):
+        # services/audit_sealer.py.
+        "TPCOURSE_AUDIT_SEALING": os.environ.get("TPCOURSE_AUDIT_SEALING", "background"),
+        "TPCOURSE_AUDIT_SEAL_DELAY": float(os.environ.get("TPCOURSE_AUDIT_SEAL_DELAY", 0.1)),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),

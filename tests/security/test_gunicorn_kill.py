@@ -217,9 +217,12 @@ def check_stored(app, acknowledged: list[str]) -> None:
     """Each acknowledged submission is stored and graded once; the audit chain verifies."""
     from tpcourse.extensions import db
     from tpcourse.models import Attempt, AuditEvent
-    from tpcourse.services.audit import verify_stored_chain
+    from tpcourse.services.audit import seal_pending, verify_stored_chain
 
     with app.app_context():
+        # Grades queued by the killed worker (or not yet sealed when the server stopped) wait
+        # in the queue; sealing them now, as `flask audit seal` would, loses none.
+        seal_pending()
         attempts = {a.id: a for a in db.session.execute(select(Attempt)).scalars()}
         graded = [e.payload["attempt"] for e in db.session.execute(
             select(AuditEvent).filter_by(kind="attempt.graded")).scalars()]

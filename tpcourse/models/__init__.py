@@ -14,12 +14,13 @@ from .course import (
 )
 from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
-from .school import ApiToken, AuditEvent, AuditHead
+from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
 from .user import ROLES, School, User
 
 __all__ = [
-    "ROLES", "Accommodation", "ApiToken", "Attempt", "AuditEvent", "AuditHead", "Cohort",
+    "ROLES", "Accommodation", "ApiToken", "Attempt", "AuditEvent", "AuditHead", "AuditPending",
+    "Cohort",
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",
     "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",

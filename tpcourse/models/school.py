@@ -38,6 +38,22 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditPending(db.Model):
+    """An event recorded on a hot path (a grade), waiting to be chained.
+
+    It is written in the transaction of the change it records, so it is as durable as that
+    change, without taking the chain's head lock; `services.audit.seal_pending` moves it into
+    `audit_events`, hashed and in order, moments later.
+    """
+
+    __tablename__ = "audit_pending"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict] = mapped_column(JSONType)
+
+
 class AuditHead(db.Model):
     """A single row locked while appending, so concurrent writers extend the chain in turn."""
 

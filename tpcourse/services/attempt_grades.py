@@ -6,7 +6,9 @@ the row's lock (PostgreSQL waits for a concurrent writer of the row and re-check
 condition on its committed version; SQLite serialises every write), so of two requests closing
 one attempt, one updates a row and the other updates none and gets Conflict. Parsing and
 grading happen before that statement, outside any lock; the write lock is held only for the
-update, the audit append and the commit.
+update, the queued audit event and the commit. The grade's audit event is queued in the same
+transaction (on PostgreSQL by the same statement) and chained moments later, off the request's
+path (tpcourse.services.audit_sealer).
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..grading.attempts import grade_attempt, past_deadline
 from ..models import Attempt, Quiz, User, utcnow
-from .audit import record_event
+from . import audit
+from .audit_sealer import events_queued
 from .completion import check_completion
 from .errors import Conflict
 
@@ -29,6 +32,8 @@ ALREADY_CLOSED = "This attempt has already been submitted; its first grade stand
 _WRITE_IF_OPEN = update(Attempt.__table__).where(
     Attempt.__table__.c.id == bindparam("attempt_id"),
     Attempt.__table__.c.status == "in_progress")
+_ATTEMPTS = Attempt.__table__
+_GRADE_AND_QUEUE: dict[tuple[str, ...], Any] = {}  # PostgreSQL statements by SET columns
 _LOCK_BY_ID = select(Attempt).where(Attempt.id == bindparam("attempt_id")).with_for_update(
     of=Attempt)
 
@@ -50,16 +55,45 @@ def commit_keeping_state() -> None:
         session.expire_on_commit = expire
 
 
-def write_if_open(attempt: Attempt, values: dict[str, Any]) -> bool:
-    """Write `values` to the attempt only while it is still in progress (compare-and-set).
+def _grade_and_queue(columns: tuple[str, ...]):
+    """`WITH graded AS (UPDATE attempts ... RETURNING id) INSERT INTO audit_pending ... SELECT
+    ... FROM graded`: the event row exists exactly when the compare-and-set wrote a row."""
+    statement = _GRADE_AND_QUEUE.get(columns)
+    if statement is None:
+        graded = (update(_ATTEMPTS)
+                  .where(_ATTEMPTS.c.id == bindparam("attempt_id"),
+                         _ATTEMPTS.c.status == "in_progress")
+                  .values({name: bindparam(name, type_=_ATTEMPTS.c[name].type)
+                           for name in columns})
+                  .returning(_ATTEMPTS.c.id).cte("graded"))
+        event = audit.QUEUED_VALUES  # column name -> bound parameter
+        statement = insert(audit.PENDING_TABLE).from_select(
+            list(event), select(*event.values()).select_from(graded)
+        ).returning(audit.PENDING_TABLE.c.id)  # psycopg gives no rowcount for this statement
+        _GRADE_AND_QUEUE[columns] = statement
+    return statement
+
+
+def write_if_open(attempt: Attempt, values: dict[str, Any],
+                  event: dict[str, Any] | None = None) -> bool:
+    """Write `values` to the attempt only while it is still in progress (compare-and-set),
+    and queue the audit `event` (`audit.queued_row`) with it.
 
     True when written (the object then shows the values); False when another request closed
     the attempt first: this transaction is rolled back, releasing any lock it took.
     """
     # On the session's connection, in its transaction: a Core write needs no ORM execution.
-    written = db.session.connection().execute(_WRITE_IF_OPEN, {"attempt_id": attempt.id,
-                                                               **values})
-    if written.rowcount != 1:
+    connection = db.session.connection()
+    parameters = {"attempt_id": attempt.id, **values}
+    if event is not None and connection.dialect.name == "postgresql":
+        written = len(connection.execute(_grade_and_queue(tuple(sorted(values))),
+                                         {**parameters, **audit.event_parameters(event)}).all())
+        event = None  # queued by the same statement
+    else:
+        written = connection.execute(_WRITE_IF_OPEN, parameters).rowcount
+    if written == 1 and event is not None:
+        audit.queue_row(event)
+    if written != 1:
         db.session.rollback()
         return False
     for name, value in values.items():
@@ -88,13 +122,14 @@ def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
     }
     if responses is not None:
         values.update(responses=responses, saved_at=now)
-    if not write_if_open(attempt, values):
-        raise Conflict(ALREADY_CLOSED)
-    record_event("attempt.graded", {
+    event = audit.queued_row("attempt.graded", {
         "attempt": attempt.id, "user": attempt.user_id, "quiz_version": attempt.quiz_version_id,
         "status": status, "score": grade.score, "max_score": grade.max_score,
         "percent": grade.percent, "passed": grade.passed}, f"user:{attempt.user_id}", now)
+    if not write_if_open(attempt, values, event):
+        raise Conflict(ALREADY_CLOSED)
     commit_keeping_state()
+    events_queued()
     if grade.passed:
         quiz = db.session.get(Quiz, attempt.quiz_id)  # in the session already: no statement
         if quiz.course_id is not None:
