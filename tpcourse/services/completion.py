@@ -122,8 +122,13 @@ def progress_counts(user_id: int, course_id: int) -> Row:
     """Read in one statement what rules completion in or out cheaply: the current course
     version (id, content_hash), the record if any (record_id), and how many lessons read,
     skills signed off and evaluations sent (lessons_read, skills_signed, evaluated)."""
-    return db.session.connection().execute(  # columns only: no ORM execution needed
-        _PROGRESS_COUNTS, {"user_id": user_id, "course_id": course_id}).one()
+    parameters = {"user_id": user_id, "course_id": course_id}
+    if db.session().in_transaction():  # columns only: no ORM execution needed
+        return db.session.connection().execute(_PROGRESS_COUNTS, parameters).one()
+    # Right after a commit (a grade, a lesson read): one read needs no transaction of its own,
+    # and on PostgreSQL this spares the BEGIN and ROLLBACK round trips around it.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_PROGRESS_COUNTS, parameters).one()
 
 
 def ruled_out(outline: cache.CourseOutline, counts: Row) -> bool:
