@@ -17,6 +17,10 @@ $PY bench/bench_pages.py --sizes 10x1,60x5x2
 echo "== grading and item analysis"
 $PY bench/bench_grading.py --attempts 300 --runs 1 --number 5
 $PY bench/bench_analysis.py --attempts 300 --runs 1
+echo "== item analysis from the database"
+$PY -m bench.bench_item_analysis_db --attempts 300 --questions 10 --repeat 1
 echo "== exports"
 $PY bench/bench_exports.py --sizes 1000
+echo "== a school's export from the database (memory growth checked)"
+$PY bench/bench_school_export.py --rows 1000
 echo "bench smoke: all benchmarks ran"

@@ -29,6 +29,9 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    from .services.audit_sealer import check_mode
+
+    check_mode(app.config)
 
 
 def register_extensions(app: Flask) -> None:

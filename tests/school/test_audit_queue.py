@@ -126,3 +126,12 @@ def test_manual_sealing_leaves_grades_for_the_cli(app, client, db, enrolled, log
     assert result.exit_code == 0 and "wait to be chained" not in result.output
     assert [e.payload["attempt"] for e in _chain(db) if e.kind == "attempt.graded"] == [
         attempt_id]
+
+
+def test_an_unknown_sealing_mode_stops_the_app_from_starting(tmp_path):
+    import pytest
+
+    from tests.conftest import make_app
+
+    with pytest.raises(ValueError, match="TPCOURSE_AUDIT_SEALING is 'inlined'; use one of"):
+        make_app(f"sqlite:///{tmp_path}/x.sqlite3", tmp_path, TPCOURSE_AUDIT_SEALING="inlined")

@@ -30,7 +30,15 @@ from flask import Flask, current_app
 from . import audit
 
 log = logging.getLogger(__name__)
+MODES = ("background", "inline", "manual")
 RETRY_AFTER_ERROR = 5.0  # seconds before a sealer tries again after the database failed it
+
+
+def check_mode(config) -> None:
+    """Refuse to start with a sealing mode that does not exist (a typo would seal nothing)."""
+    mode = config.get("TPCOURSE_AUDIT_SEALING", "background")
+    if mode not in MODES:
+        raise ValueError(f"TPCOURSE_AUDIT_SEALING is {mode!r}; use one of {', '.join(MODES)}.")
 
 
 def events_queued() -> None:
