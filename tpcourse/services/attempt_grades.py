@@ -29,10 +29,9 @@ from .errors import Conflict
 
 ALREADY_CLOSED = "This attempt has already been submitted; its first grade stands."
 # Built once (Core, on the table): the SET clause comes from the values given at execution.
-_WRITE_IF_OPEN = update(Attempt.__table__).where(
-    Attempt.__table__.c.id == bindparam("attempt_id"),
-    Attempt.__table__.c.status == "in_progress")
 _ATTEMPTS = Attempt.__table__
+_WRITE_IF_OPEN = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"),
+                                         _ATTEMPTS.c.status == "in_progress")
 _GRADE_AND_QUEUE: dict[tuple[str, ...], Any] = {}  # PostgreSQL statements by SET columns
 _LOCK_BY_ID = select(Attempt).where(Attempt.id == bindparam("attempt_id")).with_for_update(
     of=Attempt)
@@ -85,14 +84,13 @@ def write_if_open(attempt: Attempt, values: dict[str, Any],
     # On the session's connection, in its transaction: a Core write needs no ORM execution.
     connection = db.session.connection()
     parameters = {"attempt_id": attempt.id, **values}
-    if event is not None and connection.dialect.name == "postgresql":
+    if event is not None and connection.dialect.name == "postgresql":  # one statement
         written = len(connection.execute(_grade_and_queue(tuple(sorted(values))),
                                          {**parameters, **audit.event_parameters(event)}).all())
-        event = None  # queued by the same statement
     else:
         written = connection.execute(_WRITE_IF_OPEN, parameters).rowcount
-    if written == 1 and event is not None:
-        audit.queue_row(event)
+        if written == 1 and event is not None:
+            audit.queue_row(event)
     if written != 1:
         db.session.rollback()
         return False

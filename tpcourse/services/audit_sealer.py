@@ -31,6 +31,7 @@ from . import audit
 
 log = logging.getLogger(__name__)
 MODES = ("background", "inline", "manual")
+_CREATE = threading.Lock()  # one sealer per app and process
 RETRY_AFTER_ERROR = 5.0  # seconds before a sealer tries again after the database failed it
 
 
@@ -60,9 +61,6 @@ def sealer_for(app: Flask) -> Sealer:
             if sealer is None or sealer.pid != os.getpid():
                 sealer = app.extensions["tpcourse_audit_sealer"] = Sealer(app)
     return sealer
-
-
-_CREATE = threading.Lock()
 
 
 class Sealer:
