@@ -226,14 +226,28 @@ def check_grades(database: harness.Database, counted: int) -> None:
     with engine.connect() as conn:
         graded = conn.execute(text("SELECT COUNT(*) FROM attempts WHERE status = 'submitted' "
                                    "AND passed")).scalar_one()
-        logged = sum(conn.execute(text(f"SELECT COUNT(*) FROM {table} "
-                                       "WHERE kind = 'attempt.graded'")).scalar_one()
-                     for table in ("audit_events", "audit_pending"))
+        chained, waiting = (conn.execute(text(f"SELECT COUNT(*) FROM {table} "
+                                              "WHERE kind = 'attempt.graded'")).scalar_one()
+                            for table in ("audit_events", "audit_pending"))
     engine.dispose()
+    logged = chained + waiting
     print(f"{database.kind}: {graded} attempts graded and passed, {logged} grade events "
-          f"logged, {counted} submits counted in the measured windows", flush=True)
+          f"logged ({chained} chained by the sealers, {waiting} still queued when the servers "
+          f"stopped), {counted} submits counted in the measured windows", flush=True)
     if graded < counted or logged != graded:
         sys.exit("the database does not hold the grades the load counted")
+    os.environ.setdefault("SECRET_KEY", harness.SECRET_KEY)  # no key file in instance/
+    from tpcourse import create_app
+    from tpcourse.extensions import db
+    from tpcourse.services.audit import verify_stored_chain
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database.url)})
+    with app.app_context():
+        broken = verify_stored_chain()
+        db.engine.dispose()
+    if broken is not None:
+        sys.exit(f"the audit chain is broken: {broken}")
+    print(f"{database.kind}: audit chain intact", flush=True)
 
 
 def print_ratios(rows: list[Row]) -> None:
