@@ -41,6 +41,13 @@ class Row:
         """Successful requests per second in the measured window."""
         return self.result.requests / self.result.seconds
 
+    @property
+    def busiest_worker(self) -> float:
+        """The busiest worker's share of the workers' CPU (1 / workers when balanced)."""
+        workers = [seconds for part, seconds in self.result.cpu.items()
+                   if part.startswith("worker ")]
+        return max(workers) / sum(workers) if workers and sum(workers) else float("nan")
+
     def cells(self) -> list[str]:
         """Format the row."""
         stats = self.result.stats.latencies
@@ -50,6 +57,7 @@ class Row:
         exams = max(1, self.result.count("submit"))
         cpu = [f"{1000 * self.result.cpu.get(part, 0.0) / exams:.1f}" for part in
                ("app", "db", "load")]
+        cpu.append(f"{100 * self.busiest_worker:.0f}")
         return [self.database, str(self.trainees), self.app, f"{self.rate:.0f}",
                 f"{self.result.count('submit') / self.result.seconds:.1f}",
                 *(f"{value:.0f}" for value in ms),
@@ -57,7 +65,7 @@ class Row:
 
 
 HEADER = ["db", "N", "app", "req/s", "exams/s", "start p50", "p95", "p99", "submit p50", "p95",
-          "p99", "login p50", "errors", "CPU ms/exam: app", "db", "load"]
+          "p99", "login p50", "errors", "CPU ms/exam: app", "db", "load", "busiest worker %"]
 
 
 def print_table(rows: list[list[str]], header: list[str]) -> None:
@@ -100,7 +108,7 @@ def run_cell(trainees: int, database: harness.Database, prepared: dict, args,
                 workdir / f"{app}-{database.kind}-{trainees}.log")
             flavor = loadgen.TPCOURSE if app == "tpcourse" else loadgen.BASELINE
             loads[app] = loadgen.Load(servers[app].port, flavor, accounts, harness.PASSWORD,
-                                      prepared["key"])
+                                      prepared["key"], keep_alive=args.keep_alive)
             loads[app].log_in()
         order = list(loads)
         for turn in range(args.rounds):
@@ -141,7 +149,8 @@ def cpu_meter(server: harness.Server, database: harness.Database):
             backends.extend(harness.postgres_pids(database.url))  # the pools are open by now
         times = os.times()
         return {"app": harness.process_cpu(workers), "db": harness.process_cpu(backends),
-                "load": times.user + times.system}
+                "load": times.user + times.system,
+                **{f"worker {pid}": harness.process_cpu([pid]) for pid in workers[1:]}}
 
     return read
 
@@ -176,6 +185,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=2,
                         help="threads per worker (the production setting: README.md)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="keep each trainee's connection for the whole run (by default "
+                        "each exam opens its own, so every worker gets a share)")
     parser.add_argument("--profile", default="", help="folder for py-spy profiles (raw format); "
                         "summarise them with bench/profile_summary.py")
     parser.add_argument("--profile-trainees", type=int, default=32)

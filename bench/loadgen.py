@@ -73,9 +73,10 @@ class Client:
         return response.status, response.getheader("Location", ""), data
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (the next request opens a new one)."""
         if self.conn is not None:
             self.conn.close()
+            self.conn = None
 
 
 @dataclass
@@ -193,8 +194,13 @@ class Load:
     """
 
     def __init__(self, port: int, flavor: Flavor, accounts: list[list[str]], password: str,
-                 answers: dict[str, list[str]]) -> None:
+                 answers: dict[str, list[str]], keep_alive: bool = False) -> None:
         self.port, self.flavor, self.password, self.answers = port, flavor, password, answers
+        # By default each exam (start + submit) has a connection of its own, as trainees
+        # arriving over time (or a proxy without upstream keep-alive) would: gunicorn's
+        # workers accept connections in a race, and 32 connections kept for the whole run
+        # often all land on one or two workers, leaving the others idle.
+        self.keep_alive = keep_alive
         self.accounts = accounts
         self.login = Stats()
         self.stats = Stats()
@@ -266,6 +272,8 @@ class Load:
                 take_exam(client, self.flavor, account, self.answers,
                           self.stats if measuring else None)
                 self.count += 2
+                if not self.keep_alive:
+                    client.close()
             self.done.wait()
         client.close()
 
