@@ -54,13 +54,20 @@ def register_extensions(app: Flask) -> None:
     # Locked reads hold on SQLite too and always return fresh rows (exactly-once grading).
     register_row_locks()
 
+    from sqlalchemy import bindparam, select
+
+    from .models import User
+
+    # Built once: `session.get` builds its query on every call, a third of the user load's
+    # CPU, and the loader runs on every request (docs/performance.md).
+    user_by_id = select(User).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def load_user(identity: str):
         """Load the session's user, unless the password changed since it was issued."""
-        from .models import User
-
         user_id = identity.partition(".")[0]
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = (db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
+                if user_id.isdigit() else None)
         return user if user is not None and user.session_matches(identity) else None
 
 

@@ -73,7 +73,7 @@ def load_settings(instance_path: Path) -> dict:
         # the grading request itself ("inline") or by `flask audit seal` ("manual"):
         # services/audit_sealer.py.
         "TPCOURSE_AUDIT_SEALING": os.environ.get("TPCOURSE_AUDIT_SEALING", "background"),
-        "TPCOURSE_AUDIT_SEAL_DELAY": float(os.environ.get("TPCOURSE_AUDIT_SEAL_DELAY", 0.1)),
+        "TPCOURSE_AUDIT_SEAL_DELAY": float(os.environ.get("TPCOURSE_AUDIT_SEAL_DELAY", 0.5)),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),

@@ -215,3 +215,48 @@ def test_completion_is_found_whatever_the_order_of_the_last_steps(db, enrolled, 
     assert record is not None and completion_status(enrolled, course_id).complete
     assert check_completion(db.session.get(User, enrolled.id), course_id, clock()) is record
     assert db.session.execute(select(func.count(CompletionRecord.id))).scalar_one() == 1
+
+
+def test_completion_counts_after_a_commit_leave_connection_settings_alone(db, enrolled):
+    """After the grade's commit the completion counts need no transaction of their own.
+
+    SQLite begins none for a read, so they use the session's connection: an autocommit
+    connection would be reset on its return with `PRAGMA read_uncommitted`, and a flag pragma
+    makes SQLite re-prepare every cached statement of that connection (11 % of the CPU of an
+    exam: docs/performance.md). On PostgreSQL they run on an autocommit connection, sparing the
+    BEGIN and ROLLBACK round trips.
+    """
+    from sqlalchemy import event
+
+    from tpcourse.services.completion import progress_counts
+
+    course_id = db.session.execute(select(Course.id).filter_by(slug="basics")).scalar_one()
+    user_id = enrolled.id
+    db.session.commit()  # as after a grade: no transaction open
+    sqlite = db.engine.dialect.name == "sqlite"
+    sent: list[str] = []
+    autocommit: list[bool] = []
+
+    def trace(dbapi_connection, _record, _proxy) -> None:
+        if sqlite:  # everything SQLite runs, the dialect's own pragmas included
+            dbapi_connection.set_trace_callback(sent.append)
+
+    def seen(connection, _cursor, statement, *_args) -> None:
+        if not sqlite:
+            autocommit.append(connection.connection.dbapi_connection.autocommit)
+
+    event.listen(db.engine, "checkout", trace)
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        counts = progress_counts(user_id, course_id)
+        db.session.remove()  # the request ends: connections go back to the pool
+    finally:
+        event.remove(db.engine, "checkout", trace)
+        event.remove(db.engine, "before_cursor_execute", seen)
+        for connection in db.engine.pool._pool.queue if sqlite else ():
+            connection.dbapi_connection.set_trace_callback(None)
+    assert counts.lessons_read == 0 and counts.record_id is None
+    if sqlite:
+        assert sent and not [s for s in sent if s.lstrip().upper().startswith("PRAGMA")], sent
+    else:
+        assert autocommit == [True]

@@ -123,7 +123,8 @@ def progress_counts(user_id: int, course_id: int) -> Row:
     version (id, content_hash), the record if any (record_id), and how many lessons read,
     skills signed off and evaluations sent (lessons_read, skills_signed, evaluated)."""
     parameters = {"user_id": user_id, "course_id": course_id}
-    if db.session().in_transaction():  # columns only: no ORM execution needed
+    if db.session().in_transaction() or db.engine.dialect.name == "sqlite":
+        # Columns only: no ORM execution needed. SQLite begins no transaction for a read.
         return db.session.connection().execute(_PROGRESS_COUNTS, parameters).one()
     # Right after a commit (a grade, a lesson read): one read needs no transaction of its own,
     # and on PostgreSQL this spares the BEGIN and ROLLBACK round trips around it.

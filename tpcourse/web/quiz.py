@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from .. import permissions
+from ..extensions import limiter
 from ..grading.attempts import counting_attempt, review_allowed
 from ..services import attempts as attempt_service
 from ..services import learning
@@ -15,6 +16,10 @@ from .helpers import form_data, now
 from .quiz_views import question_views, quiz_rules
 
 bp = Blueprint("quiz", __name__)
+# No per-address rate limit on exam pages: a whole class behind one school address submits
+# within minutes, and attempt limits, cooldowns and deadlines are the service's. Exempting the
+# blueprint also spares the limiter's per-request lookup on the hottest path.
+limiter.exempt(bp)
 
 
 def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.QuizAccess:
