@@ -235,11 +235,13 @@ def test_completion_counts_after_a_commit_leave_connection_settings_alone(db, en
     db.session.commit()  # as after a grade: no transaction open
     sqlite = db.engine.dialect.name == "sqlite"
     sent: list[str] = []
+    traced = []
     autocommit: list[bool] = []
 
     def trace(dbapi_connection, _record, _proxy) -> None:
         if sqlite:  # everything SQLite runs, the dialect's own pragmas included
             dbapi_connection.set_trace_callback(sent.append)
+            traced.append(dbapi_connection)
 
     def seen(connection, _cursor, statement, *_args) -> None:
         if not sqlite:
@@ -253,8 +255,8 @@ def test_completion_counts_after_a_commit_leave_connection_settings_alone(db, en
     finally:
         event.remove(db.engine, "checkout", trace)
         event.remove(db.engine, "before_cursor_execute", seen)
-        for connection in db.engine.pool._pool.queue if sqlite else ():
-            connection.dbapi_connection.set_trace_callback(None)
+        for dbapi_connection in traced:
+            dbapi_connection.set_trace_callback(None)
     assert counts.lessons_read == 0 and counts.record_id is None
     if sqlite:
         assert sent and not [s for s in sent if s.lstrip().upper().startswith("PRAGMA")], sent

@@ -7,7 +7,7 @@
   `TPCOURSE_AUDIT_SEAL_DELAY` seconds (0.5) so the events of that moment are chained in one
   transaction, then seals everything waiting. Requests never wait for the chain's head lock,
   and the head is locked about twice a second per process for sealing, not once more per
-  grade (0.5 s rather than 0.1 s: 3-10 % less CPU per exam at 32 trainees, with batches five
+  grade (0.5 s rather than 0.1 s: 3-9 % less CPU per exam at 32 trainees, with batches five
   times larger; docs/performance.md).
 * ``inline``: the request that queued the event seals right after its commit (the test
   suite, and anyone who wants an event chained before the response).
