@@ -124,7 +124,9 @@ def progress_counts(user_id: int, course_id: int) -> Row:
     skills signed off and evaluations sent (lessons_read, skills_signed, evaluated)."""
     parameters = {"user_id": user_id, "course_id": course_id}
     if db.session().in_transaction() or db.engine.dialect.name == "sqlite":
-        # Columns only: no ORM execution needed. SQLite begins no transaction for a read.
+        # Columns only: no ORM execution needed. SQLite begins no transaction for a read, and an
+        # autocommit connection would be reset with a pragma that makes SQLite re-prepare every
+        # statement of the connection (docs/performance.md).
         return db.session.connection().execute(_PROGRESS_COUNTS, parameters).one()
     # Right after a commit (a grade, a lesson read): one read needs no transaction of its own,
     # and on PostgreSQL this spares the BEGIN and ROLLBACK round trips around it.

@@ -17,8 +17,7 @@ from .quiz_views import question_views, quiz_rules
 
 bp = Blueprint("quiz", __name__)
 # No per-address rate limit on exam pages: a whole class behind one school address submits
-# within minutes, and attempt limits, cooldowns and deadlines are the service's. Exempting the
-# blueprint also spares the limiter's per-request lookup on the hottest path.
+# within minutes, and attempt limits, cooldowns and deadlines are the service's.
 limiter.exempt(bp)
 
 
