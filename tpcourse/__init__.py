@@ -55,12 +55,14 @@ def register_extensions(app: Flask) -> None:
     register_row_locks()
 
     from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import lazyload
 
     from .models import User
 
     # Built once: `session.get` builds its query on every call, a third of the user load's
     # CPU, and the loader runs on every request (docs/performance.md).
-    user_by_id = select(User).where(User.id == bindparam("user_id"))
+    user_by_id = (select(User).where(User.id == bindparam("user_id"))
+                  .options(lazyload(User.school)))
 
     @login_manager.user_loader
     def load_user(identity: str):

@@ -144,6 +144,39 @@ def test_points_weight_the_score():
     assert result.score == 1.5 and result.max_score == 4 and result.percent == 37.5
 
 
+def reference_grade(data, responses):
+    """Grade the plain way: every share times its points, summed as exact fractions."""
+    total = maximum = Fraction(0)
+    for q in data["questions"]:
+        points = Fraction(q["points"]).limit_denominator(1000)
+        total += points * min(max(score(q, responses.get(q["id"])), Fraction(0)), Fraction(1))
+        maximum += points
+    return total, maximum
+
+
+@given(st.lists(st.tuples(st.sampled_from([SINGLE, MULTI, MATCH]),
+                          st.sampled_from([1, 2, 3, 0.1, 0.25, 0.5, 1.5, 2.75]),
+                          st.sampled_from([None, "a", ["a"], ["a", "b"], ["a", "c"],
+                                           ["1", "2", "3", "4"], ["1", "9", "3", "4"]])),
+                min_size=1, max_size=12),
+       st.integers(0, 100))
+def test_grade_sums_exactly_whatever_the_points_and_shares(questions, pass_mark):
+    """Whole, partial and zero shares of whole and fractional points add up exactly."""
+    data = quiz(*[{**q, "points": points} for q, points, _ in questions], pass_mark=pass_mark)
+    responses = {f"q{i}": response for i, (_, _, response) in enumerate(questions)}
+    result = grade_attempt(data, [q["id"] for q in data["questions"]], responses)
+    total, maximum = reference_grade(data, responses)
+    assert result.score == round(float(total), 4) and result.max_score == float(maximum)
+    assert result.percent == round(float(total * 100 / maximum), 2)
+    assert result.passed == (total * 100 >= pass_mark * maximum)
+
+
+def test_tenths_of_points_add_up_without_binary_rounding():
+    data = quiz(*[{**SINGLE, "points": 0.1}] * 10, pass_mark=100)
+    result = grade_attempt(data, [f"q{i}" for i in range(10)], {f"q{i}": "a" for i in range(10)})
+    assert result.passed and result.percent == 100 and result.score == 1.0  # 0.1 * 10 floats: 0.999…
+
+
 def test_drawn_points_is_the_largest_possible_draw():
     data = quiz(*[{**SINGLE, "pool": "p", "points": n} for n in (1, 2, 3)], SINGLE,
                 draw={"p": 2})

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .types import question_type
+from .types.base import FULL, NOTHING
 
 SUBMIT_GRACE_SECONDS = 30
 """Network slack allowed after a deadline; the browser can never extend it further."""
@@ -85,20 +87,44 @@ class AttemptGrade:
     failed_must_pass: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
+def question_points(points: float) -> Fraction:
+    """Return a question's points as an exact fraction (0.1 is 1/10, not a binary float)."""
+    return Fraction(points).limit_denominator(1000)
+
+
 def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
                   responses: Mapping[str, Any]) -> AttemptGrade:
-    """Score every drawn question and decide pass or fail against the pass mark."""
+    """Score every drawn question and decide pass or fail against the pass mark.
+
+    Sums are exact fractions, but grading runs on every submit and a Fraction operation costs
+    microseconds: whole and zero shares skip the multiplication, and whole numbers of points
+    (the usual case) are added as ints.
+    """
     by_id = {q["id"]: q for q in quiz["questions"]}
-    results, total, maximum = [], Fraction(0), Fraction(0)
+    results = []
+    earned_whole, earned_part, maximum_whole, maximum_part = 0, NOTHING, 0, NOTHING
     for qid in question_ids:
         question = by_id[qid]
-        points = Fraction(question["points"]).limit_denominator(1000)
+        points = question_points(question["points"])
         share = question_type(question["type"]).score(question, responses.get(qid))
-        earned = points * min(max(share, Fraction(0)), Fraction(1))
-        total += earned
-        maximum += points
+        if share is FULL or share >= FULL:
+            earned = points
+        elif share is NOTHING or share <= NOTHING:
+            earned = NOTHING
+        else:
+            earned = points * share
+        if earned.denominator == 1:
+            earned_whole += earned.numerator
+        else:
+            earned_part += earned
+        if points.denominator == 1:
+            maximum_whole += points.numerator
+        else:
+            maximum_part += points
         results.append(QuestionResult(qid, float(points), round(float(earned), 4),
                                       bool(question.get("must_pass"))))
+    total, maximum = earned_part + earned_whole, maximum_part + maximum_whole
     percent = float(total * 100 / maximum) if maximum else 0.0
     failed = [r.question_id for r in results if r.must_pass and not r.correct]
     passed = maximum > 0 and total * 100 >= Fraction(quiz["pass_mark"]) * maximum and not failed

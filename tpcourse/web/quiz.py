@@ -17,8 +17,12 @@ from .quiz_views import question_views, quiz_rules
 
 bp = Blueprint("quiz", __name__)
 # No per-address rate limit on exam pages: a whole class behind one school address submits
-# within minutes, and attempt limits, cooldowns and deadlines are the service's.
-limiter.exempt(bp)
+# within minutes, and attempt limits, cooldowns and deadlines are the service's. A request
+# filter, not `limiter.exempt(bp)`: the limiter then skips resolving every limit of the app
+# for each exam request (docs/performance.md).
+@limiter.request_filter
+def _exam_pages_are_not_rate_limited() -> bool:
+    return request.blueprint == bp.name
 
 
 def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.QuizAccess:

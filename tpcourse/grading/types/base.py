@@ -14,6 +14,14 @@ Report = Callable[[int, str], None]
 FormData = Mapping[str, list[str]]
 """Submitted form values: field name -> list of values (as from a MultiDict)."""
 
+NOTHING, FULL = Fraction(0), Fraction(1)
+"""The shares of all-or-nothing questions, built once (a Fraction costs a microsecond)."""
+
+
+def all_or_nothing(correct: bool) -> Fraction:
+    """Return the full share when `correct`, else nothing."""
+    return FULL if correct else NOTHING
+
 
 @dataclass(frozen=True)
 class ValidationContext:

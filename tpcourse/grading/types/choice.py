@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from .base import FormData, QuestionType, first, pick, register
+from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, pick, register
 
 
 def _options(q, line_of, report) -> list[dict[str, Any]]:
@@ -94,7 +94,7 @@ class Single(_Choice):
 
     def score(self, q, response) -> Fraction:
         correct = next(o["id"] for o in q["options"] if o["correct"])
-        return Fraction(1 if response == correct else 0)
+        return all_or_nothing(response == correct)
 
 
 @register
@@ -125,7 +125,7 @@ class Multiple(_Choice):
         chosen = set(response or [])
         k = len(correct)
         earned = Fraction(len(chosen & correct), k) - Fraction(len(chosen - correct), k)
-        return max(Fraction(0), earned)
+        return max(NOTHING, earned)
 
 
 @register
@@ -154,7 +154,7 @@ class TrueFalse(QuestionType):
         return q["answer"]
 
     def score(self, q, response) -> Fraction:
-        return Fraction(1 if response is not None and response == q["answer"] else 0)
+        return all_or_nothing(response is not None and response == q["answer"])
 
     def answer_key(self, q):
         return {"correct": ["True" if q["answer"] else "False"]}

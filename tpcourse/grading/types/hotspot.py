@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .base import FormData, QuestionType, first, register
+from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, register
 
 _SHAPES = {
     "circle": {"cx", "cy", "r"},
@@ -131,9 +131,9 @@ class Hotspot(QuestionType):
 
     def score(self, q, response) -> Fraction:
         if not response:
-            return Fraction(0)
+            return NOTHING
         x, y = response
-        return Fraction(1 if any(point_in_region(x, y, r) for r in q["regions"]) else 0)
+        return all_or_nothing(any(point_in_region(x, y, r) for r in q["regions"]))
 
     def answer_key(self, q):
         return {"regions": q["regions"], "correct": ["anywhere in the outlined area"]}

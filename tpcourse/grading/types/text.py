@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .base import FormData, QuestionType, first, register
+from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, register
 
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*([^\d\s].*)?$")
 
@@ -65,8 +65,8 @@ class Numeric(QuestionType):
     def score(self, q, response) -> Fraction:
         value = parse_number(response or "", q.get("unit"))
         if value is None:
-            return Fraction(0)
-        return Fraction(1 if abs(value - q["answer"]) <= q["tolerance"] + 1e-9 else 0)
+            return NOTHING
+        return all_or_nothing(abs(value - q["answer"]) <= q["tolerance"] + 1e-9)
 
     def answer_key(self, q):
         unit = f" {q['unit']}" if q.get("unit") else ""
@@ -103,7 +103,7 @@ class ShortText(QuestionType):
 
     def score(self, q, response) -> Fraction:
         accepted = {normalise_text(a) for a in q["accept"]}
-        return Fraction(1 if response and normalise_text(response) in accepted else 0)
+        return all_or_nothing(bool(response) and normalise_text(response) in accepted)
 
     def answer_key(self, q):
         return {"correct": q["accept"]}
