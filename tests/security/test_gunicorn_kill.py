@@ -7,6 +7,7 @@ exactly once, and the audit chain must still verify.
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -31,7 +32,8 @@ WORKERS = 4
 TRAINEES = 16
 QUIZZES = ("intro-quiz", "safety-quiz", "basics-final")
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-LOST = (urllib.error.URLError, ConnectionError, TimeoutError, OSError)
+# A response cut off when its worker dies is an IncompleteRead (an HTTPException, not an OSError).
+LOST = (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -42,6 +42,34 @@ def test_json_and_static_responses_carry_the_headers_too(client, content):
         assert "Content-Security-Policy" in response.headers, path
 
 
+def test_settled_headers_are_what_talisman_itself_sends_for_each_view(app, client, content):
+    from flask import Response
+    from flask_talisman import Talisman
+
+    talisman = app.extensions["talisman"]
+    for path in PAGES:
+        first, again = client.get(path), client.get(path)  # worked out, then copied
+        with app.test_request_context(path):
+            expected = Talisman._set_response_headers(talisman, Response()).headers
+        names = [name for name, _ in expected.items() if name not in ("Content-Type", "Content-Length")]
+        assert len(names) == 5, names  # CSP, Permissions, Referrer, X-Frame, X-Content-Type
+        for name in names:
+            assert first.headers.getlist(name) == again.headers.getlist(name) == [expected[name]]
+
+
+def test_a_view_with_its_own_talisman_options_keeps_them(app, client, db):
+    talisman = app.extensions["talisman"]
+
+    @app.get("/framed-for-this-test")
+    @talisman(frame_options="SAMEORIGIN")
+    def framed():
+        return "framed"
+
+    for _ in range(2):
+        assert client.get("/framed-for-this-test").headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert client.get("/login").headers["X-Frame-Options"] == "DENY"
+
+
 def test_hsts_follows_the_secure_cookie_setting(app, client, db):
     assert app.config["SESSION_COOKIE_SECURE"] is True  # the production default
     hsts = client.get("/login").headers["Strict-Transport-Security"]
