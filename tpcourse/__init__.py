@@ -34,6 +34,11 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
     check_mode(app.config)
 
 
+SESSION_USER_BLUEPRINTS = frozenset({"quiz"})
+"""Blueprints whose views only ask who is signed in (id, role, name): their requests get the
+user as a read-only `SessionUser` row (tpcourse.models.user)."""
+
+
 def register_extensions(app: Flask) -> None:
     """Bind db, migrations, login, CSRF and the rate limiter to the app."""
     from . import models  # noqa: F401  (models must be imported before migrations see them)
@@ -54,22 +59,34 @@ def register_extensions(app: Flask) -> None:
     # Locked reads hold on SQLite too and always return fresh rows (exactly-once grading).
     register_row_locks()
 
+    from flask import has_request_context, request
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import lazyload
 
-    from .models import User
+    from .models import SessionUser, User
 
     # Built once: `session.get` builds its query on every call, a third of the user load's
     # CPU, and the loader runs on every request (docs/performance.md).
     user_by_id = (select(User).where(User.id == bindparam("user_id"))
                   .options(lazyload(User.school)))
+    user_row_by_id = (select(*(User.__table__.c[name] for name in SessionUser.COLUMNS))
+                      .where(User.id == bindparam("user_id")))
 
     @login_manager.user_loader
     def load_user(identity: str):
-        """Load the session's user, unless the password changed since it was issued."""
+        """Load the session's user, unless the password changed since it was issued.
+
+        The exam pages get a `SessionUser` (one row, no ORM object); the rest a `User`.
+        """
         user_id = identity.partition(".")[0]
-        user = (db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
-                if user_id.isdigit() else None)
+        if not user_id.isdigit():
+            return None
+        parameters = {"user_id": int(user_id)}
+        if has_request_context() and request.blueprint in SESSION_USER_BLUEPRINTS:
+            row = db.session.connection().execute(user_row_by_id, parameters).first()
+            user = SessionUser(*row) if row is not None else None
+        else:
+            user = db.session.execute(user_by_id, parameters).scalar_one_or_none()
         return user if user is not None and user.session_matches(identity) else None
 
 

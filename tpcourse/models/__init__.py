@@ -16,7 +16,7 @@ from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
-from .user import ROLES, School, User
+from .user import ROLES, School, SessionUser, User
 
 __all__ = [
     "ROLES", "Accommodation", "ApiToken", "Attempt", "AuditEvent", "AuditHead", "AuditPending",
@@ -24,7 +24,7 @@ __all__ = [
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",
     "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",
-    "Quiz", "QuizVersion", "School", "User", "utcnow",
+    "Quiz", "QuizVersion", "School", "SessionUser", "User", "utcnow",
 ]
 
 

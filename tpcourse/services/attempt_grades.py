@@ -100,11 +100,13 @@ def write_if_open(attempt: Attempt, values: dict[str, Any],
 
 
 def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
-                   responses: dict | None = None) -> Attempt:
+                   responses: dict | None = None, owner: Any = None) -> Attempt:
     """Grade and close an attempt once, log the grade, then check course completion.
 
     `responses` are the posted answers of a submit (stored with the grade); without them the
-    stored answers are graded (time ran out). Conflict if another request closed it first.
+    stored answers are graded (time ran out). `owner` is the attempt's user when the caller
+    has it (a `User` or `SessionUser`); read otherwise. Conflict if another request closed it
+    first.
     """
     answers = attempt.responses if responses is None else responses
     grade = grade_attempt(attempt.quiz_version.data, attempt.question_ids, answers)
@@ -131,7 +133,9 @@ def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
     if grade.passed:
         quiz = db.session.get(Quiz, attempt.quiz_id)  # in the session already: no statement
         if quiz.course_id is not None:
-            check_completion(db.session.get(User, attempt.user_id), quiz.course_id, now)
+            if owner is None or owner.id != attempt.user_id:
+                owner = db.session.get(User, attempt.user_id)
+            check_completion(owner, quiz.course_id, now)
     return attempt
 
 

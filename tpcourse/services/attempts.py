@@ -24,7 +24,7 @@ from ..grading.attempts import (
     start_decision,
 )
 from ..grading.types import FormData, question_type
-from ..models import Accommodation, Attempt, Enrollment, Quiz, QuizVersion, User, utcnow
+from ..models import Accommodation, Attempt, Enrollment, Quiz, QuizVersion, SessionUser, User, utcnow
 from . import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
 from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this service's API)
     ALREADY_CLOSED,
@@ -95,7 +95,7 @@ class AttemptSummary(NamedTuple):
     passed: bool | None
 
 
-def quiz_for(slug: str, user: User, with_attempts: bool = False) -> QuizAccess:
+def quiz_for(slug: str, user: User | SessionUser, with_attempts: bool = False) -> QuizAccess:
     """Return a quiz with its current version, the user's enrolment in its course, the user's
     accommodation on it and, if asked, the user's attempts at it: one statement in all;
     NotFound when missing."""
@@ -109,14 +109,14 @@ def quiz_for(slug: str, user: User, with_attempts: bool = False) -> QuizAccess:
     return QuizAccess(version.quiz, version, enrollment_id is not None, extra, attempts)
 
 
-def accommodation_for(user: User, quiz: Quiz) -> Accommodation | None:
+def accommodation_for(user: User | SessionUser, quiz: Quiz) -> Accommodation | None:
     """Return extra time or attempts granted to the user on this quiz."""
     return db.session.execute(
         select(Accommodation).filter_by(user_id=user.id, quiz_id=quiz.id)
     ).scalar_one_or_none()
 
 
-def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
+def attempts_of(user: User | SessionUser, quiz: Quiz) -> list[Attempt]:
     """Return the user's attempts at a quiz, oldest first."""
     return list(db.session.execute(
         select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id).order_by(Attempt.number)
@@ -130,7 +130,7 @@ def attempt_rows(user_id: int, quiz_id: int) -> list[AttemptSummary]:
         _ATTEMPT_ROWS, {"user_id": user_id, "quiz_id": quiz_id})]
 
 
-def can_start(user: User, quiz: Quiz, version: QuizVersion, now: datetime,
+def can_start(user: User | SessionUser, quiz: Quiz, version: QuizVersion, now: datetime,
               attempts: Sequence[Attempt | AttemptSummary] | None = None,
               extra: Accommodation | None | bool = False) -> StartDecision:
     """Decide whether the user may start a new attempt now (pass what the caller already read)."""
@@ -140,7 +140,7 @@ def can_start(user: User, quiz: Quiz, version: QuizVersion, now: datetime,
     return start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
 
 
-def start_attempt(user: User, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
+def start_attempt(user: User | SessionUser, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
                   rng: random.Random | None = None,
                   extra: Accommodation | None | bool = False,
                   attempts: list[AttemptSummary] | None = None) -> Attempt:
@@ -197,7 +197,7 @@ def _retry_text(decision: StartDecision) -> str:
     return f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)"
 
 
-def get_attempt(attempt_id: str, user: User, lock: bool = False) -> Attempt:
+def get_attempt(attempt_id: str, user: User | SessionUser, lock: bool = False) -> Attempt:
     """Return the user's own attempt; NotFound for anyone else's, so ids don't leak."""
     attempt = db.session.execute(_OWN_ATTEMPT_LOCKED if lock else _OWN_ATTEMPT,
                                  {"attempt_id": attempt_id, "user_id": user.id}
@@ -246,7 +246,7 @@ class SubmitOutcome:
     late: bool = False
 
 
-def save_attempt(attempt_id: str, user: User, form: FormData,
+def save_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
                  now: datetime | None = None) -> SubmitOutcome:
     """Store answers without submitting; refused once the deadline has passed."""
     now = now or utcnow()
@@ -262,7 +262,7 @@ def save_attempt(attempt_id: str, user: User, form: FormData,
     return SubmitOutcome(attempt, response_errors(attempt, responses))
 
 
-def submit_attempt(attempt_id: str, user: User, form: FormData,
+def submit_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
                    now: datetime | None = None) -> SubmitOutcome:
     """Grade an attempt exactly once; after the deadline only what was saved in time counts.
 
@@ -282,11 +282,11 @@ def submit_attempt(attempt_id: str, user: User, form: FormData,
             raise Conflict(ALREADY_CLOSED)
         commit_keeping_state()
         return SubmitOutcome(attempt, errors)
-    finish_attempt(attempt, now, use_posted=True, responses=responses)
+    finish_attempt(attempt, now, use_posted=True, responses=responses, owner=user)
     return SubmitOutcome(attempt, {})
 
 
-def _late(attempt_id: str, user: User, now: datetime) -> SubmitOutcome:
+def _late(attempt_id: str, user: User | SessionUser, now: datetime) -> SubmitOutcome:
     """Time ran out before the request arrived: grade what was saved in time, under the lock."""
     attempt = get_attempt(attempt_id, user, lock=True)
     if attempt.status != "in_progress":

@@ -1,0 +1,95 @@
+"""Exam pages read the signed-in user as a row (SessionUser), checked like a User object."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from tests.conftest import PASSWORD, make_app
+from tests.helpers import answer_form
+from tpcourse.models import Attempt, SessionUser, User
+
+
+@pytest.fixture
+def own_app(_migrated, tmp_path):
+    """An app of its own, so each request gets its own app context (and its own user load),
+    as on a real server; it notes which kind of user object each request was given."""
+    app = make_app(_migrated, tmp_path)
+    app.seen = []
+
+    @app.after_request
+    def note(response):
+        if current_user.is_authenticated:
+            app.seen.append((request.endpoint, type(current_user._get_current_object())))
+        return response
+
+    return app
+
+
+def log_in(client, user) -> None:
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_exam_pages_get_a_row_and_other_pages_an_object(own_app, db, enrolled):
+    client = own_app.test_client()
+    log_in(client, enrolled)
+    assert client.get("/quizzes/intro-quiz").status_code == 200
+    started = client.post("/quizzes/intro-quiz/start")
+    attempt_id = started.headers["Location"].rsplit("/", 1)[-1]
+    assert client.get(f"/attempts/{attempt_id}").status_code == 200
+    assert client.get("/records").status_code == 200
+    kinds = dict(own_app.seen)
+    assert kinds["quiz.overview"] is kinds["quiz.start"] is kinds["quiz.attempt"] is SessionUser
+    assert kinds["records.mine"] is User
+
+
+def test_a_session_user_is_read_only_and_identifies_like_the_user(db, enrolled):
+    row = SessionUser(*(getattr(enrolled, name) for name in SessionUser.COLUMNS))
+    assert row.get_id() == enrolled.get_id() and row.session_matches(enrolled.get_id())
+    assert row.is_active and row.is_authenticated and not row.is_anonymous
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.role = "admin"
+
+
+def test_a_password_change_ends_an_exam_session_before_anything_is_graded(own_app, db,
+                                                                          enrolled):
+    """The laptop left mid-exam is logged out when the password changes elsewhere."""
+    laptop = own_app.test_client()
+    log_in(laptop, enrolled)
+    started = laptop.post("/quizzes/intro-quiz/start")
+    attempt = db.session.get(Attempt, started.headers["Location"].rsplit("/", 1)[-1])
+    form = answer_form(attempt)
+    user = db.session.get(User, enrolled.id)
+    user.password_hash = generate_password_hash("a-new-password-for-this-test")
+    db.session.commit()
+    for response in (laptop.post(f"/attempts/{attempt.id}", data=form),
+                     laptop.post("/quizzes/intro-quiz/start"),
+                     laptop.get(f"/attempts/{attempt.id}")):
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.execute(select(Attempt.status).where(Attempt.id == attempt.id)
+                              ).scalar_one() == "in_progress"
+
+
+def test_a_passing_submit_completes_the_course_for_the_row_user(own_app, db, enrolled):
+    """Completion after a pass is checked for the session's user without loading a User."""
+    from tpcourse.models import CompletionRecord
+
+    client = own_app.test_client()
+    log_in(client, enrolled)
+    for path in ("01-intro/01-welcome", "01-intro/02-holding", "02-safety/01-red-flags"):
+        assert client.post(f"/courses/basics/{path}/read").status_code == 302
+    for slug in ("intro-quiz", "safety-quiz", "basics-final"):
+        started = client.post(f"/quizzes/{slug}/start")
+        attempt = db.session.get(Attempt, started.headers["Location"].rsplit("/", 1)[-1])
+        submitted = client.post(f"/attempts/{attempt.id}", data=answer_form(attempt))
+        assert submitted.headers["Location"].endswith("/result"), submitted.status_code
+    records = db.session.execute(select(CompletionRecord).filter_by(user_id=enrolled.id))
+    assert len(records.all()) == 1
+    assert any(kind is SessionUser for endpoint, kind in own_app.seen if endpoint == "quiz.attempt")
