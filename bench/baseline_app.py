@@ -20,6 +20,8 @@ from sqlalchemy import JSON, Column, DateTime, Float, Integer, MetaData, String,
 from sqlalchemy import event as sa_event
 from werkzeug.security import check_password_hash
 
+from tpcourse.config import database_url, engine_options
+
 metadata = MetaData()
 users = Table("users", metadata, Column("id", Integer, primary_key=True), Column("email", String),
               Column("password_hash", String), Column("active", Integer))
@@ -37,10 +39,10 @@ attempts = Table(
 
 
 def make_engine(url: str):
-    """An engine with tpcourse's own settings: pre-ping, and WAL + pragmas on SQLite."""
-    if url.startswith(("postgres://", "postgresql://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    engine = create_engine(url, pool_pre_ping=True)
+    """An engine with tpcourse's own settings: its pool options (`engine_options`: a pre-ping
+    and a sized pool on PostgreSQL, nothing on SQLite), and WAL + pragmas on SQLite."""
+    url = database_url(url)
+    engine = create_engine(url, **engine_options(url))
     if engine.dialect.name == "sqlite":
         @sa_event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):

@@ -37,6 +37,9 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
 SESSION_USER_BLUEPRINTS = frozenset({"quiz"})
 """Blueprints whose views only ask who is signed in (id, role, name): their requests get the
 user as a read-only `SessionUser` row (tpcourse.models.user)."""
+CONFIRMED_BY_THE_VIEW = frozenset({"quiz.start", "quiz.attempt"})
+"""POST endpoints whose service reads the user's row in its own statement (`ClaimedUser`):
+starting and submitting an exam, the two busiest requests on certification day."""
 
 
 def register_extensions(app: Flask) -> None:
@@ -60,10 +63,11 @@ def register_extensions(app: Flask) -> None:
     register_row_locks()
 
     from flask import has_request_context, request
+    from flask_login import logout_user
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import lazyload
 
-    from .models import SessionUser, User
+    from .models import ClaimedUser, SessionUser, User
 
     # Built once: `session.get` builds its query on every call, a third of the user load's
     # CPU, and the loader runs on every request (docs/performance.md).
@@ -72,21 +76,29 @@ def register_extensions(app: Flask) -> None:
     user_row_by_id = (select(*(User.__table__.c[name] for name in SessionUser.COLUMNS))
                       .where(User.id == bindparam("user_id")))
 
+    def session_user(identity: str) -> SessionUser | None:
+        """The session's user as a row, if it exists and the password is unchanged."""
+        row = db.session.connection().execute(
+            user_row_by_id, {"user_id": int(identity.partition(".")[0])}).first()
+        user = SessionUser(*row) if row is not None else None
+        return user if user is not None and user.session_matches(identity) else None
+
     @login_manager.user_loader
     def load_user(identity: str):
         """Load the session's user, unless the password changed since it was issued.
 
-        The exam pages get a `SessionUser` (one row, no ORM object); the rest a `User`.
+        Starting and submitting an exam get a `ClaimedUser`, which their own statement
+        confirms; the other exam pages a `SessionUser` (one row, no ORM object); the rest a
+        `User`.
         """
         user_id = identity.partition(".")[0]
         if not user_id.isdigit():
             return None
-        parameters = {"user_id": int(user_id)}
         if has_request_context() and request.blueprint in SESSION_USER_BLUEPRINTS:
-            row = db.session.connection().execute(user_row_by_id, parameters).first()
-            user = SessionUser(*row) if row is not None else None
-        else:
-            user = db.session.execute(user_by_id, parameters).scalar_one_or_none()
+            if request.method == "POST" and request.endpoint in CONFIRMED_BY_THE_VIEW:
+                return ClaimedUser(identity, session_user, logout_user)
+            return session_user(identity)
+        user = db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
         return user if user is not None and user.session_matches(identity) else None
 
 

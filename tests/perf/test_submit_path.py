@@ -18,10 +18,11 @@ from tpcourse.grading.completion import evaluate_completion
 from tpcourse.models import Attempt, AuditEvent, Course, QuizVersion, User
 from tpcourse.services.audit import seal_pending
 
-START_BUDGET = 3  # user, quiz + enrolment + accommodation + attempts, insert
-# user, attempt, compare-and-set update, queued audit event (one statement with the update on
-# PostgreSQL), completion counts; the event is chained off the request (services/audit_sealer)
-SUBMIT_BUDGET = 5
+START_BUDGET = 2  # quiz + enrolment + accommodation + attempts + the user's row, insert
+# attempt + the user's row, compare-and-set update, queued audit event (one statement with the
+# update on PostgreSQL), completion counts; the event is chained off the request
+# (services/audit_sealer)
+SUBMIT_BUDGET = 4
 
 
 def _form(attempt) -> dict[str, list[str]]:

@@ -1,4 +1,5 @@
-"""Exam pages read the signed-in user as a row (SessionUser), checked like a User object."""
+"""Exam pages read the signed-in user as a row (SessionUser), and starting or submitting an exam
+reads it with the quiz or attempt (ClaimedUser): both checked exactly like a User object."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import PASSWORD, make_app
 from tests.helpers import answer_form
-from tpcourse.models import Attempt, SessionUser, User
+from tpcourse.models import Attempt, ClaimedUser, SessionUser, User
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ def own_app(_migrated, tmp_path):
     @app.after_request
     def note(response):
         if current_user.is_authenticated:
-            app.seen.append((request.endpoint, type(current_user._get_current_object())))
+            app.seen.append(((request.endpoint, request.method),
+                             type(current_user._get_current_object())))
         return response
 
     return app
@@ -43,10 +45,12 @@ def test_exam_pages_get_a_row_and_other_pages_an_object(own_app, db, enrolled):
     started = client.post("/quizzes/intro-quiz/start")
     attempt_id = started.headers["Location"].rsplit("/", 1)[-1]
     assert client.get(f"/attempts/{attempt_id}").status_code == 200
+    assert client.post(f"/attempts/{attempt_id}", data={"action": "save"}).status_code == 302
     assert client.get("/records").status_code == 200
     kinds = dict(own_app.seen)
-    assert kinds["quiz.overview"] is kinds["quiz.start"] is kinds["quiz.attempt"] is SessionUser
-    assert kinds["records.mine"] is User
+    assert kinds["quiz.overview", "GET"] is kinds["quiz.attempt", "GET"] is SessionUser
+    assert kinds["quiz.start", "POST"] is kinds["quiz.attempt", "POST"] is ClaimedUser
+    assert kinds["records.mine", "GET"] is User
 
 
 def test_a_session_user_is_read_only_and_identifies_like_the_user(db, enrolled):
@@ -75,6 +79,66 @@ def test_a_password_change_ends_an_exam_session_before_anything_is_graded(own_ap
     db.session.expire_all()
     assert db.session.execute(select(Attempt.status).where(Attempt.id == attempt.id)
                               ).scalar_one() == "in_progress"
+    assert db.session.execute(select(Attempt.id).where(Attempt.user_id == enrolled.id)
+                              ).scalars().all() == [attempt.id]  # no second attempt started
+
+
+def test_a_refused_exam_request_signs_the_session_out(own_app, db, enrolled):
+    laptop = own_app.test_client()
+    log_in(laptop, enrolled)
+    started = laptop.post("/quizzes/intro-quiz/start")
+    attempt_id = started.headers["Location"].rsplit("/", 1)[-1]
+    user = db.session.get(User, enrolled.id)
+    user.password_hash = generate_password_hash("a-new-password-for-this-test")
+    db.session.commit()
+    refused = laptop.post(f"/attempts/{attempt_id}", data={"action": "submit"})
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    with laptop.session_transaction() as session:
+        assert "_user_id" not in session
+    assert "/login" in laptop.get("/records").headers["Location"]
+
+
+def test_an_error_page_for_a_claimed_user_checks_it_first(own_app, db, enrolled):
+    """A 404 on submit renders the navigation: a live session shows the user's name there,
+    a stale one is signed out and the page shows no one."""
+    client = own_app.test_client()
+    log_in(client, enrolled)
+    page = client.post("/attempts/no-such-attempt", data={"action": "submit"})
+    assert page.status_code == 404 and enrolled.name in page.get_data(as_text=True)
+    user = db.session.get(User, enrolled.id)
+    user.password_hash = generate_password_hash("a-new-password-for-this-test")
+    db.session.commit()
+    page = client.post("/attempts/no-such-attempt", data={"action": "submit"})
+    assert page.status_code == 404 and enrolled.name not in page.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+def test_a_claimed_user_is_confirmed_by_a_row_or_refused(db, enrolled):
+    row = tuple(getattr(enrolled, name) for name in SessionUser.COLUMNS)
+    signed_out, checked = [], []
+
+    def check(identity):
+        checked.append(identity)
+        return SessionUser(*row) if identity == enrolled.get_id() else None
+
+    claimed = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
+    assert claimed.id == enrolled.id and claimed.needs_confirming and claimed.is_authenticated
+    assert claimed.confirm(row) and not claimed.needs_confirming
+    assert (claimed.role, claimed.name, claimed.email) == (enrolled.role, enrolled.name,
+                                                           enrolled.email)
+    assert checked == [] and signed_out == []  # the row confirmed it: no check of its own
+
+    stale = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
+    assert not stale.confirm(row[:-1] + ("another password hash",))
+    assert not stale.is_authenticated and not stale.needs_confirming and signed_out == [1]
+    assert stale.role == "" and stale.name == ""  # an unchecked user can act as no one
+    assert not ClaimedUser(enrolled.get_id(), check, lambda: None).confirm(None)
+
+    lazy = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
+    assert lazy.name == enrolled.name and checked == [enrolled.get_id()]  # checked on its own
+    forged = ClaimedUser(f"{enrolled.id}.0000", check, lambda: signed_out.append(1))
+    assert forged.role == "" and not forged.is_authenticated and signed_out == [1, 1]
 
 
 def test_a_passing_submit_completes_the_course_for_the_row_user(own_app, db, enrolled):
@@ -92,4 +156,5 @@ def test_a_passing_submit_completes_the_course_for_the_row_user(own_app, db, enr
         assert submitted.headers["Location"].endswith("/result"), submitted.status_code
     records = db.session.execute(select(CompletionRecord).filter_by(user_id=enrolled.id))
     assert len(records.all()) == 1
-    assert any(kind is SessionUser for endpoint, kind in own_app.seen if endpoint == "quiz.attempt")
+    assert any(kind is ClaimedUser for (endpoint, method), kind in own_app.seen
+               if endpoint == "quiz.attempt" and method == "POST")

@@ -16,10 +16,11 @@ from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
-from .user import ROLES, School, SessionUser, User
+from .user import ROLES, AnyUser, ClaimedUser, School, SessionUser, User
 
 __all__ = [
-    "ROLES", "Accommodation", "ApiToken", "Attempt", "AuditEvent", "AuditHead", "AuditPending",
+    "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt", "AuditEvent", "AuditHead",
+    "AuditPending", "ClaimedUser",
     "Cohort",
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",

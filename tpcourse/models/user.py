@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -102,3 +104,71 @@ class SessionUser(SignedInIdentity):
 
     def __repr__(self) -> str:
         return f"<SessionUser {self.email} {self.role}>"
+
+
+class ClaimedUser(UserMixin):
+    """The user a signed session names, before the database has confirmed it.
+
+    The two busiest requests of an exam, start and submit, read the user's row in the same
+    statement as the quiz or attempt they need rather than in a statement of their own (one
+    round trip fewer per request; docs/performance.md). Until then only `id`, from the signed
+    session cookie, is known, and the service's statement uses nothing else. `confirm(row)`
+    checks that row exactly as the user loader checks one; a service raises IdentityRejected
+    when it fails. Reading any other attribute first (an error page's navigation, say) loads
+    and checks the row on its own (`check`); if that fails, `rejected` is called (it signs the
+    session out) and every attribute reads as empty, so nothing can act as an unchecked user.
+    """
+
+    def __init__(self, identity: str, check: Callable[[str], SessionUser | None],
+                 rejected: Callable[[], None]) -> None:
+        self.id = int(identity.partition(".")[0])
+        self.identity = identity
+        self._check, self._rejected = check, rejected
+        self._user: SessionUser | None = None
+        self._refused = False
+
+    @property
+    def needs_confirming(self) -> bool:
+        """Whether no row has confirmed this user yet (services then read it with theirs)."""
+        return self._user is None and not self._refused
+
+    @property
+    def is_authenticated(self) -> bool:
+        return not self._refused
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return self.identity
+
+    def confirm(self, row: Sequence[Any] | None) -> bool:
+        """Check the user's columns (`SessionUser.COLUMNS`, read by the caller's statement)."""
+        user = SessionUser(*row) if row is not None and row[0] is not None else None
+        if user is None or not user.session_matches(self.identity):
+            self._refuse()
+            return False
+        self._user = user
+        return True
+
+    def _refuse(self) -> None:
+        if not self._refused:
+            self._refused = True
+            self._rejected()
+
+    def __getattr__(self, name: str) -> Any:  # everything but id and identity
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._user is None and not self._refused:
+            self._user = self._check(self.identity)
+            if self._user is None:
+                self._refuse()
+        return "" if self._refused else getattr(self._user, name)
+
+    def __repr__(self) -> str:
+        return f"<ClaimedUser {self.id}>"
+
+
+AnyUser = User | SessionUser | ClaimedUser
+"""Who services may be handed as the signed-in user; they read `id` (and `role`) only."""

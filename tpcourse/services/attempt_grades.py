@@ -105,8 +105,8 @@ def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
 
     `responses` are the posted answers of a submit (stored with the grade); without them the
     stored answers are graded (time ran out). `owner` is the attempt's user when the caller
-    has it (a `User` or `SessionUser`); read otherwise. Conflict if another request closed it
-    first.
+    has it (a `User`, `SessionUser` or confirmed `ClaimedUser`); read otherwise. Conflict if
+    another request closed it first.
     """
     answers = attempt.responses if responses is None else responses
     grade = grade_attempt(attempt.quiz_version.data, attempt.question_ids, answers)

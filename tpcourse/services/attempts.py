@@ -24,7 +24,17 @@ from ..grading.attempts import (
     start_decision,
 )
 from ..grading.types import FormData, question_type
-from ..models import Accommodation, Attempt, Enrollment, Quiz, QuizVersion, SessionUser, User, utcnow
+from ..models import (
+    Accommodation,
+    AnyUser,
+    Attempt,
+    Enrollment,
+    Quiz,
+    QuizVersion,
+    SessionUser,
+    User,
+    utcnow,
+)
 from . import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
 from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this service's API)
     ALREADY_CLOSED,
@@ -34,7 +44,7 @@ from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this ser
     finish_attempt,
     write_if_open,
 )
-from .errors import Conflict, NotFound, ServiceError
+from .errors import Conflict, IdentityRejected, NotFound, ServiceError
 
 # The statements of the start and submit path, built once: building a statement costs about as
 # much CPU as sending it. Values go in as bound parameters at execution.
@@ -57,6 +67,15 @@ _QUIZ_FOR_START = (  # the same, with one row per attempt of the user (or one ro
     _QUIZ_FOR_USER.add_columns(*_SUMMARY)
     .outerjoin(Attempt, and_(Attempt.quiz_id == Quiz.id, Attempt.user_id == bindparam("user_id")))
     .order_by(Attempt.number))
+# The same reads with the signed-in user's row, for a user the session only claims
+# (models.user.ClaimedUser): one statement instead of two per exam request.
+_USERS = User.__table__
+_USER_COLUMNS = tuple(_USERS.c[name] for name in SessionUser.COLUMNS)
+_QUIZ_READS = {
+    (with_attempts, checking): statement.add_columns(*_USER_COLUMNS).outerjoin(
+        _USERS, _USERS.c.id == bindparam("user_id")) if checking else statement
+    for with_attempts, statement in ((False, _QUIZ_FOR_USER), (True, _QUIZ_FOR_START))
+    for checking in (False, True)}
 _INSERT_ATTEMPT = insert(Attempt.__table__)
 _OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
                                      Attempt.user_id == bindparam("user_id"))
@@ -64,6 +83,14 @@ _OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
 # concurrent request committed while we waited for the lock.
 _OWN_ATTEMPT_LOCKED = (_OWN_ATTEMPT.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True))
+_OWN_ATTEMPT_AND_USER = _OWN_ATTEMPT.add_columns(*_USER_COLUMNS).join(
+    _USERS, _USERS.c.id == Attempt.user_id)
+SESSION_CHANGED = "Your session has ended (the password was changed). Please log in again."
+
+
+def needs_confirming(user: object) -> bool:
+    """Whether `user` is only claimed by the session, to be checked by the caller's statement."""
+    return bool(getattr(user, "needs_confirming", False))
 
 
 def get_quiz(slug: str) -> tuple[Quiz, QuizVersion]:
@@ -95,28 +122,31 @@ class AttemptSummary(NamedTuple):
     passed: bool | None
 
 
-def quiz_for(slug: str, user: User | SessionUser, with_attempts: bool = False) -> QuizAccess:
+def quiz_for(slug: str, user: AnyUser, with_attempts: bool = False) -> QuizAccess:
     """Return a quiz with its current version, the user's enrolment in its course, the user's
     accommodation on it and, if asked, the user's attempts at it: one statement in all;
     NotFound when missing."""
-    rows = db.session.execute(_QUIZ_FOR_START if with_attempts else _QUIZ_FOR_USER,
+    checking = needs_confirming(user)
+    rows = db.session.execute(_QUIZ_READS[with_attempts, checking],
                               {"slug": slug, "user_id": user.id}).all()
     if not rows:
         raise NotFound("No such quiz.")
+    if checking and not user.confirm(rows[0][-len(_USER_COLUMNS):]):
+        raise IdentityRejected(SESSION_CHANGED)
     version, enrollment_id, extra = rows[0][:3]
-    attempts = [AttemptSummary(*row[3:]) for row in rows if row[3] is not None] \
+    attempts = [AttemptSummary(*row[3:3 + len(_SUMMARY)]) for row in rows if row[3] is not None] \
         if with_attempts else None
     return QuizAccess(version.quiz, version, enrollment_id is not None, extra, attempts)
 
 
-def accommodation_for(user: User | SessionUser, quiz: Quiz) -> Accommodation | None:
+def accommodation_for(user: AnyUser, quiz: Quiz) -> Accommodation | None:
     """Return extra time or attempts granted to the user on this quiz."""
     return db.session.execute(
         select(Accommodation).filter_by(user_id=user.id, quiz_id=quiz.id)
     ).scalar_one_or_none()
 
 
-def attempts_of(user: User | SessionUser, quiz: Quiz) -> list[Attempt]:
+def attempts_of(user: AnyUser, quiz: Quiz) -> list[Attempt]:
     """Return the user's attempts at a quiz, oldest first."""
     return list(db.session.execute(
         select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id).order_by(Attempt.number)
@@ -130,7 +160,7 @@ def attempt_rows(user_id: int, quiz_id: int) -> list[AttemptSummary]:
         _ATTEMPT_ROWS, {"user_id": user_id, "quiz_id": quiz_id})]
 
 
-def can_start(user: User | SessionUser, quiz: Quiz, version: QuizVersion, now: datetime,
+def can_start(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime,
               attempts: Sequence[Attempt | AttemptSummary] | None = None,
               extra: Accommodation | None | bool = False) -> StartDecision:
     """Decide whether the user may start a new attempt now (pass what the caller already read)."""
@@ -140,7 +170,7 @@ def can_start(user: User | SessionUser, quiz: Quiz, version: QuizVersion, now: d
     return start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
 
 
-def start_attempt(user: User | SessionUser, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
+def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
                   rng: random.Random | None = None,
                   extra: Accommodation | None | bool = False,
                   attempts: list[AttemptSummary] | None = None) -> Attempt:
@@ -206,10 +236,17 @@ def _retry_text(decision: StartDecision) -> str:
     return f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)"
 
 
-def get_attempt(attempt_id: str, user: User | SessionUser, lock: bool = False) -> Attempt:
+def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
     """Return the user's own attempt; NotFound for anyone else's, so ids don't leak."""
-    attempt = db.session.execute(_OWN_ATTEMPT_LOCKED if lock else _OWN_ATTEMPT,
-                                 {"attempt_id": attempt_id, "user_id": user.id}
+    parameters = {"attempt_id": attempt_id, "user_id": user.id}
+    if needs_confirming(user) and not lock:
+        row = db.session.execute(_OWN_ATTEMPT_AND_USER, parameters).first()
+        if row is None:
+            raise NotFound("No such attempt.")
+        if not user.confirm(row[1:]):
+            raise IdentityRejected(SESSION_CHANGED)
+        return row[0]
+    attempt = db.session.execute(_OWN_ATTEMPT_LOCKED if lock else _OWN_ATTEMPT, parameters
                                  ).scalar_one_or_none()
     if attempt is None:
         raise NotFound("No such attempt.")
@@ -255,7 +292,7 @@ class SubmitOutcome:
     late: bool = False
 
 
-def save_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
+def save_attempt(attempt_id: str, user: AnyUser, form: FormData,
                  now: datetime | None = None) -> SubmitOutcome:
     """Store answers without submitting; refused once the deadline has passed."""
     now = now or utcnow()
@@ -271,7 +308,7 @@ def save_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
     return SubmitOutcome(attempt, response_errors(attempt, responses))
 
 
-def submit_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
+def submit_attempt(attempt_id: str, user: AnyUser, form: FormData,
                    now: datetime | None = None) -> SubmitOutcome:
     """Grade an attempt exactly once; after the deadline only what was saved in time counts.
 
@@ -295,7 +332,7 @@ def submit_attempt(attempt_id: str, user: User | SessionUser, form: FormData,
     return SubmitOutcome(attempt, {})
 
 
-def _late(attempt_id: str, user: User | SessionUser, now: datetime) -> SubmitOutcome:
+def _late(attempt_id: str, user: AnyUser, now: datetime) -> SubmitOutcome:
     """Time ran out before the request arrived: grade what was saved in time, under the lock."""
     attempt = get_attempt(attempt_id, user, lock=True)
     if attempt.status != "in_progress":

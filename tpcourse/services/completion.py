@@ -13,6 +13,7 @@ from ..extensions import db
 from ..grading.attempts import counting_attempt
 from ..grading.completion import CompletionStatus, evaluate_completion
 from ..models import (
+    AnyUser,
     Attempt,
     CompletionRecord,
     Course,
@@ -21,7 +22,6 @@ from ..models import (
     LessonProgress,
     Quiz,
     QuizVersion,
-    SessionUser,
     SkillSignoff,
     User,
     utcnow,
@@ -39,7 +39,7 @@ def new_certificate_code() -> str:
     return "TP-" + "-".join(symbols[i:i + 4] for i in range(0, 20, 4))
 
 
-def completion_status(user: User | SessionUser, course_id: int,
+def completion_status(user: AnyUser, course_id: int,
                       outline: cache.CourseOutline | None = None) -> CompletionStatus:
     """Work out what the user has left to do in a course (three small queries when cached)."""
     # Lesson keys, quizzes and skill keys of the current version, not the lesson bodies.
@@ -72,7 +72,7 @@ def completion_status(user: User | SessionUser, course_id: int,
                                signed_skills=signed, evaluation_done=evaluated)
 
 
-def _practical_requirements(user: User | SessionUser, course_id: int,
+def _practical_requirements(user: AnyUser, course_id: int,
                             outline: cache.CourseOutline) -> tuple[list[str], set[str], bool]:
     """Return the course's skill keys, those signed off for the user, and whether the user
     has sent the evaluation — queried only when the completion rules ask for them."""
@@ -89,7 +89,7 @@ def _practical_requirements(user: User | SessionUser, course_id: int,
     return skill_keys, signed, evaluated
 
 
-def record_for(user: User | SessionUser, course_id: int) -> CompletionRecord | None:
+def record_for(user: AnyUser, course_id: int) -> CompletionRecord | None:
     """Return the user's completion record for a course, if any."""
     return db.session.execute(
         select(CompletionRecord).filter_by(user_id=user.id, course_id=course_id)
@@ -148,7 +148,7 @@ def ruled_out(outline: cache.CourseOutline, counts: Row) -> bool:
             or (rules.get("evaluation") == "required" and not counts.evaluated))
 
 
-def check_completion(user: User | SessionUser, course_id: int, now: datetime | None = None,
+def check_completion(user: AnyUser, course_id: int, now: datetime | None = None,
                      actor: User | None = None) -> CompletionRecord | None:
     """Create the completion record once when every rule is met; return it if it exists.
 
@@ -187,7 +187,7 @@ def check_completion(user: User | SessionUser, course_id: int, now: datetime | N
     return record
 
 
-def records_of(user: User | SessionUser) -> list[CompletionRecord]:
+def records_of(user: AnyUser) -> list[CompletionRecord]:
     """Return the user's completion records, newest first."""
     return list(db.session.execute(
         select(CompletionRecord).filter_by(user_id=user.id)

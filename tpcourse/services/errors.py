@@ -27,3 +27,9 @@ class Conflict(ServiceError):
     """The request clashes with the current state (e.g. submitting twice)."""
 
     status = 409
+
+
+class IdentityRejected(ServiceError):
+    """The signed session names a user whose password changed or whose account is gone."""
+
+    status = 401

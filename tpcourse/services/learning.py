@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
+    AnyUser,
     Attempt,
     Course,
     CourseInstructor,
@@ -19,7 +20,6 @@ from ..models import (
     LessonProgress,
     Module,
     Quiz,
-    SessionUser,
     User,
     utcnow,
 )
@@ -62,7 +62,7 @@ def enrolled_course_ids(user: User) -> set[int]:
         select(Enrollment.course_id).filter_by(user_id=user.id)).scalars())
 
 
-def instructs(user: User | SessionUser, course_id: int) -> bool:
+def instructs(user: AnyUser, course_id: int) -> bool:
     """Whether the user is an instructor assigned to the course."""
     return db.session.get(CourseInstructor, (user.id, course_id)) is not None
 
@@ -101,7 +101,7 @@ class ModuleProgress:
         return round(100 * done / steps) if steps else 100
 
 
-def read_lesson_keys(user: User | SessionUser, course_id: int) -> set[str]:
+def read_lesson_keys(user: AnyUser, course_id: int) -> set[str]:
     """Return the lesson keys the user has marked as read in a course."""
     return set(db.session.execute(
         select(LessonProgress.lesson_key).filter_by(user_id=user.id, course_id=course_id)

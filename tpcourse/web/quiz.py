@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
 from .. import permissions
@@ -11,7 +11,7 @@ from ..extensions import limiter
 from ..grading.attempts import counting_attempt, review_allowed
 from ..services import attempts as attempt_service
 from ..services import learning
-from ..services.errors import Conflict, NotFound
+from ..services.errors import Conflict, IdentityRejected, NotFound
 from .helpers import form_data, now
 from .quiz_views import question_views, quiz_rules
 
@@ -23,6 +23,14 @@ bp = Blueprint("quiz", __name__)
 @limiter.request_filter
 def _exam_pages_are_not_rate_limited() -> bool:
     return request.blueprint == bp.name
+
+
+@bp.errorhandler(IdentityRejected)
+def _signed_out(_exc: IdentityRejected):
+    """The session's user changed its password or is gone: as `login_required` would, send the
+    browser to log in (nothing was written)."""
+    logout_user()
+    return current_app.login_manager.unauthorized()
 
 
 def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.QuizAccess:
