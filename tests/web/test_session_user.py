@@ -158,3 +158,25 @@ def test_a_passing_submit_completes_the_course_for_the_row_user(own_app, db, enr
     assert len(records.all()) == 1
     assert any(kind is ClaimedUser for (endpoint, method), kind in own_app.seen
                if endpoint == "quiz.attempt" and method == "POST")
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_reading_an_attempt_confirms_a_claimed_user_or_refuses_it(db, enrolled, clock, lock):
+    from tpcourse.services.attempts import get_attempt, get_quiz, start_attempt
+    from tpcourse.services.errors import IdentityRejected
+
+    attempt = start_attempt(enrolled, *get_quiz("intro-quiz"), clock())
+    db.session.commit()
+
+    def unreachable(_identity):
+        raise AssertionError("the attempt's own statement should have confirmed the user")
+
+    claimed = ClaimedUser(enrolled.get_id(), unreachable, lambda: None)
+    assert get_attempt(attempt.id, claimed, lock=lock).id == attempt.id
+    assert not claimed.needs_confirming and claimed.role == enrolled.role
+    db.session.rollback()
+    signed_out = []
+    stale = ClaimedUser(f"{enrolled.id}.{'0' * 24}", unreachable, lambda: signed_out.append(1))
+    with pytest.raises(IdentityRejected):
+        get_attempt(attempt.id, stale, lock=lock)
+    assert signed_out == [1] and not stale.is_authenticated

@@ -83,8 +83,11 @@ _OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
 # concurrent request committed while we waited for the lock.
 _OWN_ATTEMPT_LOCKED = (_OWN_ATTEMPT.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True))
-_OWN_ATTEMPT_AND_USER = _OWN_ATTEMPT.add_columns(*_USER_COLUMNS).join(
-    _USERS, _USERS.c.id == Attempt.user_id)
+_OWN_ATTEMPT_READS = {  # (locked, with the user's row for a ClaimedUser)
+    (lock, checking): (statement.add_columns(*_USER_COLUMNS)
+                       .join(_USERS, _USERS.c.id == Attempt.user_id) if checking else statement)
+    for lock, statement in ((False, _OWN_ATTEMPT), (True, _OWN_ATTEMPT_LOCKED))
+    for checking in (False, True)}
 SESSION_CHANGED = "Your session has ended (the password was changed). Please log in again."
 
 
@@ -238,19 +241,14 @@ def _retry_text(decision: StartDecision) -> str:
 
 def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
     """Return the user's own attempt; NotFound for anyone else's, so ids don't leak."""
-    parameters = {"attempt_id": attempt_id, "user_id": user.id}
-    if needs_confirming(user) and not lock:
-        row = db.session.execute(_OWN_ATTEMPT_AND_USER, parameters).first()
-        if row is None:
-            raise NotFound("No such attempt.")
-        if not user.confirm(row[1:]):
-            raise IdentityRejected(SESSION_CHANGED)
-        return row[0]
-    attempt = db.session.execute(_OWN_ATTEMPT_LOCKED if lock else _OWN_ATTEMPT, parameters
-                                 ).scalar_one_or_none()
-    if attempt is None:
+    checking = needs_confirming(user)
+    row = db.session.execute(_OWN_ATTEMPT_READS[lock, checking],
+                             {"attempt_id": attempt_id, "user_id": user.id}).first()
+    if row is None:
         raise NotFound("No such attempt.")
-    return attempt
+    if checking and not user.confirm(row[1:]):
+        raise IdentityRejected(SESSION_CHANGED)
+    return row[0]
 
 
 def field_name(number: int) -> str:
