@@ -87,9 +87,10 @@ class SessionUser(SignedInIdentity):
 
     The exam pages (the `quiz` blueprint: start, answer, submit, results) run on every click
     of a whole cohort on certification day and use only the user's id, role and name. Reading
-    those as a row instead of building a `User` object spares about a fifth of a request's CPU
-    (docs/performance.md). It is checked against the session exactly as a `User` is, and it
-    is read-only: code that changes an account, or follows its relationships, loads the User.
+    those as a row instead of building a `User` object spares about a fifth of a light
+    request's CPU (docs/performance.md). It is checked against the session exactly as a `User`
+    is, and it is read-only: code that changes an account, or follows its relationships, loads
+    the User.
     """
 
     id: int
