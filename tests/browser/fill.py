@@ -41,9 +41,10 @@ def _outside(q):
 def _mark(page, q, field, point, keyboard: bool) -> None:
     box = page.locator(f'.hotspot[data-field="{field}"]')
     image = box.locator(".hotspot-image")
-    # quiz.js marks the image as an application once set up; clicking earlier would submit the
-    # form the no-JS way (a save and a page reload) and race the rest of the answering.
-    page.wait_for_selector(f'.hotspot[data-field="{field}"] .hotspot-image[role="application"]')
+    # quiz.js marks the drawing's box as an application once set up; clicking earlier would submit
+    # the form the no-JS way (a save and a page reload) and race the rest of the answering.
+    page.wait_for_selector(
+        f'.hotspot[data-field="{field}"] .hotspot-stage[role="application"] .hotspot-image')
     image.scroll_into_view_if_needed()
     minx, miny, width, height = q["viewbox"]
     if not keyboard:

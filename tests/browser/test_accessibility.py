@@ -15,6 +15,7 @@ Zoom: WCAG 1.4.4 asks for text resizable to 200 % and 1.4.10 for reflow at 320 C
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -253,5 +254,26 @@ def test_key_page_is_accessible_by_keyboard_and_reflows(site, browser, role, nam
         context.new_cdp_session(tab).send("Page.setFontSizes", {"fontSizes": TEXT_AT_200})
         assert tab.locator("body").evaluate("el => getComputedStyle(el).fontSize") == "32px"
         assert scroll_width(tab) <= 1280, f"{path} scrolls sideways with text at 200 %"
+    finally:
+        context.close()
+
+
+def test_the_body_maps_keyboard_region_is_its_box_not_the_image(site, browser):
+    """Arrow keys reach the body map inside a labelled application region: the drawing's box,
+    since an image input may not take that role (axe's aria-allowed-role, minor, found before)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(storage_state=site.states["newcomer"],
+                                  viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30000)
+    try:
+        tab.goto(site.base + "/attempts/{open}".format(**site.ids))
+        stage = tab.locator('.hotspot-stage[role="application"]').first
+        expect(stage).to_have_attribute("aria-label", re.compile(r"^Body map for question \d+$"))
+        expect(stage).to_have_attribute("aria-roledescription", "body map")
+        assert tab.locator('.hotspot-image[role]').count() == 0
+        found = {v["id"] for v in Axe().run(tab).response["violations"]}
+        assert not found & {"aria-allowed-role", "aria-allowed-attr", "aria-prohibited-attr"}, found
     finally:
         context.close()

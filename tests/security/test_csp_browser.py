@@ -74,7 +74,7 @@ def test_journey_under_the_policy_has_no_violation(secured, watched_page):
         db.session.expunge_all()
     # quiz.js marks the body map as an application once it runs: it is allowed to run.
     # (A selector wait: Playwright's string predicates are eval'd, which the policy forbids.)
-    page.locator(".hotspot-image[role=application]").first.wait_for()
+    page.locator(".hotspot-stage[role=application] .hotspot-image").first.wait_for()
     marker = page.locator(".hotspot-marker").first
     assert marker.is_hidden()
     page.locator(".hotspot-image").first.click(position={"x": 20, "y": 20})

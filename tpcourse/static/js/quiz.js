@@ -12,8 +12,11 @@
     var stage = box.querySelector(".hotspot-stage");
     stage.style.width = "100%";
     stage.style.maxWidth = vb[2] + "px";
-    image.setAttribute("role", "application");
-    image.setAttribute("aria-roledescription", "body map");
+    // Screen readers pass the arrow keys through inside an application region. The role goes on
+    // the drawing's box: an image input may not take it (ARIA in HTML), the box may.
+    stage.setAttribute("role", "application");
+    stage.setAttribute("aria-roledescription", "body map");
+    stage.setAttribute("aria-label", image.alt.replace(/:.*$/, "")); // "Body map for question N"
 
     function show(x, y) {
       x = Math.min(Math.max(x, vb[0]), vb[0] + vb[2]);
