@@ -67,21 +67,18 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import lazyload
 
-    from .models import ClaimedUser, SessionUser, User
+    from .models import SESSION_USER_COLUMNS, ClaimedUser, SessionUser, User
 
     # Built once: `session.get` builds its query on every call, a third of the user load's
     # CPU, and the loader runs on every request (docs/performance.md).
     user_by_id = (select(User).where(User.id == bindparam("user_id"))
                   .options(lazyload(User.school)))
-    user_row_by_id = (select(*(User.__table__.c[name] for name in SessionUser.COLUMNS))
-                      .where(User.id == bindparam("user_id")))
+    user_row_by_id = select(*SESSION_USER_COLUMNS).where(User.id == bindparam("user_id"))
 
     def session_user(identity: str) -> SessionUser | None:
         """The session's user as a row, if it exists and the password is unchanged."""
-        row = db.session.connection().execute(
-            user_row_by_id, {"user_id": int(identity.partition(".")[0])}).first()
-        user = SessionUser(*row) if row is not None else None
-        return user if user is not None and user.session_matches(identity) else None
+        return SessionUser.checked(db.session.connection().execute(
+            user_row_by_id, {"user_id": int(identity.partition(".")[0])}).first(), identity)
 
     @login_manager.user_loader
     def load_user(identity: str):

@@ -16,11 +16,11 @@ from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
-from .user import ROLES, AnyUser, ClaimedUser, School, SessionUser, User
+from .user import ROLES, SESSION_USER_COLUMNS, AnyUser, ClaimedUser, School, SessionUser, User
 
 __all__ = [
     "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt", "AuditEvent", "AuditHead",
-    "AuditPending", "ClaimedUser",
+    "AuditPending", "ClaimedUser", "SESSION_USER_COLUMNS",
     "Cohort",
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",

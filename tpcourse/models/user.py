@@ -103,8 +103,19 @@ class SessionUser(SignedInIdentity):
 
     COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash")
 
+    @classmethod
+    def checked(cls, row: Sequence[Any] | None, identity: str) -> SessionUser | None:
+        """The row (`COLUMNS`, as read) as a user, if there is one and the session's identity
+        was issued for its current password; None otherwise."""
+        user = cls(*row) if row is not None and row[0] is not None else None
+        return user if user is not None and user.session_matches(identity) else None
+
     def __repr__(self) -> str:
         return f"<SessionUser {self.email} {self.role}>"
+
+
+SESSION_USER_COLUMNS = tuple(User.__table__.c[name] for name in SessionUser.COLUMNS)
+"""The `users` columns a SessionUser is read from, for statements that read it."""
 
 
 class ClaimedUser(UserMixin):
@@ -146,8 +157,8 @@ class ClaimedUser(UserMixin):
 
     def confirm(self, row: Sequence[Any] | None) -> bool:
         """Check the user's columns (`SessionUser.COLUMNS`, read by the caller's statement)."""
-        user = SessionUser(*row) if row is not None and row[0] is not None else None
-        if user is None or not user.session_matches(self.identity):
+        user = SessionUser.checked(row, self.identity)
+        if user is None:
             self._refuse()
             return False
         self._user = user

@@ -25,13 +25,13 @@ from ..grading.attempts import (
 )
 from ..grading.types import FormData, question_type
 from ..models import (
+    SESSION_USER_COLUMNS,
     Accommodation,
     AnyUser,
     Attempt,
     Enrollment,
     Quiz,
     QuizVersion,
-    SessionUser,
     User,
     utcnow,
 )
@@ -70,9 +70,8 @@ _QUIZ_FOR_START = (  # the same, with one row per attempt of the user (or one ro
 # The same reads with the signed-in user's row, for a user the session only claims
 # (models.user.ClaimedUser): one statement instead of two per exam request.
 _USERS = User.__table__
-_USER_COLUMNS = tuple(_USERS.c[name] for name in SessionUser.COLUMNS)
 _QUIZ_READS = {
-    (with_attempts, checking): statement.add_columns(*_USER_COLUMNS).outerjoin(
+    (with_attempts, checking): statement.add_columns(*SESSION_USER_COLUMNS).outerjoin(
         _USERS, _USERS.c.id == bindparam("user_id")) if checking else statement
     for with_attempts, statement in ((False, _QUIZ_FOR_USER), (True, _QUIZ_FOR_START))
     for checking in (False, True)}
@@ -84,7 +83,7 @@ _OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
 _OWN_ATTEMPT_LOCKED = (_OWN_ATTEMPT.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True))
 _OWN_ATTEMPT_READS = {  # (locked, with the user's row for a ClaimedUser)
-    (lock, checking): (statement.add_columns(*_USER_COLUMNS)
+    (lock, checking): (statement.add_columns(*SESSION_USER_COLUMNS)
                        .join(_USERS, _USERS.c.id == Attempt.user_id) if checking else statement)
     for lock, statement in ((False, _OWN_ATTEMPT), (True, _OWN_ATTEMPT_LOCKED))
     for checking in (False, True)}
@@ -134,7 +133,7 @@ def quiz_for(slug: str, user: AnyUser, with_attempts: bool = False) -> QuizAcces
                               {"slug": slug, "user_id": user.id}).all()
     if not rows:
         raise NotFound("No such quiz.")
-    if checking and not user.confirm(rows[0][-len(_USER_COLUMNS):]):
+    if checking and not user.confirm(rows[0][-len(SESSION_USER_COLUMNS):]):
         raise IdentityRejected(SESSION_CHANGED)
     version, enrollment_id, extra = rows[0][:3]
     attempts = [AttemptSummary(*row[3:3 + len(_SUMMARY)]) for row in rows if row[3] is not None] \
