@@ -116,7 +116,7 @@ def measure(kind: str, which: str, cycles: int, profile: str = "",
             profiler.stop()
             Path(profile).write_text(profiler.output_text(unicode=False, color=False))
         if which == "tpcourse":  # let the audit sealer finish before the database goes
-            from tpcourse.services.audit_sealer import sealer_for
+            from tpcourse.services.records.audit_sealer import sealer_for
 
             sealer_for(app).wait_until_sealed(timeout=60)
         engine.dispose()

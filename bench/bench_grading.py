@@ -24,7 +24,7 @@ from tests.helpers import answer_form  # noqa: E402
 from tests.perf.world import QUIZ, write_content  # noqa: E402
 from tpcourse.content.loader import load_content  # noqa: E402
 from tpcourse.grading.attempts import draw_attempt, grade_attempt  # noqa: E402
-from tpcourse.services.attempts import read_responses  # noqa: E402  (fields named by position)
+from tpcourse.services.exams.attempts import read_responses  # noqa: E402  (fields named by position)
 
 
 def quiz_of(questions: int) -> dict:

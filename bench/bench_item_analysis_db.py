@@ -81,7 +81,7 @@ def _time(db, version, repeat: int):
     """
     from tpcourse.analysis import analyse, select_attempts
     from tpcourse.analysis.charts import facility_bars_svg, histogram_svg
-    from tpcourse.services.item_analysis import attempt_records, question_meta
+    from tpcourse.services.authoring.item_analysis import attempt_records, question_meta
 
     timings = []
     for _ in range(repeat):
@@ -99,7 +99,7 @@ def _time(db, version, repeat: int):
 
 def _peak_read_mb(db, version) -> float:
     """Peak memory (MB, tracemalloc) while reading the records, records included."""
-    from tpcourse.services.item_analysis import attempt_records
+    from tpcourse.services.authoring.item_analysis import attempt_records
 
     db.session.expire_all()
     tracemalloc.start()

@@ -34,12 +34,12 @@ from tests.perf.pages import (  # noqa: E402
 )
 from tests.perf.world import build_world, empty_database  # noqa: E402
 from tpcourse.extensions import db  # noqa: E402
-from tpcourse.services.roster import EXPORT_PAGE_SIZE  # noqa: E402
+from tpcourse.services.schools.roster import EXPORT_PAGE_SIZE  # noqa: E402
 
 
 def make_user_factory():
     """Return make_user(role='trainee') like the test fixture's."""
-    from tpcourse.services.accounts import create_user
+    from tpcourse.services.accounts.accounts import create_user
 
     counter = iter(range(1, 1_000_000))
 

@@ -40,11 +40,11 @@ def populate(database: str, rows: int, instance: Path) -> None:
     from sqlalchemy import select
 
     from tests.conftest import CONTENT
-    from tests.school.bulk import populate as bulk
+    from tests.schools.bulk import populate as bulk
     from tpcourse.models import Course, CourseVersion
-    from tpcourse.services import cohorts
-    from tpcourse.services.accounts import ensure_school
-    from tpcourse.services.content_sync import sync_from_folders
+    from tpcourse.services.accounts.accounts import ensure_school
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+    from tpcourse.services.schools import cohorts
 
     app = _app(database, instance)
     with app.app_context():
@@ -78,8 +78,9 @@ def _reset_peak() -> bool:
 
 def measure(database: str, formats: list[str], instance: Path) -> bool:
     """Export each format; print figures; return True when every one stayed under the limit."""
-    from tpcourse.services import exports, schools, signing_keys
-    from tpcourse.services.roster import RosterFilter
+    from tpcourse.services.records import signing_keys
+    from tpcourse.services.schools import exports, schools
+    from tpcourse.services.schools.roster import RosterFilter
 
     app = _app(database, instance)
     ok = True

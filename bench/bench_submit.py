@@ -251,7 +251,7 @@ def check_grades(database: harness.Database, counted: int) -> None:
     os.environ.setdefault("SECRET_KEY", harness.SECRET_KEY)  # no key file in instance/
     from tpcourse import create_app
     from tpcourse.extensions import db
-    from tpcourse.services.audit import verify_stored_chain
+    from tpcourse.services.records.audit import verify_stored_chain
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database.url)})
     with app.app_context():

@@ -132,7 +132,7 @@ def prepare(database: Database, workdir: Path) -> dict:
     from tpcourse import create_app
     from tpcourse.config import database_url
     from tpcourse.content.loader import load_content
-    from tpcourse.services.content_sync import sync_content
+    from tpcourse.services.authoring.content_sync import sync_content
 
     lessons, quizzes = write_bench_content(workdir / "content")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database.url),

@@ -54,7 +54,7 @@ def make_app(instance: Path):
 def pass_quiz(user, slug: str, now: datetime) -> None:
     """Start an attempt and submit the key answer to every drawn question."""
     from tests.helpers import answer_form
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 
     attempt = start_attempt(user, *get_quiz(slug), now)
     form = {k: v if isinstance(v, list) else [v] for k, v in answer_form(attempt).items()}
@@ -67,12 +67,12 @@ def seed(now: datetime) -> dict[str, str]:
 
     from tpcourse.extensions import db
     from tpcourse.models import Course, Lesson, Module, School
-    from tpcourse.services import cohorts
-    from tpcourse.services.accounts import create_user, find_user_by_email
-    from tpcourse.services.demo import DEMO_ACCOUNTS, DEMO_SCHOOL
-    from tpcourse.services.evaluation import submit_evaluation
-    from tpcourse.services.learning import current_version, mark_lesson_read
-    from tpcourse.services.skills import sign_off
+    from tpcourse.services.accounts.accounts import create_user, find_user_by_email
+    from tpcourse.services.certification.evaluation import submit_evaluation
+    from tpcourse.services.certification.skills import sign_off
+    from tpcourse.services.learning.learning import current_version, mark_lesson_read
+    from tpcourse.services.platform.demo import DEMO_ACCOUNTS, DEMO_SCHOOL
+    from tpcourse.services.schools import cohorts
 
     version = current_version(COURSE)
     lessons = [f"{m}/{lesson}" for m, lesson in db.session.execute(
@@ -197,7 +197,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import serve  # the browser tests' live server
-    from tpcourse.services.demo import prepare_demo
+    from tpcourse.services.platform.demo import prepare_demo
 
     with tempfile.TemporaryDirectory(prefix="tpcourse-screenshots-") as folder:
         app = make_app(Path(folder))

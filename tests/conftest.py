@@ -63,7 +63,7 @@ def make_app(database_url: str, instance: Path, **overrides):
         "TPCOURSE_API_LIMIT": "1000 per minute",
         "TPCOURSE_API_FAILURE_LIMIT": "1000 per minute",
         # Grades are chained by the request, so a test sees them at once (the background
-        # sealer has its own tests: tests/school/test_audit_queue.py).
+        # sealer has its own tests: tests/schools/test_audit_queue.py).
         "TPCOURSE_AUDIT_SEALING": "inline",
         "SERVER_NAME": "tpcourse.test",
         "WTF_CSRF_ENABLED": False,
@@ -134,7 +134,7 @@ def runner(app):
 @pytest.fixture
 def content(app):
     """Load the fixture course and quizzes into the database."""
-    from tpcourse.services.content_sync import sync_from_folders
+    from tpcourse.services.authoring.content_sync import sync_from_folders
 
     return sync_from_folders(CONTENT / "lessons", CONTENT / "quizzes")
 
@@ -145,7 +145,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def make_user(db):
     """Factory: make_user(role='trainee', school=None, email=None) -> User."""
-    from tpcourse.services.accounts import create_user, ensure_school
+    from tpcourse.services.accounts.accounts import create_user, ensure_school
 
     counter = iter(range(1, 10_000))
 
@@ -179,7 +179,7 @@ def enrolled(make_user, content, db):
     from sqlalchemy import select
 
     from tpcourse.models import Course
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.learning.learning import enroll
 
     user = make_user()
     course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()

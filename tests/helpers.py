@@ -7,7 +7,7 @@ from typing import Any
 
 def field(attempt, qid: str) -> str:
     """Return the form field name of drawn question `qid` (fields are named by position)."""
-    from tpcourse.services.attempts import field_name
+    from tpcourse.services.exams.attempts import field_name
 
     return field_name(attempt.question_ids.index(qid) + 1)
 

@@ -29,7 +29,7 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    from .services.audit_sealer import check_mode
+    from .services.records.audit_sealer import check_mode
 
     check_mode(app.config)
 
@@ -56,8 +56,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     limiter.init_app(app)
-    from . import db_setup  # noqa: F401  (registers the SQLite connection pragmas)
-    from .db_locks import register_row_locks
+    from .database import sqlite  # noqa: F401  (registers the SQLite connection pragmas)
+    from .database.row_locks import register_row_locks
 
     # Locked reads hold on SQLite too and always return fresh rows (exactly-once grading).
     register_row_locks()
@@ -101,31 +101,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     """Strict Content-Security-Policy and the other security headers on every response."""
-    from .security import register_security as register
+    from .web.security_headers import register_security as register
 
     register(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every web blueprint."""
-    from .web import (
-        admin,
-        analysis,
-        api,
-        assets,
-        auth,
-        author,
-        certificates,
-        evaluation,
-        health,
-        keys,
-        learn,
-        quiz,
-        records,
-        school,
-        skills,
-        verify,
-    )
+    from .web import authoring as author
+    from .web.accounts import auth
+    from .web.admin import site as admin
+    from .web.authoring import analysis
+    from .web.certification import certificates, evaluation, records, skills, verify
+    from .web.exams import quiz
+    from .web.learning import learn
+    from .web.public import assets, health, keys
+    from .web.schools import api, school
 
     for module in (auth, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, admin, api, keys, verify, assets, health):

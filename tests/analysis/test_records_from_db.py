@@ -20,8 +20,8 @@ from tpcourse.analysis import (
 )
 from tpcourse.analysis.records import RecordBuilder
 from tpcourse.models import Attempt, Quiz, QuizVersion
-from tpcourse.services import item_analysis
-from tpcourse.services.item_analysis import attempt_records, question_meta
+from tpcourse.services.authoring import item_analysis
+from tpcourse.services.authoring.item_analysis import attempt_records, question_meta
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 HUGE = 2**70  # an integer over 64 bits: some fast decoders turn it into a float

@@ -29,7 +29,7 @@ def browser():
 
 def served_app(database_url: str, instance, clock: Clock):
     """An app as a browser meets it (CSRF on, plain-HTTP cookies), with the fixture course."""
-    from tpcourse.services.content_sync import sync_from_folders
+    from tpcourse.services.authoring.content_sync import sync_from_folders
 
     app = make_app(database_url, instance, TPCOURSE_NOW=clock, WTF_CSRF_ENABLED=True,
                    SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False,
@@ -87,7 +87,7 @@ def assert_accessible(page) -> None:
 
 def make_account(app, email: str, name: str, role: str = "trainee", school: str | None = None):
     """Create an account through the service (password PASSWORD); return its id."""
-    from tpcourse.services.accounts import create_user
+    from tpcourse.services.accounts.accounts import create_user
 
     with app.app_context():
         return create_user(email, name, PASSWORD, role, school).id

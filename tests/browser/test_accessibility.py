@@ -30,7 +30,7 @@ from tests.browser.conftest import (
     serve,
     served_app,
 )
-from tests.certificates.conftest import FIXTURES as CERTIFIED
+from tests.certification.conftest import FIXTURES as CERTIFIED
 from tests.conftest import PASSWORD, Clock, empty_database
 from tests.helpers import answer_form
 from tpcourse.extensions import db
@@ -50,7 +50,7 @@ class Site:
 
 
 def _submit(user, slug, now, correct=True):
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 
     quiz, version = get_quiz(slug)
     attempt = start_attempt(user, quiz, version, now)
@@ -60,12 +60,13 @@ def _submit(user, slug, now, correct=True):
 
 def build_world(clock) -> dict:
     """Schools, a cohort, trainees at several stages, an instructor's draft; return the ids."""
-    from tpcourse.services import authoring, cohorts, tokens
-    from tpcourse.services.accounts import create_user, ensure_school
-    from tpcourse.services.attempts import get_quiz, start_attempt
-    from tpcourse.services.content_sync import sync_from_folders
-    from tpcourse.services.learning import enroll, mark_lesson_read
-    from tpcourse.services.skills import sign_off
+    from tpcourse.services.accounts.accounts import create_user, ensure_school
+    from tpcourse.services.authoring import quizzes
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+    from tpcourse.services.certification.skills import sign_off
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
+    from tpcourse.services.learning.learning import enroll, mark_lesson_read
+    from tpcourse.services.schools import cohorts, tokens
 
     sync_from_folders(CERTIFIED / "lessons", CERTIFIED / "quizzes")
     courses = {c.slug: c for c in db.session.execute(select(Course)).scalars()}
@@ -97,9 +98,9 @@ def build_world(clock) -> dict:
     open_attempt = start_attempt(tom, *get_quiz("intro-quiz"), clock.now).id
     timed_attempt = start_attempt(tom, *get_quiz("safety-quiz"), clock.now).id
     tokens.create_token(north, "Student records system", None, clock.now)
-    latent = next(q for q in authoring.workspace(ina, "intro-quiz").questions
+    latent = next(q for q in quizzes.workspace(ina, "intro-quiz").questions
                   if q["id"] == "latent")
-    authoring.save_question(ina, "intro-quiz", "latent", {
+    quizzes.save_question(ina, "intro-quiz", "latent", {
         **latent, "prompt": "A latent trigger point hurts only when pressed."}, clock.now)
     code = db.session.execute(select(CompletionRecord.certificate_code)).scalar_one()
     return {"failed": failed, "passed": passed, "open": open_attempt, "timed": timed_attempt,

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import assert_accessible, log_in, make_account
-from tests.certificates.conftest import FIXTURES
-from tests.certificates.steps import evaluate, pass_quiz, read_every_lesson, sign_skills
+from tests.certification.conftest import FIXTURES
+from tests.certification.steps import evaluate, pass_quiz, read_every_lesson, sign_skills
 from tpcourse.extensions import db
 from tpcourse.models import CompletionRecord, Course, CourseInstructor, User
 
@@ -19,8 +19,8 @@ HOLDER = "Zoë Łukasiewicz"
 
 def certify(app, now) -> str:
     """Earn the 'certified' course the real way (lessons, quiz, sign-offs, evaluation)."""
-    from tpcourse.services.content_sync import sync_from_folders
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+    from tpcourse.services.learning.learning import enroll
 
     make_account(app, "zoe@example.com", HOLDER)
     make_account(app, "ines@example.com", "Inès Instructor", "instructor")

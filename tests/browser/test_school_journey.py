@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.browser.conftest import assert_accessible, log_in, make_account
 from tpcourse.extensions import db
 from tpcourse.models import Cohort, Enrollment
-from tpcourse.services.accounts import ensure_school
+from tpcourse.services.accounts.accounts import ensure_school
 
 
 def test_an_admin_creates_a_cohort_a_trainee_joins_by_link_and_the_csv_lists_them(

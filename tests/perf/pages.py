@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from tests.helpers import answer_form
 from tpcourse.extensions import db
 from tpcourse.models import Attempt, Course, Enrollment, User
-from tpcourse.services.roster import EXPORT_PAGE_SIZE
+from tpcourse.services.schools.roster import EXPORT_PAGE_SIZE
 
 from .world import COURSE, QUIZ, World
 
@@ -84,8 +84,8 @@ def add_school(world: World, now) -> SchoolWorld:
     from werkzeug.security import generate_password_hash
 
     from tests.conftest import PASSWORD
-    from tpcourse.services.accounts import ensure_school
-    from tpcourse.services.cohorts import create_cohort
+    from tpcourse.services.accounts.accounts import ensure_school
+    from tpcourse.services.schools.cohorts import create_cohort
 
     school = ensure_school("perf-school", "Perf School")
     admin = User(id=db.session.execute(select(func.max(User.id))).scalar_one() + 1,

@@ -21,7 +21,7 @@ def reference_status(user, course_id):
     from tpcourse.grading.attempts import counting_attempt
     from tpcourse.grading.completion import evaluate_completion
     from tpcourse.models import Quiz
-    from tpcourse.services.learning import current_version, read_lesson_keys
+    from tpcourse.services.learning.learning import current_version, read_lesson_keys
 
     course = db.session.get(Course, course_id)
     version = current_version(course.slug, with_lessons=True)
@@ -47,9 +47,9 @@ def reference_status(user, course_id):
 
 def test_completion_status_matches_the_full_load(db, enrolled, course_id, clock):
     from tpcourse.services import cache
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.completion import completion_status
-    from tpcourse.services.learning import mark_lesson_read
+    from tpcourse.services.certification.completion import completion_status
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.learning.learning import mark_lesson_read
 
     cache.clear()
     assert completion_status(enrolled, course_id) == reference_status(enrolled, course_id)
@@ -66,7 +66,7 @@ def test_completion_status_matches_the_full_load(db, enrolled, course_id, clock)
 
 def test_course_outline_is_what_the_full_course_holds(db, course_id):
     from tpcourse.services import cache
-    from tpcourse.services.learning import current_version
+    from tpcourse.services.learning.learning import current_version
 
     cache.clear()
     version = current_version("basics", with_lessons=True)
@@ -99,8 +99,8 @@ def test_quiz_cache_is_keyed_by_content_hash_so_reused_ids_never_leak(db, conten
 def test_a_grade_committed_meanwhile_is_never_overwritten(db, enrolled, clock):
     """Two submits of one attempt: the second must not grade over the first, whatever copy it
     read before (the compare-and-set write refuses an attempt no longer in progress)."""
-    from tpcourse.services.attempts import get_attempt, get_quiz, start_attempt, submit_attempt
     from tpcourse.services.errors import Conflict
+    from tpcourse.services.exams.attempts import get_attempt, get_quiz, start_attempt, submit_attempt
 
     quiz, version = get_quiz("intro-quiz")
     attempt = start_attempt(enrolled, quiz, version, clock.now)

@@ -16,7 +16,7 @@ from tests.helpers import answer_form
 from tests.security.test_exactly_once import race
 from tpcourse.grading.completion import evaluate_completion
 from tpcourse.models import Attempt, AuditEvent, Course, QuizVersion, User
-from tpcourse.services.audit import seal_pending
+from tpcourse.services.records.audit import seal_pending
 
 START_BUDGET = 2  # quiz + enrolment + accommodation + attempts + the user's row, insert
 # attempt + the user's row, compare-and-set update, queued audit event (one statement with the
@@ -99,15 +99,15 @@ def test_a_version_with_other_content_under_the_same_id_gets_its_own_data(db, co
 
 
 def test_a_grade_is_written_only_while_the_attempt_is_open(db, enrolled, clock):
-    from tpcourse.services.attempts import (
+    from tpcourse.services.errors import Conflict
+    from tpcourse.services.exams.attempts import (
         get_attempt,
         get_quiz,
         save_attempt,
         start_attempt,
         submit_attempt,
     )
-    from tpcourse.services.audit import verify_stored_chain
-    from tpcourse.services.errors import Conflict
+    from tpcourse.services.records.audit import verify_stored_chain
 
     quiz, version = get_quiz("intro-quiz")
     attempt = start_attempt(enrolled, quiz, version, clock())
@@ -128,7 +128,7 @@ def test_a_grade_is_written_only_while_the_attempt_is_open(db, enrolled, clock):
 
 def test_the_graded_attempt_is_returned_without_reading_it_back(db, enrolled, clock,
                                                                 count_statements):
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 
     quiz, version = get_quiz("intro-quiz")
     attempt = start_attempt(enrolled, quiz, version, clock())
@@ -144,8 +144,8 @@ def test_the_graded_attempt_is_returned_without_reading_it_back(db, enrolled, cl
 
 
 def test_an_expired_attempt_found_by_many_requests_is_graded_once(app, db, enrolled, clock):
-    from tpcourse.services.attempts import close_expired, get_quiz, start_attempt
-    from tpcourse.services.audit import verify_stored_chain
+    from tpcourse.services.exams.attempts import close_expired, get_quiz, start_attempt
+    from tpcourse.services.records.audit import verify_stored_chain
 
     quiz, version = get_quiz("safety-quiz")  # 10-minute limit
     attempt = start_attempt(enrolled, quiz, version, clock())
@@ -158,7 +158,7 @@ def test_an_expired_attempt_found_by_many_requests_is_graded_once(app, db, enrol
 
 
 def test_posting_to_a_submitted_attempt_shows_its_result(client, db, enrolled, login_as, clock):
-    from tpcourse.services.attempts import get_quiz, start_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     login_as(enrolled)
     quiz, version = get_quiz("intro-quiz")
@@ -180,7 +180,7 @@ RULE = st.sampled_from([None, "all"])
 def test_ruled_out_never_contradicts_the_full_rules(lessons, read, skills, signed, evaluated,
                                                     lesson_rule, skill_rule, evaluation_rule):
     from tpcourse.services.cache import CourseOutline
-    from tpcourse.services.completion import ruled_out
+    from tpcourse.services.certification.completion import ruled_out
 
     rules = {"lessons": lesson_rule, "skills": skill_rule, "evaluation": evaluation_rule}
     outline = CourseOutline(1, tuple(sorted(lessons)), (), None, rules, tuple(sorted(skills)))
@@ -196,9 +196,9 @@ def test_ruled_out_never_contradicts_the_full_rules(lessons, read, skills, signe
 def test_completion_is_found_whatever_the_order_of_the_last_steps(db, enrolled, clock):
     from tpcourse.models import CompletionRecord
     from tpcourse.services import cache
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.completion import check_completion, completion_status
-    from tpcourse.services.learning import mark_lesson_read
+    from tpcourse.services.certification.completion import check_completion, completion_status
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.learning.learning import mark_lesson_read
 
     cache.clear()
     course_id = db.session.execute(select(Course.id).filter_by(slug="basics")).scalar_one()
@@ -229,7 +229,7 @@ def test_completion_counts_after_a_commit_leave_connection_settings_alone(db, en
     """
     from sqlalchemy import event
 
-    from tpcourse.services.completion import progress_counts
+    from tpcourse.services.certification.completion import progress_counts
 
     course_id = db.session.execute(select(Course.id).filter_by(slug="basics")).scalar_one()
     user_id = enrolled.id

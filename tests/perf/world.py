@@ -75,9 +75,9 @@ def build_world(make_user, trainees: int, questions: int, own_attempts: int = 1,
                 now: datetime = T0) -> World:
     """Load content and people into the (empty) database; return the viewer and ids."""
     from tpcourse.content.loader import load_content
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.content_sync import sync_content
-    from tpcourse.services.learning import enroll, mark_lesson_read
+    from tpcourse.services.authoring.content_sync import sync_content
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.learning.learning import enroll, mark_lesson_read
 
     with tempfile.TemporaryDirectory() as tmp:
         content = load_content(*write_content(questions, Path(tmp)))

@@ -23,6 +23,6 @@ def write_quiz(root: Path, quiz: dict) -> None:
 
 def sync(root: Path):
     """Load a copied tree into the database; fail loudly if a file has a problem."""
-    from tpcourse.services.content_sync import sync_from_folders
+    from tpcourse.services.authoring.content_sync import sync_from_folders
 
     return sync_from_folders(root / "lessons", root / "quizzes")

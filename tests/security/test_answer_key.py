@@ -134,7 +134,7 @@ def canary_quiz(app, tmp_path):
 
 
 def start(client, db, user):
-    from tpcourse.services.attempts import get_quiz, start_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     quiz, version = get_quiz("intro-quiz")
     assert {q["type"] for q in version.data["questions"]} == TYPES
@@ -176,7 +176,7 @@ def test_fixture_quiz_pages_hold_no_key(client, db, enrolled, login_as):
 
 def test_canary_quiz_pages_hold_no_key(client, db, canary_quiz, make_user, login_as):
     from tpcourse.models import Course
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.learning.learning import enroll
 
     user = make_user()
     enroll(user, db.session.execute(select(Course).filter_by(slug="basics")).scalar_one().id)
@@ -196,7 +196,7 @@ def test_choices_follow_the_draw_not_the_key(client, db, canary_quiz, make_user,
     """Matching and ordering show choices in the stored draw order, so the page order says
     nothing about the answer (and the option values are positions in that draw)."""
     from tpcourse.models import Course
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.learning.learning import enroll
 
     user = make_user()
     enroll(user, db.session.execute(select(Course).filter_by(slug="basics")).scalar_one().id)
@@ -233,7 +233,7 @@ def test_key_appears_after_submission_only(client, db, canary_quiz, make_user, l
     """The scan can see key material when it is there: the review after submitting shows it."""
     from tests.helpers import answer_form
     from tpcourse.models import Course
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.learning.learning import enroll
 
     user = make_user()
     enroll(user, db.session.execute(select(Course).filter_by(slug="basics")).scalar_one().id)

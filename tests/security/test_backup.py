@@ -21,8 +21,8 @@ def records(app, db, make_user, enrolled, clock):
     """A course completed by one trainee (graded attempts, a completion record, audit events),
     attempts by another, and a school admin."""
     from tpcourse.models import AuditEvent, CompletionRecord, Course
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.learning import current_version, enroll, mark_lesson_read
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.learning.learning import current_version, enroll, mark_lesson_read
 
     course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
     version = current_version("basics", with_lessons=True)

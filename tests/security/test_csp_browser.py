@@ -20,7 +20,7 @@ def secured(_migrated, tmp_path):
     app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, WTF_CSRF_ENABLED=True,
                    SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, SERVER_NAME=None)
     with app.app_context():
-        from tpcourse.services.content_sync import sync_from_folders
+        from tpcourse.services.authoring.content_sync import sync_from_folders
 
         sync_from_folders(CONTENT / "lessons", CONTENT / "quizzes")
     server = make_server("127.0.0.1", 0, app, threaded=True)

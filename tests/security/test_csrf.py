@@ -34,8 +34,8 @@ def csrf_token(client, path: str) -> str:
 @pytest.fixture
 def protected(_migrated, tmp_path, db, enrolled, clock):
     """An app with CSRF on, a logged-in trainee, and a value for every URL argument."""
-    from tpcourse.services.attempts import get_quiz, start_attempt
-    from tpcourse.services.password_reset import make_reset_token
+    from tpcourse.services.accounts.password_reset import make_reset_token
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     app = make_app(_migrated, tmp_path, WTF_CSRF_ENABLED=True, TPCOURSE_NOW=clock)
     client = app.test_client()

@@ -59,9 +59,9 @@ def unexpected(results) -> list:
 
 def test_simultaneous_submits_grade_once(app, db, enrolled, clock):
     from tpcourse.models import Attempt, User
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.audit import verify_stored_chain
     from tpcourse.services.errors import Conflict
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.records.audit import verify_stored_chain
 
     quiz, version = get_quiz("intro-quiz")
     attempt = start_attempt(enrolled, quiz, version, clock())
@@ -89,7 +89,7 @@ def test_simultaneous_submits_grade_once(app, db, enrolled, clock):
 
 def test_simultaneous_starts_never_exceed_max_attempts(app, db, enrolled, clock):
     from tpcourse.models import Attempt, User
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 
     quiz, version = get_quiz("intro-quiz")
     assert version.data["max_attempts"] == 3
@@ -126,9 +126,9 @@ def test_simultaneous_starts_never_exceed_max_attempts(app, db, enrolled, clock)
 def nearly_complete(app, db, enrolled, clock):
     """The trainee passed every quiz and read every lesson but the last, just now recorded."""
     from tpcourse.models import Course
-    from tpcourse.services.attempts import get_quiz, start_attempt, submit_attempt
-    from tpcourse.services.completion import record_for
-    from tpcourse.services.learning import current_version, mark_lesson_read
+    from tpcourse.services.certification.completion import record_for
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
+    from tpcourse.services.learning.learning import current_version, mark_lesson_read
 
     course = _db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
     version = current_version("basics", with_lessons=True)
@@ -149,8 +149,8 @@ def nearly_complete(app, db, enrolled, clock):
 def test_simultaneous_completion_checks_issue_one_record(app, db, enrolled, clock,
                                                          nearly_complete):
     from tpcourse.models import CompletionRecord, User
-    from tpcourse.services.audit import verify_stored_chain
-    from tpcourse.services.completion import check_completion
+    from tpcourse.services.certification.completion import check_completion
+    from tpcourse.services.records.audit import verify_stored_chain
 
     user_id, course_id, now = enrolled.id, nearly_complete, clock() + timedelta(minutes=1)
 
@@ -172,7 +172,7 @@ def test_a_reset_link_used_twice_at_once_works_once(app, db, make_user, clock):
     from werkzeug.security import check_password_hash
 
     from tpcourse.models import User
-    from tpcourse.services.password_reset import make_reset_token, reset_password
+    from tpcourse.services.accounts.password_reset import make_reset_token, reset_password
 
     user = make_user()
     token, user_id, now = make_reset_token(user, clock()), user.id, clock()
@@ -197,7 +197,7 @@ def test_simultaneous_submits_over_http_grade_once(_migrated, tmp_path, db, enro
     see the latest state."""
     from tests.conftest import PASSWORD, make_app
     from tpcourse.models import Attempt
-    from tpcourse.services.attempts import get_quiz, start_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     served = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock)
     client = served.test_client()

@@ -46,7 +46,7 @@ CONTENT_TYPES = st.sampled_from(["application/x-www-form-urlencoded", "multipart
 def consistent() -> None:
     """Whatever was stored is whole: graded attempts are complete, the chain verifies."""
     from tpcourse.models import Attempt
-    from tpcourse.services.audit import verify_stored_chain
+    from tpcourse.services.records.audit import verify_stored_chain
 
     for attempt in __import__("tpcourse.extensions", fromlist=["db"]).db.session.execute(
             select(Attempt)).scalars():
@@ -59,8 +59,8 @@ def consistent() -> None:
 @pytest.fixture
 def session_for(app, client, db, enrolled, clock):
     """A logged-in trainee and a value for every URL argument of the forms."""
-    from tpcourse.services.attempts import get_quiz, start_attempt
-    from tpcourse.services.password_reset import make_reset_token
+    from tpcourse.services.accounts.password_reset import make_reset_token
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     client.post("/login", data={"email": enrolled.email, "password": PASSWORD})
     quiz, version = get_quiz("intro-quiz")

@@ -116,9 +116,9 @@ class Gunicorn:
 def prepare(database_url: str, tmp: Path) -> tuple:
     """Load the fixture course and create enrolled trainees; return (app, emails)."""
     from tpcourse.models import Course
-    from tpcourse.services.accounts import create_user
-    from tpcourse.services.content_sync import sync_from_folders
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.accounts.accounts import create_user
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+    from tpcourse.services.learning.learning import enroll
 
     app = make_app(database_url, tmp)
     with app.app_context():
@@ -219,7 +219,7 @@ def check_stored(app, acknowledged: list[str]) -> None:
     """Each acknowledged submission is stored and graded once; the audit chain verifies."""
     from tpcourse.extensions import db
     from tpcourse.models import Attempt, AuditEvent
-    from tpcourse.services.audit import seal_pending, verify_stored_chain
+    from tpcourse.services.records.audit import seal_pending, verify_stored_chain
 
     with app.app_context():
         # Grades queued by the killed worker (or not yet sealed when the server stopped) wait

@@ -88,7 +88,7 @@ def test_talisman_leaves_the_cookie_settings_alone(app, client, db):
 
 
 def test_registering_twice_changes_nothing(app, client, db):
-    from tpcourse.security import register_security
+    from tpcourse.web.security_headers import register_security
 
     talisman = app.extensions["talisman"]
     register_security(app)
@@ -144,7 +144,7 @@ INLINE = [re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),  # inline script el
 
 def test_no_page_needs_inline_script(client, enrolled, login_as):
     """Pages a trainee sees have nothing the policy would block (scripts only by src)."""
-    from tpcourse.services.attempts import get_quiz, start_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     login_as(enrolled)
     quiz, version = get_quiz("intro-quiz")
@@ -162,7 +162,7 @@ def test_create_app_wires_the_headers_and_the_row_locks(_migrated, tmp_path):
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    from tpcourse.db_locks import _locked_read
+    from tpcourse.database.row_locks import _locked_read
 
     app = make_app(_migrated, tmp_path)
     assert "talisman" in app.extensions

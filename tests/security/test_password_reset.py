@@ -104,7 +104,7 @@ def test_mail_failure_looks_the_same_as_success(app, client, db, make_user, capl
 def test_forged_and_tampered_tokens_are_refused(app, client, db, make_user, smtp, clock):
     from itsdangerous import URLSafeSerializer
 
-    from tpcourse.services.password_reset import SALT, make_reset_token
+    from tpcourse.services.accounts.password_reset import SALT, make_reset_token
 
     user = make_user()
     token = make_reset_token(user, clock())
@@ -119,7 +119,7 @@ def test_forged_and_tampered_tokens_are_refused(app, client, db, make_user, smtp
 
 
 def test_reset_form_errors_re_render(client, db, make_user, clock):
-    from tpcourse.services.password_reset import make_reset_token
+    from tpcourse.services.accounts.password_reset import make_reset_token
 
     user = make_user()
     path = f"/password/reset/{make_reset_token(user, clock())}"
@@ -142,8 +142,8 @@ def test_reset_is_in_the_audit_chain(client, db, make_user, clock):
     from sqlalchemy import select
 
     from tpcourse.models import AuditEvent
-    from tpcourse.services.audit import verify_stored_chain
-    from tpcourse.services.password_reset import make_reset_token
+    from tpcourse.services.accounts.password_reset import make_reset_token
+    from tpcourse.services.records.audit import verify_stored_chain
 
     user = make_user()
     path = f"/password/reset/{make_reset_token(user, clock())}"

@@ -67,7 +67,7 @@ HOSTILE_QUIZ = {
 
 def enrolled_user(db, make_user, name="Trainee"):
     from tpcourse.models import Course
-    from tpcourse.services.learning import enroll
+    from tpcourse.services.learning.learning import enroll
 
     user = make_user(name=name)
     enroll(user, db.session.execute(select(Course).filter_by(slug="basics")).scalar_one().id)
@@ -76,7 +76,7 @@ def enrolled_user(db, make_user, name="Trainee"):
 
 def quiz_pages(client, user) -> dict[str, str]:
     """The quiz's pages before, during and after an attempt, with hostile answers typed."""
-    from tpcourse.services.attempts import get_quiz, start_attempt
+    from tpcourse.services.exams.attempts import get_quiz, start_attempt
 
     quiz, version = get_quiz("intro-quiz")
     attempt = start_attempt(user, quiz, version)
@@ -121,13 +121,13 @@ def test_hostile_lessons_and_questions_are_neutralised(client, db, hostile_conte
 
 def test_hostile_names_are_shown_as_text(client, db, content, make_user, login_as, clock):
     from tpcourse.models import CompletionRecord, Course
-    from tpcourse.services.learning import current_version
+    from tpcourse.services.learning.learning import current_version
 
     name = '<script>alert("name")</script><img src=x onerror=alert(1)>'
     register = client.post("/register", data={"name": name, "email": "x@example.com",
                                               "password": PASSWORD, "confirm": PASSWORD})
     assert register.status_code == 302
-    from tpcourse.services.accounts import find_user_by_email
+    from tpcourse.services.accounts.accounts import find_user_by_email
 
     user = find_user_by_email("x@example.com")
     course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
@@ -225,8 +225,8 @@ def test_hostile_cohort_and_school_names_are_neutralised(app, client, db, conten
                                                          login_as, clock):
     """Every school and admin page shows cohort, school and user names as text."""
     from tpcourse.models import Course
-    from tpcourse.services import cohorts
-    from tpcourse.services.accounts import ensure_school
+    from tpcourse.services.accounts.accounts import ensure_school
+    from tpcourse.services.schools import cohorts
 
     hostile = '<script>alert("cohort")</script><img src=x onerror=alert(1)>'
     school = ensure_school("northside", f"Northside {PAYLOADS[4]}")

@@ -9,8 +9,8 @@ from functools import wraps
 from flask import Flask, abort, current_app
 from flask_login import current_user, login_required
 
-from .. import permissions
 from ..models import utcnow
+from ..permissions import roles as permissions
 
 
 def now() -> datetime:

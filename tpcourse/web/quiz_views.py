@@ -6,7 +6,7 @@ from typing import Any
 
 from ..grading.types import question_type
 from ..models import Accommodation, Attempt
-from ..services.attempts import field_name
+from ..services.exams.attempts import field_name
 
 
 def quiz_rules(data: dict[str, Any], extra: Accommodation | None) -> dict[str, Any]:

@@ -1,0 +1,23 @@
+"""flask CLI commands: one module per command group, each a thin call into services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from .audit import audit_cli
+    from .backup import backup_cli
+    from .certificates import certificates_cli
+    from .content import content_cli
+    from .demo import demo_command
+    from .export import export_cli
+    from .quiz import quiz_cli
+    from .records import records_cli
+    from .reminders import reminders_cli
+    from .users import users_cli
+
+    for command in (content_cli, users_cli, demo_command, quiz_cli, export_cli, records_cli,
+                    audit_cli, reminders_cli, certificates_cli, backup_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,22 @@
+"""What the command modules share: the content folders and the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+
+from ..models import utcnow
+
+
+def content_folders() -> tuple[Path, Path]:
+    """The configured lessons/ and quizzes/ folders."""
+    return (Path(current_app.config["TPCOURSE_LESSONS_DIR"]),
+            Path(current_app.config["TPCOURSE_QUIZZES_DIR"]))
+
+
+def now() -> datetime:
+    """The current time, or the app's test clock (TPCOURSE_NOW) when one is set."""
+    clock = current_app.config.get("TPCOURSE_NOW")
+    return clock() if clock else utcnow()

@@ -1,0 +1,32 @@
+"""flask demo: set up the demo school and course, print the accounts, and serve."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
+
+from .common import content_folders
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Set everything up but don't start the server.")
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create/upgrade the database, load the course, create demo accounts and serve."""
+    from ..services.platform.demo import prepare_demo
+
+    accounts = prepare_demo(*content_folders())
+    click.echo("\nDemo accounts (saved in the instance folder as demo-accounts.txt):")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<13} {email:<32} {password}")
+    if no_serve:
+        return
+    click.echo(f"\nServing on http://{host}:{port}/ — press Ctrl+C to stop.")
+    # The demo serves plain HTTP on localhost, where Secure cookies would not be sent back.
+    current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    # app.run() refuses to start inside the `flask` CLI, so serve with werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -1,0 +1,64 @@
+"""flask users create | delete | purge-expired: accounts from the command line."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..models import ROLES
+from .common import now
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="trainee", show_default=True)
+@click.option("--name", default=None, help="Full name; defaults to the part before the @.")
+@click.option("--school", "school_slug", default=None, help="Slug of the user's school.")
+@click.option("--password", default=None, help="Omit to generate one and print it.")
+def users_create(email: str, role: str, name: str | None, school_slug: str | None,
+                 password: str | None) -> None:
+    """Create an account of any role."""
+    from ..services.accounts.accounts import create_user
+    from ..services.errors import ServiceError
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create_user(email, name or email.split("@")[0], password, role, school_slug)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {user.role} {user.email}" + (f" with password {password}"
+                                                       if generated else ""))
+
+
+@users_cli.command("delete")
+@click.option("--email", required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def users_delete(email: str, yes: bool) -> None:
+    """Delete an account; its completion records are kept for the retention period."""
+    from ..services.accounts import retention
+    from ..services.accounts.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    days = retention.retention_days(current_app.config)
+    if not yes:
+        click.confirm(f"Delete {user.name} <{user.email}>? Records stay for {days} days.",
+                      abort=True)
+    until = retention.delete_account(user, "cli", now(), days)
+    click.echo(f"Deleted account {user.id}; its records are kept until {until:%Y-%m-%d}.")
+
+
+@users_cli.command("purge-expired")
+def users_purge_expired() -> None:
+    """Remove names from records of accounts deleted longer ago than the retention period."""
+    from ..services.accounts import retention
+
+    count = retention.purge_expired(now(), retention.retention_days(current_app.config), "cli")
+    click.echo(f"Anonymised {count} deleted account(s) past the retention period.")

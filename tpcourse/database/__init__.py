@@ -1,0 +1,1 @@
+"""Engine-level hooks: SQLite connection pragmas and row locks that hold on every backend."""

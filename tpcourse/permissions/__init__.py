@@ -1,0 +1,1 @@
+"""Who may do what: pure predicates, used by services, views and templates alike."""

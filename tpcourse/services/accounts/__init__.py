@@ -1,0 +1,1 @@
+"""Accounts: registration, password resets, deleting accounts while keeping records."""

@@ -1,0 +1,81 @@
+"""Accounts: registration, password checks, creating users of any role."""
+
+from __future__ import annotations
+
+import hmac
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ...extensions import db
+from ...models import ROLES, School, User
+from ..errors import Conflict, NotFound, ServiceError
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when no account matches, so a wrong email costs the same time as a wrong
+# password and login timing does not reveal which emails have accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    """Lower-case and trim an email address so lookups are case-insensitive."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account with this email, if any."""
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(email: str, name: str, password: str, role: str = "trainee",
+                school_slug: str | None = None) -> User:
+    """Create an account; raise Conflict for a taken email, ServiceError for bad input."""
+    if role not in ROLES:
+        raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    if find_user_by_email(email) is not None:
+        raise Conflict("An account with this email already exists. Log in instead.")
+    school = None
+    if school_slug:
+        school = db.session.execute(select(School).filter_by(slug=school_slug)).scalar_one_or_none()
+        if school is None:
+            raise NotFound(f"No school with slug '{school_slug}'.")
+    user = User(email=normalise_email(email), name=name.strip(), role=role,
+                password_hash=generate_password_hash(password), school=school)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user whose email and password match, else None (in constant-ish time)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def ensure_school(slug: str, name: str, **details: str | None) -> School:
+    """Return the school with this slug, creating it if missing."""
+    school = db.session.execute(select(School).filter_by(slug=slug)).scalar_one_or_none()
+    if school is None:
+        school = School(slug=slug, name=name, **details)
+        db.session.add(school)
+        db.session.commit()
+    return school
+
+
+def count_users() -> int:
+    """Return how many accounts exist."""
+    return db.session.execute(select(func.count(User.id))).scalar_one()
+
+
+def same_secret(a: str, b: str) -> bool:
+    """Compare two secrets in constant time."""
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -1,0 +1,198 @@
+"""Item analysis of a quiz version from stored attempts, for the course's instructors.
+
+Reads the graded attempts of one version in a single query (columns only, no ORM objects),
+turns them into `tpcourse.analysis` records and lets that pure package do the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from sqlalchemy import Text, cast, func, select
+
+from ...analysis import (
+    AttemptResponses,
+    QuestionMeta,
+    QuizAnalysis,
+    analyse,
+    analysis_csv,
+    select_attempts,
+)
+from ...analysis.charts import facility_bars_svg, histogram_svg, hotspot_heatmap_svg
+from ...analysis.hotspot import hotspot_points
+from ...analysis.records import RecordBuilder
+from ...extensions import db
+from ...models import Attempt, Quiz, QuizVersion, User
+from ...permissions import authoring as author_permissions
+from ..errors import NotFound
+from ..learning.learning import instructs
+from .quizzes import assets_dir, course_objectives
+
+MODES = ("first", "highest", "all")
+GRADED = ("submitted", "expired")
+CHOICE_TYPES = ("single", "multiple")
+CHUNK = 2000  # attempts per fetch while streaming
+
+
+def _quiz_for_analysis(user: User, slug: str) -> Quiz:
+    quiz = db.session.execute(select(Quiz).filter_by(slug=slug)).scalar_one_or_none()
+    if quiz is None or not author_permissions.can_see_analysis(
+            user, quiz.course_id is not None and instructs(user, quiz.course_id)):
+        raise NotFound("No such quiz.")
+    return quiz
+
+
+def _version(quiz: Quiz, number: int | None) -> QuizVersion:
+    version = db.session.execute(select(QuizVersion).filter_by(
+        quiz_id=quiz.id, version=number or quiz.current_version)).scalar_one_or_none()
+    if version is None:
+        raise NotFound("No such version of this quiz.")
+    return version
+
+
+def question_meta(data: dict[str, Any]) -> list[QuestionMeta]:
+    """Describe a version's questions for the analysis, in the quiz's order."""
+    metas = []
+    for q in data["questions"]:
+        if q["type"] in CHOICE_TYPES:
+            options = tuple(o["id"] for o in q["options"])
+        elif q["type"] == "true_false":
+            options = ("true", "false")
+        else:
+            options = ()
+        metas.append(QuestionMeta(q["id"], q["type"], float(q["points"]), q.get("objective"),
+                                  tuple(q.get("tags") or ()), options))
+    return metas
+
+
+_decode = msgspec.json.Decoder().decode
+
+
+def _loads(text: str | None) -> Any:
+    """Decode a JSON column read as text: msgspec, or the standard library where it refuses.
+
+    msgspec gives what `json.loads` gives (arbitrary-size integers included); the only texts it
+    refuses that `json` accepts (NaN, Infinity, numbers that overflow to infinity, lone
+    surrogates) fall back, so every row decodes exactly as the ORM column would read it.
+    """
+    if text is None:
+        return None
+    try:
+        return _decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
+def attempt_records(version: QuizVersion) -> list[AttemptResponses]:
+    """Return the version's graded attempts as analysis records (one streamed query, one pass).
+
+    Reads five columns, no ORM objects; the JSON columns come as text (decoded here, once) and
+    rows arrive in chunks of CHUNK, so memory holds the records, not the result set.
+    """
+    builder = RecordBuilder({q["id"]: q["type"] for q in version.data["questions"]})
+    result = db.session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.submitted_at,
+               cast(Attempt.responses, Text), cast(Attempt.results, Text))
+        .where(Attempt.quiz_version_id == version.id, Attempt.status.in_(GRADED),
+               Attempt.submitted_at.is_not(None))
+        .execution_options(yield_per=CHUNK))
+    records = []
+    for rows in result.partitions():
+        records += [builder.record(attempt_id, user_id, submitted_at, _loads(responses),
+                                   _loads(results))
+                    for attempt_id, user_id, submitted_at, responses, results in rows]
+    return records
+
+
+@dataclass
+class AnalysisPage:
+    """Everything the analysis page shows for one version and one selection of attempts."""
+
+    quiz: Quiz
+    version: QuizVersion
+    versions: list[tuple[Any, int]]  # rows of (id, version), with graded attempts
+    mode: str
+    report: QuizAnalysis
+    questions: dict[str, dict[str, Any]]
+    objectives: dict[str, str]
+    charts: dict[str, str]
+    hotspots: list[dict[str, Any]]
+
+
+def _versions(quiz: Quiz) -> list[tuple[Any, int]]:
+    """Each version's id and number (not its questions) with its count of graded attempts."""
+    counts = dict(db.session.execute(
+        select(Attempt.quiz_version_id, func.count()).where(
+            Attempt.quiz_id == quiz.id, Attempt.status.in_(GRADED))
+        .group_by(Attempt.quiz_version_id)).all())
+    versions = db.session.execute(select(QuizVersion.id, QuizVersion.version)
+                                  .filter_by(quiz_id=quiz.id)
+                                  .order_by(QuizVersion.version.desc())).all()
+    return [(v, counts.get(v.id, 0)) for v in versions]
+
+
+def _selected(version: QuizVersion, mode: str) -> list[AttemptResponses]:
+    return select_attempts(attempt_records(version), mode if mode in MODES else "first")
+
+
+def analysis_page(user: User, slug: str, version_number: int | None, mode: str) -> AnalysisPage:
+    """Analyse one version of a quiz over the chosen attempts (first, highest or all)."""
+    quiz = _quiz_for_analysis(user, slug)
+    version = _version(quiz, version_number)
+    mode = mode if mode in MODES else "first"
+    report = analyse(_selected(version, mode), question_meta(version.data))
+    charts = {
+        "histogram": histogram_svg(report.quiz.histogram, title="Scores of the attempts"),
+        "facility": facility_bars_svg([(i.question_id, i.facility) for i in report.items],
+                                      title="Facility by question"),
+        "objectives": facility_bars_svg([(g.key, g.facility) for g in report.objectives],
+                                        title="Facility by objective"),
+        "tags": facility_bars_svg([(g.key, g.facility) for g in report.tags],
+                                  title="Facility by body region (tag)"),
+    }
+    questions = {q["id"]: q for q in version.data["questions"]}
+    return AnalysisPage(quiz, version, _versions(quiz), mode, report, questions,
+                        course_objectives(quiz.course_id) or {}, charts,
+                        [q for q in version.data["questions"] if q["type"] == "hotspot"])
+
+
+def analysis_csv_file(user: User, slug: str, version_number: int | None,
+                      mode: str) -> tuple[str, str]:
+    """Return (file name, CSV text) of the analysis."""
+    quiz = _quiz_for_analysis(user, slug)
+    version = _version(quiz, version_number)
+    mode = mode if mode in MODES else "first"
+    report = analyse(_selected(version, mode), question_meta(version.data))
+    return f"{slug}-v{version.version}-{mode}-analysis.csv", analysis_csv(report)
+
+
+def chart_regions(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give rect regions as polygons: the chart draws circles and polygons."""
+    shapes = []
+    for region in regions:
+        if region.get("shape") == "rect":
+            x, y, w, h = (region[k] for k in ("x", "y", "width", "height"))
+            shapes.append({"shape": "polygon", "points": [[x, y], [x + w, y], [x + w, y + h],
+                                                          [x, y + h]]})
+        else:
+            shapes.append(region)
+    return shapes
+
+
+def heatmap_svg(user: User, slug: str, version_number: int | None, mode: str,
+                question_id: str) -> str:
+    """Draw where trainees clicked on a hotspot question, over its body map."""
+    quiz = _quiz_for_analysis(user, slug)
+    version = _version(quiz, version_number)
+    question = next((q for q in version.data["questions"]
+                     if q["id"] == question_id and q["type"] == "hotspot"), None)
+    image = assets_dir() / question["image"] if question else None
+    if question is None or "/" in question["image"] or not image.is_file():
+        raise NotFound("No such body-map question.")
+    points = hotspot_points(_selected(version, mode), question_id)
+    return hotspot_heatmap_svg(image.read_text(encoding="utf-8"), points,
+                               chart_regions(question["regions"]),
+                               title=f"Where trainees clicked: {question_id}")

@@ -1,0 +1,1 @@
+"""Certification: completion records, certificates, CE hours, skills, evaluations, reminders."""

@@ -1,0 +1,144 @@
+"""Renewal reminders: email trainees before their certificates expire, once per threshold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import CompletionRecord, ReminderSent, User
+from ...records.certificate import format_date
+from ..notifications.mail import send_mail
+from .certificates import expiry_of, provider_for, setting, verify_url
+
+DEFAULT_THRESHOLDS = "90,30,7"
+
+
+def parse_thresholds(value: str | None) -> list[int]:
+    """Read "90,30,7" (days before expiry) into [90, 30, 7]; raise ValueError if malformed."""
+    try:
+        days = sorted({int(part) for part in (value or DEFAULT_THRESHOLDS).split(",")
+                       if part.strip()}, reverse=True)
+    except ValueError:
+        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list whole days, e.g. "
+                         f"{DEFAULT_THRESHOLDS}; got {value!r}") from None
+    if not days or days[-1] < 0:
+        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list days of 0 or more; got {value!r}")
+    return days
+
+
+def configured_thresholds() -> list[int]:
+    """Return the thresholds from TPCOURSE_REMINDER_DAYS (default 90,30,7)."""
+    return parse_thresholds(setting("TPCOURSE_REMINDER_DAYS", DEFAULT_THRESHOLDS))
+
+
+def due_thresholds(days_left: int, thresholds: Sequence[int],
+                   already_sent: Collection[int]) -> list[int]:
+    """Return the thresholds reached (days_left <= threshold) whose reminder is not yet sent.
+
+    A run that missed a threshold (cron stopped, a short validity) sends one email for all
+    thresholds reached, not one per threshold.
+    """
+    return [t for t in thresholds if days_left <= t and t not in already_sent]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One email to send: a certificate, the days left and the thresholds it settles."""
+
+    record: CompletionRecord
+    days_left: int
+    thresholds: tuple[int, ...]
+
+
+@dataclass
+class ReminderRun:
+    """What a run did: reminders sent (or that would be, in a dry run) and failures."""
+
+    sent: list[Reminder] = field(default_factory=list)
+    failed: list[tuple[Reminder, str]] = field(default_factory=list)
+
+
+def pending_reminders(now: datetime, thresholds: Sequence[int]) -> list[Reminder]:
+    """Return the reminders due at `now`: valid certificates of active trainees, soonest first."""
+    if not thresholds:
+        return []
+    today = now.astimezone(UTC).date()
+    cutoff = datetime.combine(today + timedelta(days=max(thresholds) + 1), datetime.min.time(),
+                              UTC)
+    records = db.session.execute(
+        select(CompletionRecord).join(User, User.id == CompletionRecord.user_id)
+        .where(CompletionRecord.revoked_at.is_(None), CompletionRecord.expires_at > now,
+               CompletionRecord.expires_at < cutoff, User.active.is_(True),
+               User.deleted_at.is_(None))
+        .order_by(CompletionRecord.expires_at, CompletionRecord.id)).scalars().all()
+    sent: dict[int, set[int]] = {}
+    for record_id, threshold in db.session.execute(
+            select(ReminderSent.record_id, ReminderSent.threshold_days)
+            .where(ReminderSent.record_id.in_([r.id for r in records]))):
+        sent.setdefault(record_id, set()).add(threshold)
+    reminders = []
+    for record in records:
+        days_left = expiry_of(record, now).days_left
+        due = due_thresholds(days_left, thresholds, sent.get(record.id, set()))
+        if due:
+            reminders.append(Reminder(record, days_left, tuple(due)))
+    return reminders
+
+
+def reminder_email(reminder: Reminder) -> tuple[str, str]:
+    """Return the subject and plain-text body of a renewal reminder."""
+    record, days = reminder.record, reminder.days_left
+    version = record.course_version
+    provider = provider_for(record.user.school)
+    when = "today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
+    site = setting("TPCOURSE_SITE_URL", "").rstrip("/")
+    contact = f" ({provider.contact})" if provider.contact else ""
+    subject = f"Your certificate for {version.title} expires {when}"
+    body = (
+        f"Hello {record.user.name},\n\n"
+        f"Your certificate for {version.title} (version {version.version}) expires {when}, "
+        f"on {format_date(record.expires_at.date())}.\n\n"
+        f"To keep your continuing-education record current, plan your renewal now: "
+        f"contact {provider.name}{contact}, or see the course at "
+        f"{site}/courses/{version.course.slug}\n\n"
+        f"Certificate code: {record.certificate_code}\n"
+        f"Anyone can check it at {verify_url(record.certificate_code)}\n\n"
+        f"— {provider.name}\n")
+    return subject, body
+
+
+def send_reminders(now: datetime, thresholds: Sequence[int], dry_run: bool = False,
+                   send: Callable[[str, str, str], None] = send_mail) -> ReminderRun:
+    """Email every due reminder once; each is recorded (and committed) with its email.
+
+    The ReminderSent rows are written before the email is sent, inside the same transaction:
+    a concurrent run fails on the unique (record, threshold) and skips it, and an email that
+    cannot be sent rolls its rows back so the next run tries again.
+    """
+    run = ReminderRun()
+    for reminder in pending_reminders(now, thresholds):
+        if dry_run:
+            run.sent.append(reminder)
+            continue
+        record_id = reminder.record.id
+        db.session.add_all(ReminderSent(record_id=record_id, threshold_days=t, sent_at=now)
+                           for t in reminder.thresholds)
+        try:
+            db.session.flush()
+        except IntegrityError:  # another run got there first
+            db.session.rollback()
+            continue
+        try:
+            send(reminder.record.user.email, *reminder_email(reminder))
+        except Exception as exc:  # report every failure and keep going
+            db.session.rollback()
+            run.failed.append((reminder, str(exc) or type(exc).__name__))
+            continue
+        db.session.commit()
+        run.sent.append(reminder)
+    return run

@@ -1,0 +1,1 @@
+"""Exams: starting, saving, submitting and grading attempts; accommodations."""

@@ -1,0 +1,1 @@
+"""What a trainee reads: catalogue, enrolment, course outlines and lesson progress."""

@@ -1,0 +1,1 @@
+"""Telling people things: email (more channels arrive with background jobs)."""

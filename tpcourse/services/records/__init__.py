@@ -1,0 +1,1 @@
+"""Records kept for schools and regulators: the audit chain and the signing key."""

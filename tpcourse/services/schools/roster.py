@@ -1,0 +1,177 @@
+"""A school's trainees × courses, read in pages with a fixed number of queries per page.
+
+The dashboard and every export read rows through this module, so they show the same numbers.
+Which enrolments belong to a school: those in one of its cohorts, and those in no cohort whose
+trainee's school it is (`coalesce(cohort.school_id, user.school_id)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ...extensions import db
+from ...models import (
+    Attempt,
+    Cohort,
+    CompletionRecord,
+    Course,
+    CourseVersion,
+    Enrollment,
+    LessonProgress,
+    Quiz,
+    School,
+    User,
+)
+from ...records.rows import CompletionRow
+from .progress import Progress, build_rows, outlines_for, progress_for, quiz_outcomes_for
+
+EXPORT_PAGE_SIZE = 500
+STATUSES = ("completed", "in_progress", "not_started")
+SORTS = ("name", "email", "cohort", "enrolled", "completed", "score")
+
+Current = aliased(CourseVersion, name="current_version")
+Recorded = aliased(CourseVersion, name="recorded_version")
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    """Which rows to read: all optional; `since`/`until` bound the completion time [since, until)."""
+
+    cohort_id: int | None = None
+    no_cohort: bool = False
+    course_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    status: str | None = None
+    search: str = ""
+
+
+def _base(school_id: int) -> Select:
+    """Select the columns a row needs for the school's enrolments (one query, no N+1)."""
+    version = func.coalesce
+    return (
+        select(
+            Enrollment.id.label("enrollment_id"), Enrollment.enrolled_at, Enrollment.course_id,
+            User.id.label("user_id"), User.name, User.email, Cohort.name.label("cohort"),
+            Course.slug.label("course_slug"),
+            version(Recorded.title, Current.title).label("course_title"),
+            version(Recorded.version, Current.version).label("course_version"),
+            version(Recorded.id, Current.id).label("version_id"),
+            version(Recorded.final_exam_slug, Current.final_exam_slug).label("final_exam"),
+            version(CompletionRecord.ce_hours, Current.ce_hours).label("ce_hours"),
+            CompletionRecord.completed_at, CompletionRecord.score,
+            CompletionRecord.certificate_code, CompletionRecord.expires_at,
+            CompletionRecord.revoked_at,
+        )
+        .join(User, User.id == Enrollment.user_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .join(Current, and_(Current.course_id == Course.id,
+                            Current.version == Course.current_version))
+        .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id)
+        .outerjoin(CompletionRecord, and_(CompletionRecord.user_id == Enrollment.user_id,
+                                          CompletionRecord.course_id == Enrollment.course_id))
+        .outerjoin(Recorded, Recorded.id == CompletionRecord.course_version_id)
+        .where(func.coalesce(Cohort.school_id, User.school_id) == school_id)
+    )
+
+
+def _started():
+    """SQL condition: the trainee read a lesson or submitted a quiz of the course."""
+    read = exists().where(LessonProgress.user_id == Enrollment.user_id,
+                          LessonProgress.course_id == Enrollment.course_id)
+    tried = exists().where(Attempt.user_id == Enrollment.user_id, Attempt.quiz_id == Quiz.id,
+                           Quiz.course_id == Enrollment.course_id)
+    return or_(read, tried)
+
+
+def scoped(school_id: int, where: RosterFilter) -> Select:
+    """Return the filtered row query for a school (no order, no limit)."""
+    query = _base(school_id)
+    if where.cohort_id is not None:
+        query = query.where(Enrollment.cohort_id == where.cohort_id)
+    if where.no_cohort:
+        query = query.where(Enrollment.cohort_id.is_(None))
+    if where.course_id is not None:
+        query = query.where(Enrollment.course_id == where.course_id)
+    if where.since is not None:
+        query = query.where(CompletionRecord.completed_at >= where.since)
+    if where.until is not None:
+        query = query.where(CompletionRecord.completed_at < where.until)
+    if where.status == "completed":
+        query = query.where(CompletionRecord.id.is_not(None))
+    elif where.status in ("in_progress", "not_started"):
+        started = _started()
+        query = query.where(CompletionRecord.id.is_(None),
+                            started if where.status == "in_progress" else ~started)
+    if where.search.strip():
+        pattern = f"%{where.search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern),
+                                func.lower(User.email).like(pattern)))
+    return query
+
+
+def iter_rows(school: School, where: RosterFilter, now: datetime, site_url: str,
+              page_size: int = EXPORT_PAGE_SIZE) -> Iterator[CompletionRow]:
+    """Yield CompletionRows in enrolment order, a page at a time (keyset pagination).
+
+    Each page costs two queries (rows, then their quiz outcomes), however many rows there are.
+    """
+    query = scoped(school.id, where).order_by(Enrollment.id).limit(page_size)
+    after = 0
+    while True:
+        page = db.session.execute(query.where(Enrollment.id > after)).all()
+        if not page:
+            return
+        outcomes = quiz_outcomes_for(page)
+        yield from build_rows(page, school, outcomes, now, site_url)
+        if len(page) < page_size:
+            return
+        after = page[-1].enrollment_id
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of the dashboard: each row's export fields and its progress."""
+
+    entries: list[tuple[CompletionRow, Progress, int]]  # row, progress, enrolment id
+    page: int
+    pages: int
+    total: int
+
+
+def _order(sort: str, descending: bool):
+    column = {
+        "name": func.lower(User.name), "email": User.email, "cohort": Cohort.name,
+        "enrolled": Enrollment.enrolled_at, "completed": CompletionRecord.completed_at,
+        "score": CompletionRecord.score,
+    }.get(sort, func.lower(User.name))
+    ordered = column.desc() if descending else column.asc()
+    # NULLs last either way, then a unique tiebreak so pages never overlap.
+    return [column.is_(None), ordered, Enrollment.id]
+
+
+def roster_page(school: School, where: RosterFilter, now: datetime, site_url: str,
+                sort: str = "name", descending: bool = False, page: int = 1,
+                per_page: int = 25) -> RosterPage:
+    """Return one sorted page of the school's roster with progress (five queries)."""
+    query = scoped(school.id, where)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    found = db.session.execute(
+        query.order_by(*_order(sort, descending)).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    outcomes = quiz_outcomes_for(found)
+    outlines = outlines_for({row.version_id for row in found})
+    progress = progress_for(found, outlines, outcomes)
+    rows = build_rows(found, school, outcomes, now, site_url)
+    entries = [(row, progress[(raw.user_id, raw.course_id)], raw.enrollment_id)
+               for row, raw in zip(rows, found, strict=True)]
+    return RosterPage(entries, page, pages, total)
+
+

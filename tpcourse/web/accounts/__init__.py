@@ -1,0 +1,1 @@
+"""Signing in and out, registering, resetting a password."""

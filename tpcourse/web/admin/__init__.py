@@ -1,0 +1,1 @@
+"""Site administration (admins): schools and users."""

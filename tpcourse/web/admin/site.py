@@ -1,0 +1,152 @@
+"""Site administration: schools and users (admins)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from ...models import ROLES
+from ...services.accounts import retention
+from ...services.errors import Conflict, ServiceError
+from ...services.records.audit import actor_of
+from ...services.schools import schools
+from ..helpers import now, roles_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class SchoolForm(FlaskForm):
+    """A school and the CE-provider details printed on its certificates and badges."""
+
+    name = StringField("School name", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("Slug", validators=[
+        DataRequired(), Length(max=60),
+        Regexp(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+               message="Use lower-case letters, digits and hyphens, e.g. north-shore.")])
+    provider_name = StringField("CE provider name", validators=[Optional(), Length(max=200)])
+    provider_number = StringField("CE provider number", validators=[Optional(), Length(max=60)])
+    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
+    contact_address = TextAreaField("Contact address", validators=[Optional(), Length(max=500)])
+    signatory_name = StringField("Signatory name", validators=[Optional(), Length(max=200)])
+
+
+class AssignForm(FlaskForm):
+    """An account's role and school."""
+
+    role = SelectField("Role", choices=[SelectChoice(role, role.replace("_", " ")) for role in ROLES])
+    school_id = SelectField("School", coerce=lambda v: int(v) if v not in (None, "") else None)
+
+
+class DeleteForm(FlaskForm):
+    """Confirm deleting an account (its records are kept)."""
+
+    confirm = BooleanField("I understand: the person can no longer log in, and their records "
+                           "are kept for the retention period", validators=[DataRequired(
+                               message="Tick the box to confirm.")])
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    """Send admins to the school list."""
+    return redirect(url_for(".school_list"))
+
+
+@bp.route("/schools")
+@roles_required("admin")
+def school_list():
+    """List every school."""
+    return render_template("admin/schools.html", schools=schools.all_schools())
+
+
+def _school_form_page(school, form: SchoolForm):
+    if form.validate_on_submit():
+        try:
+            saved = schools.save_school(school, form.data, actor_of(current_user), now())
+        except Conflict as exc:
+            form.slug.errors.append(exc.message)
+        except ServiceError as exc:
+            form.name.errors.append(exc.message)
+        else:
+            flash(f"School '{saved.name}' saved.", "success")
+            return redirect(url_for(".school_list"))
+    return render_template("admin/school_form.html", school=school, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@roles_required("admin")
+def school_new():
+    """Create a school."""
+    return _school_form_page(None, SchoolForm())
+
+
+@bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def school_edit(school_id: int):
+    """Edit a school's name, slug and CE-provider details."""
+    school = schools.get_school(school_id)
+    return _school_form_page(school, SchoolForm(obj=school))
+
+
+@bp.route("/users")
+@roles_required("admin")
+def user_list():
+    """List accounts, searchable by name or email."""
+    search = request.args.get("q", "")[:100]
+    page = schools.list_users(search, request.args.get("page", 1, type=int))
+    return render_template("admin/users.html", users=page, search=search)
+
+
+def _school_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "No school")] + [SelectChoice(str(s.id), s.name)
+                                              for s in schools.all_schools()]
+
+
+def _user_page(user, form: AssignForm | None = None, delete: DeleteForm | None = None):
+    """Render an account's page with its assignment and delete forms."""
+    form = form or AssignForm(formdata=None, obj=user)
+    form.school_id.choices = _school_choices()
+    delete = delete or DeleteForm(formdata=None)
+    status = 422 if form.errors or delete.errors else 200
+    return render_template("admin/user.html", user=user, form=form, delete=delete,
+                           retention_days=retention.retention_days(current_app.config)), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def user_edit(user_id: int):
+    """Assign an account's role and school."""
+    user = schools.get_user(user_id)
+    form = AssignForm(obj=user)
+    form.school_id.choices = _school_choices()
+    if form.validate_on_submit():
+        try:
+            schools.assign_user(user, form.role.data, form.school_id.data, actor_of(current_user),
+                                now())
+        except ServiceError as exc:
+            form.role.errors.append(exc.message)
+        else:
+            flash(f"{user.name} is now {user.role.replace('_', ' ')}.", "success")
+            return redirect(url_for(".user_list"))
+    return _user_page(user, form)
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["POST"])
+@roles_required("admin")
+def user_delete(user_id: int):
+    """Delete an account, keeping its completion records for the retention period."""
+    user = schools.get_user(user_id)
+    form = DeleteForm()
+    if user.id == current_user.id:
+        raise Conflict("You cannot delete your own account: ask another admin.")
+    if not form.validate_on_submit():
+        return _user_page(user, delete=form)
+    until = retention.delete_account(user, actor_of(current_user), now(),
+                                     retention.retention_days(current_app.config))
+    flash(f"Account deleted. Its records are kept until {until:%d %b %Y}.", "success")
+    return redirect(url_for(".user_list"))

@@ -1,0 +1,53 @@
+"""Item analysis of quiz versions for the course's instructors: tables, charts, CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user, login_required
+
+from ...analysis import review_reasons
+from ...services.authoring import item_analysis
+
+bp = Blueprint("analysis", __name__, url_prefix="/author")
+
+
+def _selection() -> tuple[int | None, str]:
+    """Read ?version=N&attempts=first|highest|all."""
+    raw = request.args.get("version", "")
+    return (int(raw) if raw.isdigit() else None), request.args.get("attempts", "first")
+
+
+@bp.route("/quizzes/<slug>/analysis")
+@login_required
+def report(slug: str):
+    """Show per-question, per-objective and per-region statistics with charts."""
+    version, mode = _selection()
+    page = item_analysis.analysis_page(current_user, slug, version, mode)
+    return render_template("analysis/report.html", page=page, reasons=review_reasons,
+                           modes=item_analysis.MODES)
+
+
+@bp.route("/quizzes/<slug>/analysis.csv")
+@login_required
+def csv(slug: str):
+    """Download the same numbers as CSV."""
+    version, mode = _selection()
+    name, text = item_analysis.analysis_csv_file(current_user, slug, version, mode)
+    response = Response(text, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/quizzes/<slug>/analysis/heatmap.svg")
+@login_required
+def heatmap(slug: str):
+    """Draw the clicks on one hotspot question (?question=ID) over its body map."""
+    version, mode = _selection()
+    svg = item_analysis.heatmap_svg(current_user, slug, version, mode,
+                                    request.args.get("question", ""))
+    response = Response(svg, mimetype="image/svg+xml")
+    # The picture embeds its body map as a data: URI and runs nothing.
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src data:; "
+                                                   "style-src 'unsafe-inline'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,1 @@
+"""Records, certificates, skills sign-off, evaluations and public verification."""

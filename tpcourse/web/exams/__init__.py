@@ -1,0 +1,1 @@
+"""Quiz pages: overview, attempt, save, submit, result and history."""

@@ -1,0 +1,144 @@
+"""Quiz pages: start, answer, save, submit, results and history. Grading is server-side."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+
+from ...extensions import limiter
+from ...grading.attempts import counting_attempt, review_allowed
+from ...permissions import roles as permissions
+from ...services.errors import Conflict, IdentityRejected, NotFound
+from ...services.exams import attempts as attempt_service
+from ...services.learning import learning
+from ..helpers import form_data, now
+from ..quiz_views import question_views, quiz_rules
+
+bp = Blueprint("quiz", __name__)
+# No per-address rate limit on exam pages: a whole class behind one school address submits
+# within minutes, and attempt limits, cooldowns and deadlines are the service's. A request
+# filter, not `limiter.exempt(bp)`: the limiter then skips resolving every limit of the app
+# for each exam request (docs/performance.md).
+@limiter.request_filter
+def _exam_pages_are_not_rate_limited() -> bool:
+    return request.blueprint == bp.name
+
+
+@bp.errorhandler(IdentityRejected)
+def _signed_out(_exc: IdentityRejected):
+    """The session's user changed its password or is gone: as `login_required` would, send the
+    browser to log in (nothing was written)."""
+    logout_user()
+    return current_app.login_manager.unauthorized()
+
+
+def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.QuizAccess:
+    # The quiz, the user's enrolment and accommodation (and attempts): one statement.
+    access = attempt_service.quiz_for(slug, current_user, with_attempts)
+    course_id = access.quiz.course_id
+    # Only asked when not enrolled: either right is enough (saves a query per quiz request).
+    instructs = course_id is not None and not access.enrolled and learning.instructs(
+        current_user, course_id)
+    if not permissions.can_take_quiz(current_user, access.enrolled, instructs):
+        raise NotFound("No such quiz.")
+    return access
+
+
+@bp.route("/quizzes/<slug>")
+@login_required
+def overview(slug: str):
+    """Show a quiz's rules, the trainee's attempts, and a start or resume button."""
+    access = _quiz_for_user(slug)
+    quiz, version = access.quiz, access.version
+    attempts = attempt_service.attempts_of(current_user, quiz)
+    for attempt in attempts:
+        attempt_service.close_if_expired(attempt, now())
+    return render_template(
+        "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
+        decision=attempt_service.can_start(current_user, quiz, version, now(), attempts,
+                                           access.extra),
+        rules=quiz_rules(version.data, access.extra),
+        open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
+        counted=counting_attempt(attempts, version.data.get("grading", "highest")),
+        form=FlaskForm())
+
+
+@bp.route("/quizzes/<slug>/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    """Start a new attempt (or resume the open one) and go to it."""
+    access = _quiz_for_user(slug, with_attempts=True)  # CSRFProtect checked the token
+    attempt = attempt_service.start_attempt(current_user, access.quiz, access.version, now(),
+                                            extra=access.extra, attempts=access.attempts)
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: str):
+    """Show the questions; POST saves (action=save) or submits them."""
+    if request.method == "POST":
+        return _answer(attempt_id)
+    record = attempt_service.get_attempt(attempt_id, current_user)
+    if attempt_service.close_if_expired(record, now()):
+        flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    return _questions_page(record, {})
+
+
+def _answer(attempt_id: str):
+    """Save or submit (CSRFProtect has checked the token): the service reads the attempt once
+    and writes only if it is still in progress."""
+    # A click on a no-JS body map submits the form too: treat it as a save, not a submit.
+    saving = request.form.get("action") == "save" or any(
+        key.endswith("-img.x") for key in request.form)
+    action = attempt_service.save_attempt if saving else attempt_service.submit_attempt
+    try:
+        outcome = action(attempt_id, current_user, form_data(request.form), now())
+    except Conflict:  # submitted already (another tab, a double click): show its result
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    record, errors = outcome.attempt, outcome.errors
+    if outcome.late:
+        flash("Time ran out before this arrived, so your attempt was graded on the "
+              "answers saved in time.", "warning")
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    if request.headers.get("X-Autosave") and saving:
+        return "", 204
+    if not errors:
+        flash("Your answers are saved. You can come back and finish later.", "success")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    return _questions_page(record, errors)
+
+
+def _questions_page(record, errors: dict[str, str]):
+    return render_template(
+        "quiz/attempt.html", attempt=record, data=record.quiz_version.data, errors=errors,
+        questions=question_views(record, errors), form=FlaskForm(),
+    ), 422 if errors else 200
+
+
+@bp.route("/attempts/<attempt_id>/result")
+@login_required
+def result(attempt_id: str):
+    """Show the grade, and the review the quiz's policy allows."""
+    record = attempt_service.get_attempt(attempt_id, current_user)
+    attempt_service.close_if_expired(record, now())
+    if record.status == "in_progress":
+        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
+    data = record.quiz_version.data
+    show_review = review_allowed(data.get("review", "after_submit"), bool(record.passed))
+    return render_template("quiz/result.html", attempt=record, data=data, review=show_review,
+                           questions=question_views(record, {}, graded=True,
+                                                    reveal=show_review))
+
+
+@bp.route("/quizzes/<slug>/attempts")
+@login_required
+def history(slug: str):
+    """List every attempt the trainee made at a quiz."""
+    access = _quiz_for_user(slug)
+    return render_template("quiz/history.html", quiz=access.quiz, version=access.version,
+                           attempts=attempt_service.attempts_of(current_user, access.quiz))

@@ -1,0 +1,1 @@
+"""Trainee pages: the catalogue, a course's outline, lessons."""

@@ -1,0 +1,89 @@
+"""Trainee pages: the catalogue, a course outline, lessons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ...permissions import roles as permissions
+from ...services.certification import completion
+from ...services.learning import learning
+
+bp = Blueprint("learn", __name__)
+
+
+def course_access(version) -> tuple[bool, bool]:
+    """Return (enrolled, instructs) for the current user on a course version."""
+    if not current_user.is_authenticated:
+        return False, False
+    enrolled = learning.enrollment_for(current_user, version.course_id) is not None
+    return enrolled, learning.instructs(current_user, version.course_id)
+
+
+@bp.route("/")
+def catalogue():
+    """List every course, marking the ones the user is enrolled in."""
+    enrolled = learning.enrolled_course_ids(current_user) if current_user.is_authenticated else set()
+    return render_template("learn/catalogue.html", versions=learning.current_versions(),
+                           enrolled=enrolled, form=FlaskForm())
+
+
+@bp.route("/courses/<slug>")
+def course(slug: str):
+    """Show a course: its summary to visitors, its modules and progress to enrolled users."""
+    version = learning.current_version(slug, with_lessons=True)
+    enrolled, instructs = course_access(version)
+    outline = status = record = None
+    if permissions.can_read_course(current_user, enrolled, instructs):
+        outline = learning.course_outline(current_user, version)
+        status = completion.completion_status(current_user, version.course_id)
+        record = completion.record_for(current_user, version.course_id)
+    return render_template("learn/course.html", version=version, outline=outline,
+                           enrolled=enrolled, status=status, record=record, form=FlaskForm())
+
+
+@bp.route("/courses/<slug>/enrol", methods=["POST"])
+@login_required
+def enrol(slug: str):
+    """Enrol the current user in a course."""
+    version = learning.current_version(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    learning.enroll(current_user, version.course_id)
+    flash(f"You are enrolled in {version.title}. Start with the first lesson.", "success")
+    return redirect(url_for("learn.course", slug=slug))
+
+
+@bp.route("/courses/<slug>/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(slug: str, module_slug: str, lesson_slug: str):
+    """Show one lesson with previous/next navigation."""
+    version = learning.current_version(slug, with_lessons=True)
+    if not permissions.can_read_course(current_user, *course_access(version)):
+        flash("Enrol in the course to read its lessons.", "info")
+        return redirect(url_for("learn.course", slug=slug))
+    module, current, before, after = learning.find_lesson(version, module_slug, lesson_slug)
+    read = f"{module.slug}/{current.slug}" in learning.read_lesson_keys(current_user,
+                                                                       version.course_id)
+    return render_template("learn/lesson.html", version=version, module=module, lesson=current,
+                           before=before, after=after, read=read, form=FlaskForm())
+
+
+@bp.route("/courses/<slug>/<module_slug>/<lesson_slug>/read", methods=["POST"])
+@login_required
+def mark_read(slug: str, module_slug: str, lesson_slug: str):
+    """Mark a lesson as read, then go on to the next one."""
+    version = learning.current_version(slug, with_lessons=True)
+    if not permissions.can_read_course(current_user, *course_access(version)):
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    module, current, _before, after = learning.find_lesson(version, module_slug, lesson_slug)
+    learning.mark_lesson_read(current_user, version.course_id, f"{module.slug}/{current.slug}")
+    if completion.check_completion(current_user, version.course_id):
+        flash("You have completed the course. Your certificate is in My records.", "success")
+    if after:
+        return redirect(url_for("learn.lesson", slug=slug, module_slug=after[0].slug,
+                                lesson_slug=after[1].slug))
+    return redirect(url_for("learn.course", slug=slug))

@@ -1,0 +1,1 @@
+"""Public endpoints with no account: signing keys, health check, content images."""

@@ -1,0 +1,1 @@
+"""School admins' pages and the JSON API for school systems."""
