@@ -63,7 +63,7 @@ def make_app(database_url: str, instance: Path, **overrides):
         "TPCOURSE_API_LIMIT": "1000 per minute",
         "TPCOURSE_API_FAILURE_LIMIT": "1000 per minute",
         # Grades are chained by the request, so a test sees them at once (the background
-        # sealer has its own tests: tests/schools/test_audit_queue.py).
+        # sealer has its own tests: tests/records/test_audit_queue.py).
         "TPCOURSE_AUDIT_SEALING": "inline",
         "SERVER_NAME": "tpcourse.test",
         "WTF_CSRF_ENABLED": False,
