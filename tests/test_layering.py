@@ -22,7 +22,7 @@ LAYERS = {
     "web": ("web",),
     "cli": ("cli",),
 }
-ROOT_MODULES = {"__init__", "config", "extensions"}
+ROOT_MODULES = {"__init__", "config", "extensions", "inputs"}
 
 DATABASE = ("flask_sqlalchemy", "sqlalchemy", "tpcourse.extensions")
 FLASK = ("flask", "flask_login", "flask_wtf", "werkzeug")

@@ -12,6 +12,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app: settings, extensions, blueprints, CLI. Does no I/O beyond config."""
     app = Flask(__name__, instance_relative_config=True)
     register_config(app, config)
+    register_request_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -97,6 +98,13 @@ def register_extensions(app: Flask) -> None:
             return session_user(identity)
         user = db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
         return user if user is not None and user.session_matches(identity) else None
+
+
+def register_request_guards(app: Flask) -> None:
+    """Refuse malformed input (NULs, ids out of range, unreadable JSON) before any view."""
+    from .web.request_guards import register_request_guards as register
+
+    register(app)
 
 
 def register_security(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,12 @@ from .markdown import render_inline, render_markdown
 from .model import QuizSpec
 from .yamlsrc import LineDict, LineList
 
+# Upper bounds that keep every later sum and date in range (a cooldown of 10**30 minutes
+# cannot be added to a date): a year's wait, a day's time limit.
+MAX_ATTEMPTS = 100
+MAX_COOLDOWN_MINUTES = 525_600
+MAX_TIME_LIMIT_MINUTES = 1_440
+MAX_POINTS = 1_000
 QUIZ_KEYS = {
     "slug", "title", "description", "pass_mark", "max_attempts", "cooldown_minutes",
     "time_limit_minutes", "shuffle_questions", "shuffle_options", "draw", "review", "grading",
@@ -38,9 +45,12 @@ def parse_quiz(doc: Any, stem: str, report: Report, ctx: ValidationContext) -> Q
         "title": _text(doc, "title", report, required=True) or stem,
         "description": _text(doc, "description", report) or "",
         "pass_mark": _number(doc, "pass_mark", report, default=80, low=0, high=100),
-        "max_attempts": _number(doc, "max_attempts", report, default=None, low=1, whole=True),
-        "cooldown_minutes": _number(doc, "cooldown_minutes", report, default=0, low=0),
-        "time_limit_minutes": _number(doc, "time_limit_minutes", report, default=None, low=1),
+        "max_attempts": _number(doc, "max_attempts", report, default=None, low=1,
+                                high=MAX_ATTEMPTS, whole=True),
+        "cooldown_minutes": _number(doc, "cooldown_minutes", report, default=0, low=0,
+                                    high=MAX_COOLDOWN_MINUTES),
+        "time_limit_minutes": _number(doc, "time_limit_minutes", report, default=None, low=1,
+                                      high=MAX_TIME_LIMIT_MINUTES),
         "shuffle_questions": _flag(doc, "shuffle_questions", report),
         "shuffle_options": _flag(doc, "shuffle_options", report),
         "review": _choice(doc, "review", REVIEW_POLICIES, report),
@@ -90,7 +100,7 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
     question_id = _text(item, "id", report, required=True)
     prompt = _text(item, "prompt", report, required=True) or ""
     explanation = _text(item, "explanation", report) or ""
-    points = _number(item, "points", report, default=1, low=0)
+    points = _number(item, "points", report, default=1, low=0, high=MAX_POINTS)
     if points == 0:
         report(item.line_of("points"), "'points' must be more than 0")
     tags = item.get("tags", [])
@@ -160,7 +170,7 @@ def _number(doc: LineDict, key: str, report: Report, default, low=None, high=Non
     if value is None or value is default:
         return default
     bad = isinstance(value, bool) or not isinstance(value, int | float)
-    bad = bad or (whole and not isinstance(value, int))
+    bad = bad or (whole and not isinstance(value, int)) or not math.isfinite(value)
     if bad or (low is not None and value < low) or (high is not None and value > high):
         bounds = f" between {low} and {high}" if high is not None else f" of {low} or more"
         report(doc.line_of(key), f"'{key}' must be a {'whole ' if whole else ''}number{bounds}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from ..extensions import db, login_manager
 from ..services.errors import ServiceError
 
 _TITLES = {
@@ -17,7 +19,10 @@ _TITLES = {
     413: "That upload is too large",
     429: "Too many tries",
     500: "Something went wrong on our side",
+    503: "The service is unavailable for a moment",
 }
+DATABASE_DOWN = ("We can't reach the database right now. Your work so far is saved; "
+                 "please try again in a minute.")
 
 
 def _wants_json() -> bool:
@@ -32,6 +37,31 @@ def error_response(status: int, message: str, code: str | None = None):
         return jsonify(body), status
     return render_template("error.html", status=status, title=_TITLES.get(status, "Error"),
                            message=message), status
+
+
+def _after_database_error() -> None:
+    """Make the error page safe to render: a failed transaction is rolled back, and the page's
+    navigation does not ask the database who is signed in if it could not say so before."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+
+
+def _unreachable(exc: Exception) -> bool:
+    """Whether the database could not be reached (or dropped the connection)."""
+    return isinstance(exc, DisconnectionError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated) or \
+        type(getattr(exc, "orig", None)).__name__ in ("OperationalError", "InterfaceError")
+
+
+def _plain(status: int, message: str):
+    """The last resort when even the error page fails: a page with no template."""
+    return (f"<!doctype html><title>{_TITLES.get(status, 'Error')}</title>"
+            f"<h1>{_TITLES.get(status, 'Error')}</h1><p>{message}</p>", status,
+            {"Content-Type": "text/html; charset=utf-8"})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -51,8 +81,27 @@ def register_error_handlers(app: Flask) -> None:
     def service_error(exc: ServiceError):
         return error_response(exc.status, exc.message)
 
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(exc: SQLAlchemyError):
+        _after_database_error()
+        if _unreachable(exc):
+            app.logger.error("Database unreachable on %s: %s", request.path, exc)
+            status, message, code = 503, DATABASE_DOWN, "database_unavailable"
+        else:
+            app.logger.exception("Database error on %s", request.path)
+            status, code = 500, "internal_error"
+            message = "The error has been logged. Please try again in a moment."
+        try:
+            return error_response(status, message, code)
+        except Exception:  # noqa: BLE001 (the page itself needs what failed)
+            return _plain(status, message)
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
-        return error_response(500, "The error has been logged. Please try again in a moment.",
-                              "internal_error")
+        _after_database_error()
+        message = "The error has been logged. Please try again in a moment."
+        try:
+            return error_response(500, message, "internal_error")
+        except Exception:  # noqa: BLE001
+            return _plain(500, message)

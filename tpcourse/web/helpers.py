@@ -8,7 +8,9 @@ from functools import wraps
 
 from flask import Flask, abort, current_app
 from flask_login import current_user, login_required
+from wtforms.validators import ValidationError
 
+from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
 
@@ -33,6 +35,12 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def sensible_year(form, field) -> None:
+    """WTForms validator: a typed date's year lies between MIN_YEAR and MAX_YEAR."""
+    if field.data and not year_in_range(field.data.year):
+        raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
 
 
 def form_data(form) -> dict[str, list[str]]:

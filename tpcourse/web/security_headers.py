@@ -7,7 +7,7 @@ its plain-HTTP localhost server, does not pin a browser to HTTPS on 127.0.0.1.
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_talisman import Talisman
 
 # Scripts only from our own files: no inline <script>, no on*= handlers, no eval.
@@ -79,7 +79,6 @@ def register_security(app: Flask) -> None:
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
     app.after_request(_strict_transport_security)
-    app.before_request(_refuse_json_a_form_cannot_read)
     app.register_error_handler(413, _too_large)
 
 
@@ -99,19 +98,3 @@ def _too_large(exc: Exception):
     return error_response(413, f"Requests are limited to {size}. "
                                "Send a smaller file, or split it into several.",
                           "request_entity_too_large")
-
-
-def _refuse_json_a_form_cannot_read() -> None:
-    """Answer 400, not 500, when a web form is sent JSON it cannot read.
-
-    Flask-WTF takes a JSON body as the form's data, and fails on anything but an object of
-    strings (`true`, `[1]`, `{"email": 5}`). The API (/api/) reads its own bodies.
-    """
-    if request.path.startswith("/api/") or not request.is_json or not request.content_length:
-        return
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not all(
-            isinstance(value, str) or (isinstance(value, list)
-                                       and all(isinstance(item, str) for item in value))
-            for value in body.values()):
-        abort(400, "This page takes a web form: send the form's fields as text.")

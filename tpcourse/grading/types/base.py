@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from ...inputs import ascii_int
+
 Report = Callable[[int, str], None]
 """Called with (line, message) for every problem found in a question."""
 
@@ -107,6 +109,5 @@ def first(form: FormData, field: str) -> str:
 
 def pick(order: list[str], raw: str) -> str | None:
     """Map a submitted display index back to the choice it stood for."""
-    if raw.isdigit() and int(raw) < len(order):
-        return order[int(raw)]
-    return None
+    index = ascii_int(raw, maximum=len(order) - 1) if order else None
+    return order[index] if index is not None else None

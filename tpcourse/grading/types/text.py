@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -36,10 +37,12 @@ class Numeric(QuestionType):
 
     def validate(self, q, line_of, report, ctx):
         answer, tolerance = q.get("answer"), q.get("tolerance", 0)
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
+        if isinstance(answer, bool) or not isinstance(answer, int | float) \
+                or not math.isfinite(answer):
             report(line_of("answer"), "'answer' must be a number")
             answer = 0
-        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) \
+                or not math.isfinite(tolerance) or tolerance < 0:
             report(line_of("tolerance"), "'tolerance' must be a number of zero or more")
             tolerance = 0
         unit = q.get("unit")

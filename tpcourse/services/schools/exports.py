@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from ...extensions import db
+from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
 from ...records.badges import stream_badges, verify_credential
 from ...records.csv_export import stream_csv
@@ -50,14 +51,22 @@ def parse_bound(text: str | None, end: bool = False) -> datetime | None:
     text = (text or "").strip()
     if not text:
         return None
+    shown = text[:40]
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1 if end else 0), time(), tzinfo=UTC)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
-        raise ServiceError(f"'{text}' is not a date: write it as YYYY-MM-DD.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        raise ServiceError(f"'{shown}' is not a date: write it as YYYY-MM-DD.") from None
+    if not year_in_range(moment.year):
+        raise ServiceError(f"'{shown}' is out of range: give a date between {MIN_YEAR} and "
+                           f"{MAX_YEAR}.")
+    if len(text) == 10 and end:
+        moment += timedelta(days=1)
+    return moment.astimezone(UTC)
 
 
 def resolve_filter(school: School, cohort: str | int | None = None, course: str | None = None,
@@ -65,7 +74,8 @@ def resolve_filter(school: School, cohort: str | int | None = None, course: str 
     """Check a cohort id and course slug belong to the school's world; build the filter."""
     cohort_id = course_id = None
     if cohort not in (None, ""):
-        found = db.session.get(Cohort, int(cohort)) if str(cohort).isdigit() else None
+        cohort_id = ascii_int(cohort)
+        found = db.session.get(Cohort, cohort_id) if cohort_id is not None else None
         if found is None or found.school_id != school.id:
             raise NotFound(f"No cohort {cohort} in this school.")
         cohort_id = found.id

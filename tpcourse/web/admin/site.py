@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from ...inputs import ascii_int
 from ...models import ROLES
 from ...services.accounts import retention
 from ...services.errors import Conflict, ServiceError
@@ -98,7 +99,7 @@ def school_edit(school_id: int):
 def user_list():
     """List accounts, searchable by name or email."""
     search = request.args.get("q", "")[:100]
-    page = schools.list_users(search, request.args.get("page", 1, type=int))
+    page = schools.list_users(search, ascii_int(request.args.get("page")) or 1)
     return render_template("admin/users.html", users=page, search=search)
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from ...analysis import review_reasons
+from ...inputs import ascii_int
 from ...services.authoring import item_analysis
 
 bp = Blueprint("analysis", __name__, url_prefix="/author")
@@ -14,7 +15,7 @@ bp = Blueprint("analysis", __name__, url_prefix="/author")
 def _selection() -> tuple[int | None, str]:
     """Read ?version=N&attempts=first|highest|all."""
     raw = request.args.get("version", "")
-    return (int(raw) if raw.isdigit() else None), request.args.get("attempts", "first")
+    return ascii_int(raw), request.args.get("attempts", "first")
 
 
 @bp.route("/quizzes/<slug>/analysis")

@@ -7,6 +7,7 @@ import secrets
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from ...inputs import ascii_int
 from ...services.authoring import quizzes, studio
 from ...services.authoring.quizzes import DraftInvalid
 from ..helpers import form_data, now
@@ -23,8 +24,8 @@ def preview(slug: str):
     posted = request.method == "POST"
     if posted and not form.validate_on_submit():
         abort(400)
-    seed = int(form.seed.data) if posted and (form.seed.data or "").isdigit() \
-        else secrets.randbelow(2**31)
+    seed = ascii_int(form.seed.data) if posted else None
+    seed = secrets.randbelow(2**31) if seed is None else seed
     saving = request.form.get("action") == "save" or any(k.endswith("-img.x") for k in request.form)
     try:
         attempt, errors = studio.preview_attempt(

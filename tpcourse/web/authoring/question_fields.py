@@ -7,6 +7,7 @@ from typing import Any
 
 from ...banks.model import option_ids
 from ...content.drafts import FieldProblem
+from ...inputs import ascii_int
 from .forms import QuestionForm, _shown, lenient
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -172,8 +173,8 @@ def apply_action(q: dict[str, Any], action: str) -> dict[str, Any]:
     if verb == "add":
         rows.append({"options": {"id": "", "text": ""}, "pairs": ["", ""],
                      "regions": {"shape": "circle"}}[name])
-    elif verb == "remove" and index.isdigit() and int(index) < len(rows):
-        rows.pop(int(index))
+    elif verb == "remove" and (position := ascii_int(index, maximum=len(rows) - 1)) is not None:
+        rows.pop(position)
     return {**q, name: rows}
 
 

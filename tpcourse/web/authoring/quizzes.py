@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ...content.drafts import problems_under
+from ...inputs import ascii_int
 from ...permissions import authoring as author_permissions
 from ...services.authoring import bank_import, lessons, quizzes, studio
 from ...services.authoring.quizzes import DraftInvalid
@@ -186,5 +187,5 @@ def export_quiz(slug: str):
     ws = quizzes.workspace(current_user, slug)
     number = request.args.get("version", "")
     name, text = bank_import.export_quiz_file(ws, draft=request.args.get("draft") == "1",
-                                              number=int(number) if number.isdigit() else None)
+                                              number=ascii_int(number))
     return download(text, name, "application/yaml; charset=utf-8")

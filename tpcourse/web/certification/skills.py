@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ...services.certification import skills
 from ...services.errors import ServiceError
-from ..helpers import now, roles_required
+from ..helpers import now, roles_required, sensible_year
 
 bp = Blueprint("skills", __name__, url_prefix="/teach")
 
@@ -19,7 +19,7 @@ class SignOffForm(FlaskForm):
     """Sign one practical skill off for one trainee."""
 
     signed_on = DateField("Date assessed", validators=[
-        InputRequired(message="Enter the date you assessed the skill.")])
+        InputRequired(message="Enter the date you assessed the skill."), sensible_year])
     note = TextAreaField("Note (optional)", validators=[
         Optional(), Length(max=skills.NOTE_MAX, message="Keep the note under 1000 characters.")])
 

@@ -20,12 +20,13 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ...inputs import ascii_int
 from ...services.errors import ServiceError
 from ...services.records import signing_keys
 from ...services.records.audit import actor_of
 from ...services.schools import cohorts, exports, schools, tokens
 from ...services.schools.roster import SORTS, RosterFilter, roster_page
-from ..helpers import now, roles_required
+from ..helpers import now, roles_required, sensible_year
 
 bp = Blueprint("school", __name__, url_prefix="/school")
 
@@ -74,8 +75,8 @@ class FilterForm(FlaskForm):
     cohort = SelectField("Cohort", default="")
     course = SelectField("Course", default="")
     status = SelectField("Status", choices=STATUS_CHOICES, default="")
-    since = DateField("Completed from", validators=[Optional()])
-    until = DateField("Completed until", validators=[Optional()])
+    since = DateField("Completed from", validators=[Optional(), sensible_year])
+    until = DateField("Completed until", validators=[Optional(), sensible_year])
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
@@ -91,7 +92,7 @@ def _filters(form: FilterForm, course_ids: dict[str, int], cohort_id: int | None
     """Turn a valid filter form into a roster filter (dates are whole UTC days)."""
     chosen = form.cohort.data or ""
     return RosterFilter(
-        cohort_id=cohort_id or (int(chosen) if chosen.isdigit() else None),
+        cohort_id=cohort_id or ascii_int(chosen),
         course_id=course_ids.get(form.course.data or ""),
         no_cohort=chosen == "none", status=form.status.data or None, search=form.q.data or "",
         since=exports.parse_bound(str(form.since.data or "")),
@@ -115,7 +116,7 @@ def _roster(school, cohort_id: int | None = None, listed=None):
     page = roster_page(school, _filters(form, course_ids, cohort_id), now(),
                        current_app.config["TPCOURSE_SITE_URL"], sort=sort,
                        descending=request.args.get("dir") == "desc",
-                       page=request.args.get("page", 1, type=int))
+                       page=ascii_int(request.args.get("page")) or 1)
     return form, page
 
 
