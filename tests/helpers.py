@@ -69,3 +69,32 @@ def _outside(q) -> tuple[float, float]:
             if not any(point_in_region(x, y, r) for r in q["regions"]):
                 return x, y
     raise AssertionError("no point outside every region")
+
+
+def outbox(app) -> list:
+    """The messages the app kept in its outbox (no MAIL_SERVER in tests), newest first."""
+    from tpcourse.services.notifications.mail import outbox_messages
+
+    with app.app_context():
+        return outbox_messages()
+
+
+def link_in(body: str, path: str) -> str:
+    """The first link in an email whose path starts with `path`, as a path for the client."""
+    import re
+    from urllib.parse import urlsplit
+
+    for url in re.findall(r"https?://\S+", body):
+        if urlsplit(url).path.startswith(path):
+            return urlsplit(url).path
+    raise AssertionError(f"no link to {path} in:\n{body}")
+
+
+def register(client, app, name: str = "Ana Kim", email: str = "ana@example.com",
+             password: str = "long password 1"):
+    """Register as a browser does: the form, the emailed link, the password; return the last
+    response (a redirect when the account was created)."""
+    first = client.post("/register", data={"name": name, "email": email})
+    assert first.status_code == 200, first.get_data(as_text=True)
+    link = link_in(outbox(app)[0].body, "/register/finish/")
+    return client.post(link, data={"password": password, "confirm": password})

@@ -68,36 +68,52 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy import bindparam, select
     from sqlalchemy.orm import lazyload
 
-    from .models import SESSION_USER_COLUMNS, ClaimedUser, SessionUser, User
+    from .models import (
+        SESSION_USER_COLUMNS,
+        ClaimedUser,
+        SessionUser,
+        User,
+        UserSession,
+        identity_parts,
+        join_live_session,
+    )
 
     # Built once: `session.get` builds its query on every call, a third of the user load's
-    # CPU, and the loader runs on every request (docs/performance.md).
-    user_by_id = (select(User).where(User.id == bindparam("user_id"))
-                  .options(lazyload(User.school)))
-    user_row_by_id = select(*SESSION_USER_COLUMNS).where(User.id == bindparam("user_id"))
+    # CPU, and the loader runs on every request (docs/performance.md). Each reads the user
+    # with the browser session the cookie names, in the same statement (logging out ends it).
+    user_by_id = (join_live_session(select(User, UserSession.id))
+                  .where(User.id == bindparam("user_id")).options(lazyload(User.school)))
+    user_row_by_id = join_live_session(select(*SESSION_USER_COLUMNS)).where(
+        User.id == bindparam("user_id"))
 
     def session_user(identity: str) -> SessionUser | None:
-        """The session's user as a row, if it exists and the password is unchanged."""
+        """The session's user as a row, if it exists, the session is live and the password
+        unchanged."""
+        user_id, session_id = identity_parts(identity) or (0, "")
         return SessionUser.checked(db.session.connection().execute(
-            user_row_by_id, {"user_id": int(identity.partition(".")[0])}).first(), identity)
+            user_row_by_id, {"user_id": user_id, "session_id": session_id}).first(), identity)
 
     @login_manager.user_loader
     def load_user(identity: str):
-        """Load the session's user, unless the password changed since it was issued.
+        """Load the session's user, unless the session ended or the password changed since.
 
         Starting and submitting an exam get a `ClaimedUser`, which their own statement
         confirms; the other exam pages a `SessionUser` (one row, no ORM object); the rest a
         `User`.
         """
-        user_id = identity.partition(".")[0]
-        if not user_id.isdigit():
+        parts = identity_parts(identity)
+        if parts is None:
             return None
         if has_request_context() and request.blueprint in SESSION_USER_BLUEPRINTS:
             if request.method == "POST" and request.endpoint in CONFIRMED_BY_THE_VIEW:
                 return ClaimedUser(identity, session_user, logout_user)
             return session_user(identity)
-        user = db.session.execute(user_by_id, {"user_id": int(user_id)}).scalar_one_or_none()
-        return user if user is not None and user.session_matches(identity) else None
+        row = db.session.execute(user_by_id, {"user_id": parts[0], "session_id": parts[1]}).first()
+        if row is None or row[1] is None:
+            return None
+        user = row[0]
+        user.session_id = row[1]
+        return user if user.session_matches(identity) else None
 
 
 def register_request_guards(app: Flask) -> None:

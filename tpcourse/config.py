@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,15 @@ def load_settings(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "TPCOURSE_LOGIN_LIMIT": os.environ.get("TPCOURSE_LOGIN_LIMIT", "10 per minute"),
+        "TPCOURSE_LOGIN_ACCOUNT_LIMIT": os.environ.get("TPCOURSE_LOGIN_ACCOUNT_LIMIT",
+                                                       "50 per hour"),
+        "TPCOURSE_REGISTER_LIMIT": os.environ.get("TPCOURSE_REGISTER_LIMIT", "20 per hour"),
+        "TPCOURSE_MAIL_PER_ADDRESS_LIMIT": os.environ.get("TPCOURSE_MAIL_PER_ADDRESS_LIMIT",
+                                                          "5 per hour"),
+        "TPCOURSE_REGISTRATION_MAX_AGE": int(os.environ.get("TPCOURSE_REGISTRATION_MAX_AGE",
+                                                            24 * 3600)),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("TPCOURSE_REMEMBER_DAYS",
+                                                                      30))),
         "TPCOURSE_API_LIMIT": os.environ.get("TPCOURSE_API_LIMIT", "120 per minute"),
         "TPCOURSE_API_FAILURE_LIMIT": os.environ.get("TPCOURSE_API_FAILURE_LIMIT",
                                                      "20 per minute"),
@@ -81,6 +91,7 @@ def load_settings(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "tpcourse <no-reply@localhost>"),
+        "TPCOURSE_MAIL_OUTBOX": os.environ.get("TPCOURSE_MAIL_OUTBOX"),
         "TPCOURSE_SITE_URL": os.environ.get("TPCOURSE_SITE_URL", "http://127.0.0.1:5000"),
         "TPCOURSE_SIGNING_KEY": os.environ.get("TPCOURSE_SIGNING_KEY"),
         "TPCOURSE_RECORD_RETENTION_DAYS": int(os.environ.get("TPCOURSE_RECORD_RETENTION_DAYS",

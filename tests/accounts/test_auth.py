@@ -6,33 +6,58 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from tests.conftest import PASSWORD, make_app
+from tests.helpers import link_in, outbox, register
 
 
-def register(client, **fields):
-    data = {"name": "Ana Kim", "email": "ana@example.com", "password": "long password 1",
-            "confirm": "long password 1"}
+def start(client, **fields):
+    data = {"name": "Ana Kim", "email": "ana@example.com"}
     data.update(fields)
     return client.post("/register", data=data)
 
 
-def test_register_stores_a_hash_and_logs_in(client, db):
+def test_register_by_email_link_stores_a_hash_and_logs_in(app, client, db):
     from tpcourse.services.accounts.accounts import find_user_by_email
 
-    assert register(client).status_code == 302
-    user = find_user_by_email("ANA@example.com")
-    assert user.password_hash != "long password 1"
+    assert register(client, app, email="ANA@example.com").status_code == 302
+    user = find_user_by_email("ana@example.com")
+    assert user.name == "Ana Kim" and user.password_hash != "long password 1"
     assert check_password_hash(user.password_hash, "long password 1")
     assert "Ana Kim" in client.get("/").get_data(as_text=True)
 
 
+def test_nothing_is_stored_until_the_link_is_used(app, client, db):
+    from tpcourse.services.accounts.accounts import count_users
+
+    page = start(client).get_data(as_text=True)
+    assert "Check your email" in page and count_users() == 0
+    (message,) = outbox(app)
+    assert message.to == "ana@example.com" and message.subject.startswith("Finish creating")
+
+
+def test_a_registered_email_gets_the_same_answer_and_an_email_saying_so(app, client, db,
+                                                                        make_user):
+    """The page never tells whether an address has an account; the email does, to its owner."""
+    make_user(email="taken@example.com")
+    new, taken = start(client, email="new@example.com"), start(client, email="Taken@Example.com")
+    assert new.status_code == taken.status_code == 200
+
+    def shown(response):
+        return response.get_data(as_text=True).replace("new@example.com", "ADDRESS").replace(
+            "Taken@Example.com", "ADDRESS")
+
+    assert shown(new) == shown(taken)
+    note, link = outbox(app)
+    assert note.to == "taken@example.com" and "already have one" in note.body
+    assert "/register/finish/" not in note.body and "/password/forgot" in note.body
+    assert link.to == "new@example.com" and "/register/finish/" in link.body
+
+
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"email": "not-an-email"}, "Invalid email address"),
-    ({"password": "short", "confirm": "short"}, "at least 10 characters"),
-    ({"confirm": "something else"}, "don&#39;t match"),
+    ({"email": "not-an-email"}, "Enter an email address"),
     ({"name": ""}, "This field is required"),
 ])
 def test_register_field_errors_keep_what_was_typed(client, db, fields, message):
-    response = register(client, **fields)
+    response = start(client, **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and message in page
     assert 'class="error-summary"' in page and 'aria-invalid="true"' in page
@@ -40,11 +65,64 @@ def test_register_field_errors_keep_what_was_typed(client, db, fields, message):
         assert 'value="Ana Kim"' in page
 
 
-def test_duplicate_email_is_refused(client, db, make_user):
-    make_user(email="ana@example.com")
-    response = register(client, email="Ana@Example.com")
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
+@pytest.mark.parametrize(("password", "confirm", "message"), [
+    ("short", "short", "at least 10 characters"),
+    ("long password 1", "something else", "don&#39;t match"),
+])
+def test_choosing_the_password_shows_field_errors(app, client, db, password, confirm, message):
+    start(client)
+    link = link_in(outbox(app)[0].body, "/register/finish/")
+    response = client.post(link, data={"password": password, "confirm": confirm})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_a_link_used_twice_or_for_a_taken_address_is_a_clear_answer(app, client, db):
+    start(client)
+    link = link_in(outbox(app)[0].body, "/register/finish/")
+    data = {"password": "long password 1", "confirm": "long password 1"}
+    assert client.post(link, data=data).status_code == 302
+    client.post("/logout")
+    again = app.test_client().post(link, data=data)
+    assert again.status_code == 422 and "already exists" in again.get_data(as_text=True)
+
+
+def test_an_expired_or_forged_link_is_refused(app, client, db, clock):
+    start(client)
+    link = link_in(outbox(app)[0].body, "/register/finish/")
+    assert client.get(link[:-3] + "xyz").status_code == 400
+    clock.advance(hours=25)
+    page = client.get(link)
+    assert page.status_code == 400 and "Register again" in page.get_data(as_text=True)
+
+
+def test_registration_is_rate_limited_per_address_and_mail_capped_per_email(_migrated,
+                                                                            tmp_path):
+    app = make_app(_migrated, tmp_path, TPCOURSE_REGISTER_LIMIT="3 per hour",
+                   TPCOURSE_MAIL_PER_ADDRESS_LIMIT="2 per hour")
+    client = app.test_client()
+    codes = [client.post("/register", data={"name": "A", "email": f"a{n}@example.com"},
+                         environ_base={"REMOTE_ADDR": "10.9.0.1"}).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    other = [client.post("/register", data={"name": "A", "email": "same@example.com"},
+                         environ_base={"REMOTE_ADDR": f"10.9.1.{n}"}).status_code
+             for n in range(4)]
+    assert other == [200] * 4  # the same answer each time, but one inbox is not flooded:
+    assert [m.to for m in outbox(app)].count("same@example.com") == 2
+
+
+def test_concurrent_sign_ups_of_one_email_all_get_a_clear_answer(app, db):
+    """Eight browsers finish sign-ups of one address at once: one account, no 500."""
+    from tests.security.test_exactly_once import race
+    from tpcourse.models import User
+    from tpcourse.services.accounts.registration import make_registration_token
+
+    tokens = [make_registration_token("race@example.com", f"Racer {n}", "/", app.config[
+        "TPCOURSE_NOW"]()) for n in range(8)]
+    data = {"password": "long password 1", "confirm": "long password 1"}
+    codes = race(app, lambda n: app.test_client().post(f"/register/finish/{tokens[n]}",
+                                                       data=data).status_code)
+    assert sorted(codes) == [302] + [422] * 7, codes
+    assert db.session.query(User).filter_by(email="race@example.com").count() == 1
 
 
 def test_login_logout(client, db, make_user):
@@ -88,8 +166,7 @@ def test_login_is_rate_limited(_migrated, tmp_path):
 def test_csrf_is_required_on_forms(_migrated, tmp_path):
     app = make_app(_migrated, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post("/register", data={"name": "A", "email": "a@example.com",
-                                              "password": "p" * 12, "confirm": "p" * 12})
+    response = client.post("/register", data={"name": "A", "email": "a@example.com"})
     assert response.status_code == 400
     assert "form expired" in response.get_data(as_text=True)
     page = client.get("/register").get_data(as_text=True)

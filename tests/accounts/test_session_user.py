@@ -53,8 +53,17 @@ def test_exam_pages_get_a_row_and_other_pages_an_object(own_app, db, enrolled):
     assert kinds["records.mine", "GET"] is User
 
 
-def test_a_session_user_is_read_only_and_identifies_like_the_user(db, enrolled):
-    row = SessionUser(*(getattr(enrolled, name) for name in SessionUser.COLUMNS))
+def signed_in(user, clock) -> str:
+    """Give `user` a live browser session, as logging in does; return its id."""
+    from tpcourse.services.accounts.sessions import start_session
+
+    return start_session(user, "test browser", clock())
+
+
+def test_a_session_user_is_read_only_and_identifies_like_the_user(db, enrolled, clock):
+    signed_in(enrolled, clock)
+    row = SessionUser(*(getattr(enrolled, name) for name in SessionUser.COLUMNS),
+                      enrolled.session_id)
     assert row.get_id() == enrolled.get_id() and row.session_matches(enrolled.get_id())
     assert row.is_active and row.is_authenticated and not row.is_anonymous
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -114,8 +123,9 @@ def test_an_error_page_for_a_claimed_user_checks_it_first(own_app, db, enrolled)
         assert "_user_id" not in session
 
 
-def test_a_claimed_user_is_confirmed_by_a_row_or_refused(db, enrolled):
-    row = tuple(getattr(enrolled, name) for name in SessionUser.COLUMNS)
+def test_a_claimed_user_is_confirmed_by_a_row_or_refused(db, enrolled, clock):
+    signed_in(enrolled, clock)
+    row = (*(getattr(enrolled, name) for name in SessionUser.COLUMNS), enrolled.session_id)
     signed_out, checked = [], []
 
     def check(identity):
@@ -130,10 +140,12 @@ def test_a_claimed_user_is_confirmed_by_a_row_or_refused(db, enrolled):
     assert checked == [] and signed_out == []  # the row confirmed it: no check of its own
 
     stale = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
-    assert not stale.confirm(row[:-1] + ("another password hash",))
+    assert not stale.confirm((*row[:6], "another password hash", row[7]))
     assert not stale.is_authenticated and not stale.needs_confirming and signed_out == [1]
     assert stale.role == "" and stale.name == ""  # an unchecked user can act as no one
     assert not ClaimedUser(enrolled.get_id(), check, lambda: None).confirm(None)
+    assert not ClaimedUser(enrolled.get_id(), check, lambda: None).confirm(
+        (*row[:7], None))  # the session named by the cookie has ended (logged out)
 
     lazy = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
     assert lazy.name == enrolled.name and checked == [enrolled.get_id()]  # checked on its own
@@ -167,6 +179,7 @@ def test_reading_an_attempt_confirms_a_claimed_user_or_refuses_it(db, enrolled, 
 
     attempt = start_attempt(enrolled, *get_quiz("intro-quiz"), clock())
     db.session.commit()
+    signed_in(enrolled, clock)
 
     def unreachable(_identity):
         raise AssertionError("the attempt's own statement should have confirmed the user")

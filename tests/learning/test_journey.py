@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.helpers import answer_form
+from tests.helpers import answer_form, register
 from tpcourse.models import Attempt, CompletionRecord
 
 
@@ -29,10 +29,8 @@ def _take(client, db, user, slug, correct=True):
     return db.session.get(Attempt, attempt_id)
 
 
-def test_register_enrol_read_pass_and_verify(client, db, content, clock):
-    response = client.post("/register", data={
-        "name": "Maria Lopez", "email": "Maria@Example.com",
-        "password": "a long enough pw", "confirm": "a long enough pw"})
+def test_register_enrol_read_pass_and_verify(app, client, db, content, clock):
+    response = register(client, app, "Maria Lopez", "Maria@Example.com", "a long enough pw")
     assert response.status_code == 302
 
     page = client.get("/").get_data(as_text=True)

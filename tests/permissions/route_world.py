@@ -25,6 +25,7 @@ from tpcourse.extensions import db
 from tpcourse.models import Accommodation, Course, CourseInstructor, School, SkillSignoff, User
 from tpcourse.services.accounts.accounts import create_user, ensure_school
 from tpcourse.services.accounts.password_reset import make_reset_token
+from tpcourse.services.accounts.registration import make_registration_token
 from tpcourse.services.authoring import lessons, quizzes
 from tpcourse.services.authoring.content_sync import sync_from_folders
 from tpcourse.services.certification.completion import records_of
@@ -188,7 +189,9 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     _drafts(users["instructor"], clock)
     values.update(code=record.certificate_code, attempt=attempt.id, result=submitted.id,
                   export=export.export_id, token=str(token.id), accommodation=str(grant.id),
-                  reset_token=make_reset_token(trainee, clock.now))
+                  reset_token=make_reset_token(trainee, clock.now),
+                  registration_token=make_registration_token("newcomer@example.com",
+                                                             "Newcomer", "/", clock.now))
 
 
 def _drafts(author: User, clock: Clock) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REDIS = "redis://127.0.0.1:6379"
@@ -43,6 +43,7 @@ def workers(_migrated, tmp_path, storage_uri):
 
     prefix = f"tpcourse-test-{uuid.uuid4().hex}"
     apps = [make_app(_migrated, tmp_path / str(n), TPCOURSE_LOGIN_LIMIT="3 per minute",
+                     TPCOURSE_LOGIN_ACCOUNT_LIMIT="5 per hour",
                      RATELIMIT_STORAGE_URI=storage_uri, RATELIMIT_KEY_PREFIX=prefix)
             for n in range(2)]
     # flask-limiter keeps the first prefix it is given for the life of the process.
@@ -74,16 +75,66 @@ def test_limit_per_ip_across_accounts(workers):
 
 def test_limit_per_account_across_ips(workers):
     apps, _ = workers
-    codes = [attempt(apps[0], "Target@Example.com ", f"10.2.0.{n}") for n in range(4)]
-    assert codes == [422, 422, 422, 429]  # spreading guesses over IPs does not help
+    codes = [attempt(apps[n % 2], "Target@Example.com ", f"10.2.0.{n}") for n in range(6)]
+    assert codes == [422] * 5 + [429]  # spreading guesses over IPs and workers does not help
+    page = apps[0].test_client().post("/login", data={"email": "target@example.com",
+                                                      "password": "x"}).get_data(as_text=True)
+    assert "too many failed log-in attempts" in page and "/password/forgot" in page
+
+
+def test_a_burst_from_one_address_does_not_lock_the_owner_out(workers, make_user):
+    """Ten wrong guesses from the attacker's address; the owner, elsewhere, still gets in."""
+    apps, _ = workers
+    owner = make_user(email="owner@example.com")
+    burst = [attempt(apps[0], owner.email, "10.4.0.1") for _ in range(4)]
+    assert burst == [422, 422, 422, 429]  # the attacker's address is slowed down
+    ok = apps[1].test_client().post("/login", data={"email": owner.email, "password": PASSWORD},
+                                    environ_base={"REMOTE_ADDR": "10.4.0.2"})
+    assert ok.status_code == 302
+
+
+def test_a_class_behind_one_address_logs_in_together(workers, make_user):
+    """Only failed attempts count: thirty trainees behind a school's one address get in."""
+    apps, _ = workers
+    trainees = [make_user(email=f"class{n}@example.com") for n in range(30)]
+    codes = [apps[n % 2].test_client().post("/login", data={"email": t.email,
+                                                           "password": PASSWORD},
+                                            environ_base={"REMOTE_ADDR": "10.5.0.1"}).status_code
+             for n, t in enumerate(trainees)]
+    assert codes == [302] * 30
+
+
+def test_a_locked_account_answers_the_same_to_the_right_password(workers, make_user):
+    """During the lock the right password is refused exactly like a wrong one (so the lock
+    tells a guesser nothing), and choosing a new password by email lifts it."""
+    from tests.helpers import link_in, outbox
+
+    apps, _ = workers
+    owner = make_user(email="locked@example.com")
+    for n in range(5):
+        assert attempt(apps[0], owner.email, f"10.6.0.{n}") == 422
+    right = apps[0].test_client().post("/login", data={"email": owner.email,
+                                                       "password": PASSWORD})
+    wrong = apps[0].test_client().post("/login", data={"email": owner.email,
+                                                       "password": "another wrong"})
+    assert right.status_code == wrong.status_code == 429
+    assert right.get_data(as_text=True) == wrong.get_data(as_text=True)
+    client = apps[1].test_client()
+    assert client.post("/password/forgot", data={"email": owner.email}).status_code == 302
+    link = link_in(outbox(apps[1])[0].body, "/password/reset/")
+    new = "a brand new password"
+    assert client.post(link, data={"password": new, "confirm": new}).status_code == 302
+    back = apps[0].test_client().post("/login", data={"email": owner.email, "password": new})
+    assert back.status_code == 302
 
 
 CHILD = """
 import sys
 from pathlib import Path
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
 url, storage, prefix, instance = sys.argv[1:5]
 app = make_app(url, Path(instance), TPCOURSE_LOGIN_LIMIT="3 per minute",
+               TPCOURSE_LOGIN_ACCOUNT_LIMIT="5 per hour",
                RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=prefix)
 response = app.test_client().post("/login", data={"email": "shared@example.com",
                                   "password": "x"}, environ_base={"REMOTE_ADDR": "10.3.0.9"})
@@ -96,11 +147,11 @@ def test_separate_processes_share_the_counters(workers, storage_uri, _migrated, 
     if not storage_uri.startswith("redis"):
         pytest.fail("Redis is not running: start it (redis-server) — .ci/run does")
     apps, prefix = workers
-    codes = [attempt(apps[0], "shared@example.com", f"10.3.0.{n}") for n in range(3)]
-    assert codes == [422, 422, 422]
+    codes = [attempt(apps[0], "shared@example.com", f"10.3.0.{n}") for n in range(5)]
+    assert codes == [422] * 5
     import redis
 
-    assert any(redis.Redis.from_url(storage_uri).scan_iter(f"*{prefix}/login:shared*"))
+    assert any(redis.Redis.from_url(storage_uri).scan_iter(f"*{prefix}/login-account/shared*"))
     child = subprocess.run(
         [sys.executable, "-c", CHILD, _migrated, storage_uri, prefix, str(tmp_path / "child")],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)

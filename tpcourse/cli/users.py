@@ -57,8 +57,11 @@ def users_delete(email: str, yes: bool) -> None:
 
 @users_cli.command("purge-expired")
 def users_purge_expired() -> None:
-    """Remove names from records of accounts deleted longer ago than the retention period."""
-    from ..services.accounts import retention
+    """Remove names from records of accounts deleted longer ago than the retention period,
+    and forget browser sessions that ended long ago or outlived the remember-me cookie."""
+    from ..services.accounts import retention, sessions
 
     count = retention.purge_expired(now(), retention.retention_days(current_app.config), "cli")
     click.echo(f"Anonymised {count} deleted account(s) past the retention period.")
+    remember = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    click.echo(f"Removed {sessions.prune_sessions(now(), remember)} old browser session(s).")

@@ -16,7 +16,18 @@ from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
-from .user import ROLES, SESSION_USER_COLUMNS, AnyUser, ClaimedUser, School, SessionUser, User
+from .user import (
+    ROLES,
+    SESSION_USER_COLUMNS,
+    AnyUser,
+    ClaimedUser,
+    School,
+    SessionUser,
+    User,
+    UserSession,
+    identity_parts,
+    join_live_session,
+)
 
 __all__ = [
     "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt", "AuditEvent", "AuditHead",
@@ -25,7 +36,8 @@ __all__ = [
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",
     "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",
-    "Quiz", "QuizVersion", "School", "SessionUser", "User", "utcnow",
+    "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",
+    "join_live_session", "utcnow",
 ]
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, and_, bindparam
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,10 +19,23 @@ from .types import UTCDateTime, utcnow
 ROLES = ("trainee", "instructor", "school_admin", "admin")
 
 
-def session_identity(user_id: int, password_hash: str) -> str:
-    """Return `<id>.<digest of the password hash>` (the cookie is signed; this only binds it)."""
+def session_identity(user_id: int, session_id: str | None, password_hash: str) -> str:
+    """Return `<id>.<session id>.<digest of the password hash>`.
+
+    The cookie is signed; the session id names a row of `user_sessions` that logging out ends,
+    and the digest ends every session when the password changes.
+    """
     digest = hashlib.sha256(password_hash.encode()).hexdigest()[:24]
-    return f"{user_id}.{digest}"
+    return f"{user_id}.{session_id or ''}.{digest}"
+
+
+def identity_parts(identity: str) -> tuple[int, str] | None:
+    """The user id and session id an identity names, or None if it is not one of ours."""
+    user_id, _, rest = identity.partition(".")
+    session_id = rest.partition(".")[0]
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10) or not session_id:
+        return None
+    return int(user_id), session_id
 
 
 class School(db.Model):
@@ -42,7 +55,9 @@ class School(db.Model):
 
 class SignedInIdentity(UserMixin):
     """What Flask-Login asks of a signed-in user, for `User` and `SessionUser` alike (both have
-    `id`, `active` and `password_hash`)."""
+    `id`, `active`, `password_hash` and the `session_id` of the browser session in use)."""
+
+    session_id: str | None = None
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
@@ -51,10 +66,11 @@ class SignedInIdentity(UserMixin):
     def get_id(self) -> str:
         """Return the identity kept in the session and remember-me cookie.
 
-        It carries a digest of the password hash, so changing the password (a reset after a
+        It names the browser session (a row of `user_sessions`, which logging out ends) and
+        carries a digest of the password hash, so changing the password (a reset after a
         stolen laptop, say) ends every other session and remember-me cookie at once.
         """
-        return session_identity(self.id, self.password_hash)
+        return session_identity(self.id, self.session_id, self.password_hash)
 
     def session_matches(self, identity: str) -> bool:
         """Say whether a session's identity was issued for the current password."""
@@ -100,22 +116,46 @@ class SessionUser(SignedInIdentity):
     school_id: int | None
     active: bool
     password_hash: str
+    session_id: str | None  # None when the session named in the cookie has ended
 
     COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash")
 
     @classmethod
     def checked(cls, row: Sequence[Any] | None, identity: str) -> SessionUser | None:
-        """The row (`COLUMNS`, as read) as a user, if there is one and the session's identity
-        was issued for its current password; None otherwise."""
-        user = cls(*row) if row is not None and row[0] is not None else None
-        return user if user is not None and user.session_matches(identity) else None
+        """The row (`SESSION_USER_COLUMNS`, as read with `join_live_session`) as a user, if there
+        is one, its session is live and the identity was issued for its current password."""
+        if row is None or row[0] is None or row[-1] is None:
+            return None
+        user = cls(*row)
+        return user if user.session_matches(identity) else None
 
     def __repr__(self) -> str:
         return f"<SessionUser {self.email} {self.role}>"
 
 
-SESSION_USER_COLUMNS = tuple(User.__table__.c[name] for name in SessionUser.COLUMNS)
-"""The `users` columns a SessionUser is read from, for statements that read it."""
+class UserSession(db.Model):
+    """One signed-in browser. Its id travels in the signed session (and remember-me) cookie;
+    logging out ends the row, so a copied cookie stops working everywhere at once."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+_SESSIONS = UserSession.__table__
+SESSION_USER_COLUMNS = (*(User.__table__.c[name] for name in SessionUser.COLUMNS), _SESSIONS.c.id)
+"""What a SessionUser is read from: the `users` columns and the live session's id (NULL when
+the session has ended). A statement that reads them joins with `join_live_session`."""
+LIVE_SESSION = and_(_SESSIONS.c.id == bindparam("session_id"),
+                    _SESSIONS.c.user_id == User.__table__.c.id, _SESSIONS.c.ended_at.is_(None))
+
+
+def join_live_session(statement):
+    """Outer-join the session named by the `session_id` parameter, if it is still live."""
+    return statement.outerjoin(_SESSIONS, LIVE_SESSION)
 
 
 class ClaimedUser(UserMixin):
@@ -133,7 +173,7 @@ class ClaimedUser(UserMixin):
 
     def __init__(self, identity: str, check: Callable[[str], SessionUser | None],
                  rejected: Callable[[], None]) -> None:
-        self.id = int(identity.partition(".")[0])
+        self.id, self.session_id = identity_parts(identity) or (0, "")
         self.identity = identity
         self._check, self._rejected = check, rejected
         self._user: SessionUser | None = None

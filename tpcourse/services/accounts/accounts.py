@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
@@ -12,6 +13,7 @@ from ...models import ROLES, School, User
 from ..errors import Conflict, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
+TAKEN = "An account with this email already exists. Log in instead."
 # Checked against when no account matches, so a wrong email costs the same time as a wrong
 # password and login timing does not reveal which emails have accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -37,7 +39,7 @@ def create_user(email: str, name: str, password: str, role: str = "trainee",
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     if find_user_by_email(email) is not None:
-        raise Conflict("An account with this email already exists. Log in instead.")
+        raise Conflict(TAKEN)
     school = None
     if school_slug:
         school = db.session.execute(select(School).filter_by(slug=school_slug)).scalar_one_or_none()
@@ -46,7 +48,11 @@ def create_user(email: str, name: str, password: str, role: str = "trainee",
     user = User(email=normalise_email(email), name=name.strip(), role=role,
                 password_hash=generate_password_hash(password), school=school)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address registered a moment ago, in another request
+        db.session.rollback()
+        raise Conflict(TAKEN) from None
     return user
 
 

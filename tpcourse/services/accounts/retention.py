@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from ...extensions import db
-from ...models import Attempt, CompletionRecord, User
+from ...models import Attempt, CompletionRecord, User, UserSession
 from ..errors import Conflict
 from ..records.audit import record_event
 
@@ -55,6 +55,7 @@ def delete_account(user: User, actor: str | None, now: datetime, days: int) -> d
         user.name = f"Deleted account {user.id}"
     db.session.execute(delete(Attempt).where(Attempt.user_id == user.id,
                                              Attempt.status == "in_progress"))
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     retain_until = now + timedelta(days=days)
     record_event("account.deleted", {"user": user.id, "records_kept": bool(has_records),
                                      "retain_until": retain_until.isoformat()}, actor, now)

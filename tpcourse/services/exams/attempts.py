@@ -33,6 +33,7 @@ from ...models import (
     Quiz,
     QuizVersion,
     User,
+    join_live_session,
     utcnow,
 )
 from .. import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
@@ -71,8 +72,9 @@ _QUIZ_FOR_START = (  # the same, with one row per attempt of the user (or one ro
 # (models.user.ClaimedUser): one statement instead of two per exam request.
 _USERS = User.__table__
 _QUIZ_READS = {
-    (with_attempts, checking): statement.add_columns(*SESSION_USER_COLUMNS).outerjoin(
-        _USERS, _USERS.c.id == bindparam("user_id")) if checking else statement
+    (with_attempts, checking): join_live_session(statement.add_columns(*SESSION_USER_COLUMNS)
+                                                 .outerjoin(_USERS, _USERS.c.id == bindparam("user_id")))
+    if checking else statement
     for with_attempts, statement in ((False, _QUIZ_FOR_USER), (True, _QUIZ_FOR_START))
     for checking in (False, True)}
 _INSERT_ATTEMPT = insert(Attempt.__table__)
@@ -83,11 +85,13 @@ _OWN_ATTEMPT = select(Attempt).where(Attempt.id == bindparam("attempt_id"),
 _OWN_ATTEMPT_LOCKED = (_OWN_ATTEMPT.with_for_update(of=Attempt)
                        .execution_options(populate_existing=True))
 _OWN_ATTEMPT_READS = {  # (locked, with the user's row for a ClaimedUser)
-    (lock, checking): (statement.add_columns(*SESSION_USER_COLUMNS)
-                       .join(_USERS, _USERS.c.id == Attempt.user_id) if checking else statement)
+    (lock, checking): (join_live_session(statement.add_columns(*SESSION_USER_COLUMNS)
+                                         .join(_USERS, _USERS.c.id == Attempt.user_id))
+                       if checking else statement)
     for lock, statement in ((False, _OWN_ATTEMPT), (True, _OWN_ATTEMPT_LOCKED))
     for checking in (False, True)}
-SESSION_CHANGED = "Your session has ended (the password was changed). Please log in again."
+SESSION_CHANGED = ("Your session has ended (you logged out, or the password was changed). "
+                   "Please log in again.")
 
 
 def needs_confirming(user: object) -> bool:
@@ -130,7 +134,8 @@ def quiz_for(slug: str, user: AnyUser, with_attempts: bool = False) -> QuizAcces
     NotFound when missing."""
     checking = needs_confirming(user)
     rows = db.session.execute(_QUIZ_READS[with_attempts, checking],
-                              {"slug": slug, "user_id": user.id}).all()
+                              {"slug": slug, "user_id": user.id,
+                               "session_id": user.session_id if checking else None}).all()
     if not rows:
         raise NotFound("No such quiz.")
     if checking and not user.confirm(rows[0][-len(SESSION_USER_COLUMNS):]):
@@ -242,7 +247,8 @@ def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
     """Return the user's own attempt; NotFound for anyone else's, so ids don't leak."""
     checking = needs_confirming(user)
     row = db.session.execute(_OWN_ATTEMPT_READS[lock, checking],
-                             {"attempt_id": attempt_id, "user_id": user.id}).first()
+                             {"attempt_id": attempt_id, "user_id": user.id,
+                              "session_id": user.session_id if checking else None}).first()
     if row is None:
         raise NotFound("No such attempt.")
     if checking and not user.confirm(row[1:]):

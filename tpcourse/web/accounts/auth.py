@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -14,30 +15,28 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ...extensions import limiter
-from ...services.accounts import accounts, password_reset
+from ...services.accounts import accounts, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
 from ..helpers import now
+from . import limits
 
 bp = Blueprint("auth", __name__)
 
 
 class RegisterForm(FlaskForm):
-    """Create an account."""
+    """Start creating an account: the emailed link leads to choosing a password."""
 
     name = StringField("Full name (as it should appear on certificates)",
                        validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[
-        DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=200,
-                               message="Use at least %(min)d characters.")])
-    confirm = PasswordField("Password again", validators=[
-        DataRequired(), EqualTo("password", message="The two passwords don't match.")])
+    email = EmailField("Email", validators=[
+        DataRequired(), Email(message="Enter an email address, like name@example.com."),
+        Length(max=254)], filters=[lambda value: value.strip() if value else value])
 
 
 class LoginForm(FlaskForm):
@@ -57,7 +56,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    """Choose a new password."""
+    """Choose a new password (also the last step of registering)."""
 
     password = PasswordField("New password", validators=[
         DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=200,
@@ -66,17 +65,35 @@ class ResetPasswordForm(FlaskForm):
         DataRequired(), EqualTo("password", message="The two passwords don't match.")])
 
 
+REGISTER_SENT = ("Check your email: we have sent {email} a message with the next step. It comes "
+                 "within a few minutes (look in the spam folder too).")
+LOCKED = ("This account has had too many failed log-in attempts, so it takes no password "
+          "for now. To get in at once, choose a new password with the link below: we'll email "
+          "it to you.")
 RESET_SENT = ("If an account uses that email, we have sent it a link to choose a new password. "
               "Check your inbox (and spam folder); the link works once.")
 
 
-def _login_key() -> str:
-    """Rate-limit key per account: the email typed, so spreading over IPs doesn't help."""
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+def _register_limit() -> str:
+    return current_app.config["TPCOURSE_REGISTER_LIMIT"]
 
 
-def _login_limit() -> str:
-    return current_app.config["TPCOURSE_LOGIN_LIMIT"]
+def _absolute(endpoint: str, **values) -> str:
+    """A link for an email, built from the configured site address (never the Host header)."""
+    return current_app.config["TPCOURSE_SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _registration_link(kind: str) -> str:
+    if kind.startswith("finish:"):
+        return _absolute("auth.finish_registration", token=kind.partition(":")[2])
+    return _absolute("auth.login" if kind == "login" else "auth.forgot_password")
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """Sign the user in on this browser, as a new session of its own."""
+    session.clear()  # start the logged-in session afresh: nothing carried over
+    sessions.start_session(user, request.user_agent.string, now())
+    login_user(user, remember=remember)
 
 
 def _safe_next(target: str | None) -> str:
@@ -93,35 +110,60 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
-    """Show and handle the registration form."""
+    """Take a name and an email; the same answer follows whether or not it has an account."""
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data)
-        except Conflict as exc:
-            form.email.errors.append(exc.message)
-        except ServiceError as exc:
-            form.password.errors.append(exc.message)
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.name}! Choose a course to start.", "success")
-            return redirect(url_for("learn.catalogue"))
+        if limits.may_email(limits.typed_email()):
+            registration.request_registration(form.email.data, form.name.data,
+                                              _safe_next(request.args.get("next")),
+                                              _registration_link, now())
+        return render_template("auth/register_sent.html",
+                               message=REGISTER_SENT.format(email=form.email.data))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    """Choose a password through the emailed sign-up link; the account is created then."""
+    pending = registration.pending_registration(token, now())
+    if pending is None:
+        return render_template("auth/register_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user, next_path = registration.complete_registration(token, form.password.data,
+                                                                 now())
+        except Conflict as exc:
+            form.password.errors.append(exc.message)
+        except ServiceError as exc:
+            form.password.errors.append(exc.message)
+        else:
+            _start_session(user)
+            flash(f"Welcome, {user.name}! Your account is ready.", "success")
+            return redirect(_safe_next(next_path))
+    return render_template("auth/register_finish.html", form=form, pending=pending), \
+        422 if form.errors else 200
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_key)
+@limiter.limit(limits.failures_limit, methods=["POST"], deduct_when=limits.failed)
+@limiter.limit(limits.failures_limit, methods=["POST"], key_func=limits.account_from_address,
+               deduct_when=limits.failed)
 def login():
     """Show and handle the login form."""
     form = LoginForm()
     if form.validate_on_submit():
+        email = limits.typed_email()
+        if limits.account_locked(email):
+            form.password.errors.append(LOCKED)
+            return render_template("auth/login.html", form=form, locked=True), 429
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # start the logged-in session afresh: nothing carried over
-            login_user(user, remember=form.remember.data)
+            _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        limits.count_failure(email)
         form.password.errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -129,26 +171,49 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST only, so a link on another site cannot log you out)."""
+    """Log out this browser: its session ends on the server too, so a copied cookie stops
+    working (POST only, so a link on another site cannot log you out)."""
+    sessions.end_session(current_user.id, current_user.session_id, now())
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("learn.catalogue"))
 
 
+@bp.route("/account/sessions", methods=["GET"])
+@login_required
+def account_sessions():
+    """Where the account is signed in, with a button to log out everywhere."""
+    return render_template("auth/sessions.html", live=sessions.live_sessions(current_user.id),
+                           current=current_user.session_id, form=FlaskForm())
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the account, on every device, this one included."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    count = sessions.end_all_sessions(current_user.id, now(), f"user:{current_user.id}")
+    logout_user()
+    flash(f"You are logged out everywhere ({count} session{'s' if count != 1 else ''} ended).",
+          "info")
+    return redirect(url_for("learn.catalogue"))
+
+
 def _reset_link(token: str) -> str:
     """Build the emailed link from the configured site address, never the request's Host."""
-    return (current_app.config["TPCOURSE_SITE_URL"].rstrip("/")
-            + url_for("auth.reset_password", token=token))
+    return _absolute("auth.reset_password", token=token)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_key)
+@limiter.limit(limits.failures_limit, methods=["POST"])
+@limiter.limit(limits.failures_limit, methods=["POST"], key_func=limits.account_from_address)
 def forgot_password():
     """Email a reset link; the same answer whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(form.email.data, _reset_link, now())
+        if limits.may_email(limits.typed_email()):
+            password_reset.request_reset(form.email.data, _reset_link, now())
         flash(RESET_SENT, "info")
         return redirect(url_for("auth.login"))
     minutes = password_reset.reset_max_age(current_app.config) // 60
@@ -164,10 +229,11 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            password_reset.reset_password(token, form.password.data, now())
+            user = password_reset.reset_password(token, form.password.data, now())
         except ServiceError as exc:
             form.password.errors.append(exc.message)
         else:
+            limits.lift_lock(user.email)
             flash("Your password is changed. Log in with the new one.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

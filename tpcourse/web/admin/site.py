@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -11,8 +11,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ...inputs import ascii_int
 from ...models import ROLES
-from ...services.accounts import retention
+from ...services.accounts import retention, sessions
 from ...services.errors import Conflict, ServiceError
+from ...services.notifications import mail
 from ...services.records.audit import actor_of
 from ...services.schools import schools
 from ..helpers import now, roles_required
@@ -55,6 +56,14 @@ class DeleteForm(FlaskForm):
 def index():
     """Send admins to the school list."""
     return redirect(url_for(".school_list"))
+
+
+@bp.route("/outbox")
+@roles_required("admin")
+def outbox():
+    """The emails kept instead of sent while no SMTP server is configured (MAIL_SERVER)."""
+    return render_template("admin/outbox.html", using=mail.uses_outbox(),
+                           messages=mail.outbox_messages(), folder=mail.outbox_folder())
 
 
 @bp.route("/schools")
@@ -115,7 +124,9 @@ def _user_page(user, form: AssignForm | None = None, delete: DeleteForm | None =
     delete = delete or DeleteForm(formdata=None)
     status = 422 if form.errors or delete.errors else 200
     return render_template("admin/user.html", user=user, form=form, delete=delete,
-                           retention_days=retention.retention_days(current_app.config)), status
+                           retention_days=retention.retention_days(current_app.config),
+                           live_sessions=len(sessions.live_sessions(user.id)),
+                           end_form=FlaskForm()), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -135,6 +146,19 @@ def user_edit(user_id: int):
             flash(f"{user.name} is now {user.role.replace('_', ' ')}.", "success")
             return redirect(url_for(".user_list"))
     return _user_page(user, form)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@roles_required("admin")
+def user_sessions_end(user_id: int):
+    """Log an account out of every browser (a lost laptop, a shared password)."""
+    user = schools.get_user(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    count = sessions.end_all_sessions(user.id, now(), actor_of(current_user))
+    flash(f"{user.name} is logged out everywhere ({count} session{'s' if count != 1 else ''} "
+          "ended).", "success")
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/delete", methods=["POST"])
