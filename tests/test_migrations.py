@@ -47,3 +47,39 @@ def test_upgrade_downgrade_upgrade(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             engine.dispose()
+
+
+def test_0005_user_sessions_up_and_down_with_data(tmp_path):
+    """Accounts stay through the session table's upgrade and downgrade; sessions issued under
+    it go with it (everyone logs in again), and the upgrade can be applied again."""
+    url, cleanup = _fresh_url(tmp_path)
+    app = make_app(url, tmp_path)
+    try:
+        with app.app_context():
+            upgrade(revision="0004")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO users (id, email, name, password_hash, role, active, created_at)"
+                    " VALUES (1, 'a@example.com', 'Ana', 'hash', 'trainee', true, "
+                    "'2026-01-01 00:00:00+00:00')"))
+            upgrade(revision="0005")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO user_sessions (id, user_id, created_at, user_agent) VALUES "
+                    "('s1', 1, '2026-01-02 00:00:00+00:00', 'test')"))
+                assert conn.execute(text("SELECT COUNT(*) FROM user_sessions")).scalar() == 1
+            downgrade(revision="0004")
+            assert "user_sessions" not in inspect(db.engine).get_table_names()
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT email FROM users")).scalars().all() == [
+                    "a@example.com"]
+            upgrade(revision="heads")
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT COUNT(*) FROM user_sessions")).scalar() == 0
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

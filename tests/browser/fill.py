@@ -66,3 +66,21 @@ def _mark(page, q, field, point, keyboard: bool) -> None:
     while abs(y - point[1]) > step:
         page.keyboard.press("ArrowDown" if point[1] > y else "ArrowUp")
         y += step if point[1] > y else -step
+
+
+def register_in_browser(page, base: str, app, name: str, email: str, password: str) -> None:
+    """Register as a person does: the form, the emailed link (from the app's outbox), the
+    password; end on the course list, signed in."""
+    from tests.helpers import link_in, outbox
+
+    page.goto(base + "/register")
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.click("button:has-text('Email me the link')")
+    page.locator("h1:has-text('Check your email')").wait_for()
+    message = next(m for m in outbox(app) if m.to == email.lower())
+    page.goto(base + link_in(message.body, "/register/finish/"))
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    page.click("button:has-text('Create my account')")
+    page.wait_for_url(base + "/")

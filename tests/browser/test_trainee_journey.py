@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.fill import answer_in_browser
+from tests.browser.fill import answer_in_browser, register_in_browser
+from tests.helpers import link_in, outbox
 from tpcourse.extensions import db
 from tpcourse.models import Attempt, CompletionRecord
 
@@ -35,15 +36,23 @@ def test_register_learn_fail_wait_pass_complete_verify(live, page):
     page.goto(base + "/register")
     assert_accessible(page)
     page.fill("#name", "Maria Lopez")
-    page.fill("#email", "maria@example.com")
-    page.fill("#password", "short")
-    page.fill("#confirm", "short")
-    page.click("button:has-text('Create account')")
+    page.fill("#email", "not an email")
+    page.click("button:has-text('Email me the link')")
     expect(page.locator(".error-summary")).to_be_visible()
     assert page.input_value("#name") == "Maria Lopez"  # what was typed survives
+    page.fill("#email", "maria@example.com")
+    page.click("button:has-text('Email me the link')")
+    expect(page.locator("h1:has-text('Check your email')")).to_be_visible()
+    assert_accessible(page)
+    page.goto(base + link_in(outbox(app)[0].body, "/register/finish/"))
+    assert_accessible(page)
+    page.fill("#password", "short")
+    page.fill("#confirm", "short")
+    page.click("button:has-text('Create my account')")
+    expect(page.locator(".error-summary")).to_be_visible()
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
-    page.click("button:has-text('Create account')")
+    page.click("button:has-text('Create my account')")
     page.wait_for_url(base + "/")
     assert_accessible(page)
 
@@ -91,12 +100,7 @@ def test_register_learn_fail_wait_pass_complete_verify(live, page):
 def test_attempt_page_is_accessible_and_usable_on_a_phone(live, browser, page):
     base, app, clock = live
     phone = browser.new_context(viewport={"width": 320, "height": 700}).new_page()
-    phone.goto(base + "/register")
-    phone.fill("#name", "Sam")
-    phone.fill("#email", "sam@example.com")
-    phone.fill("#password", "a long enough password")
-    phone.fill("#confirm", "a long enough password")
-    phone.click("button:has-text('Create account')")
+    register_in_browser(phone, base, app, "Sam", "sam@example.com", "a long enough password")
     phone.click("button:has-text('Enrol')")
     phone.goto(base + "/quizzes/intro-quiz")
     phone.click("button:has-text('Start attempt')")

@@ -180,6 +180,10 @@ def test_review_after_pass_hides_answers_until_passed(client, db, trainee, clock
     page = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "shown once you pass" in page and "Refer urgently" not in page
     assert "must be answered correctly" in page or "safety question" in page
+    # Nothing per question: "0 / 1" beside a true/false prompt would give its answer away.
+    assert 'class="review-item' not in page and " / 1 point" not in page
+    prompts = [q["prompt_html"] for q in attempt.quiz_version.data["questions"]]
+    assert not any(prompt in page for prompt in prompts)
     clock.advance(minutes=31)
     second = start(client, db, "safety-quiz")
     client.post(f"/attempts/{second.id}", data=answer_form(second, correct=True))
@@ -199,7 +203,8 @@ def test_review_never_shows_only_scores(client, db, trainee):
     attempt = start(client, db, "basics-final")
     client.post(f"/attempts/{attempt.id}", data=answer_form(attempt))
     page = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
-    assert "does not show correct answers" in page and "Correct answer" not in page
+    assert "overall result only" in page and "Correct answer" not in page
+    assert 'class="review-item' not in page and " / 1 point" not in page
 
 
 def test_history_lists_every_attempt(client, db, trainee, clock):

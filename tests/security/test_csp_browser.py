@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.fill import register_in_browser
 from tests.conftest import CONTENT, Clock, empty_database, make_app
 from tests.security.inert import PAYLOADS
 
@@ -57,13 +58,8 @@ def test_journey_under_the_policy_has_no_violation(secured, watched_page):
 
     base, app = secured
     page, errors = watched_page
-    page.goto(base + "/register")
-    page.fill("#name", PAYLOADS[1])  # a hostile name rides along on every page
-    page.fill("#email", "csp@example.com")
-    page.fill("#password", "a long enough password")
-    page.fill("#confirm", "a long enough password")
-    page.click("button:has-text('Create account')")
-    page.wait_for_url(base + "/")
+    # a hostile name rides along on every page
+    register_in_browser(page, base, app, PAYLOADS[1], "csp@example.com", "a long enough password")
     page.click("button:has-text('Enrol')")
     page.goto(base + "/courses/basics/01-intro/01-welcome")  # has a <script> in its Markdown
     page.goto(base + "/quizzes/intro-quiz")

@@ -61,6 +61,7 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[tuple[str, str, set[str]]] = []
+        self.uploads: list[int] = []  # indexes of forms with a file input
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -69,6 +70,8 @@ class _Forms(HTMLParser):
                                set()))
         elif tag in ("input", "select", "textarea", "button") and self.forms and attrs.get("name"):
             self.forms[-1][2].add(attrs["name"])
+            if tag == "input" and attrs.get("type") == "file":
+                self.uploads.append(len(self.forms) - 1)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Fields:
 
     query: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     form: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    uploads: set[str] = field(default_factory=set)  # endpoints that take a file
 
 
 @dataclass
@@ -143,13 +147,15 @@ def discover_fields(world: World) -> Fields:
                 continue
             parser = _Forms()
             parser.feed(response.get_data(as_text=True))
-            for method, action, names in parser.forms:
+            for index, (method, action, names) in enumerate(parser.forms):
                 path = urlsplit(action).path or urlsplit(world.url(row.path, role)).path
                 try:
                     endpoint = adapter.match(path, method=method)[0]
                 except Exception:  # a form to another site, or a method the route lacks
                     continue
                 (found.query if method == "GET" else found.form)[endpoint].update(names)
+                if index in parser.uploads:
+                    found.uploads.add(endpoint)
     for row in ROWS:
         found.query[row.endpoint].update(everywhere)
     return found
@@ -241,3 +247,32 @@ def test_the_fuzzer_covers_every_route(fuzz_world, capsys):
     with capsys.disabled():
         print(f"\nroute fuzzer: {len(CASES)} route×role cases, {total} hostile requests")
     assert total > 5_000
+
+
+BOUNDS_SECTION = "## Resource bounds"
+
+
+def stated_bounds() -> dict[str, str]:
+    """Endpoint → the test named for it in the table under BOUNDS_SECTION of docs/security.md."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+    section = text.split(BOUNDS_SECTION, 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 4:
+            rows[cells[0]] = cells[3]
+    return rows
+
+
+def test_every_upload_has_a_stated_bound_and_a_test_at_it(fuzz_world):
+    """A page that takes a file names its limit in docs/security.md, with a test at the limit
+    that exists (tests/security/test_resource_bounds.py and friends)."""
+    _world, _writes, fields = fuzz_world
+    bounds = stated_bounds()
+    assert fields.uploads, "no upload form found: the discovery is broken"
+    missing = sorted(fields.uploads - set(bounds))
+    assert not missing, f"state the limits of {missing} in docs/security.md ({BOUNDS_SECTION})"
+    root = Path(__file__).resolve().parents[2]
+    for endpoint, test in bounds.items():
+        module, _, function = test.partition("::")
+        assert function and f"def {function}(" in (root / module).read_text(), (endpoint, test)

@@ -119,14 +119,14 @@ def test_hostile_lessons_and_questions_are_neutralised(client, db, hostile_conte
         assert_inert(page, name)
 
 
-def test_hostile_names_are_shown_as_text(client, db, content, make_user, login_as, clock):
+def test_hostile_names_are_shown_as_text(app, client, db, content, make_user, login_as, clock):
+    from tests.helpers import outbox, register
     from tpcourse.models import CompletionRecord, Course
     from tpcourse.services.learning.learning import current_version
 
     name = '<script>alert("name")</script><img src=x onerror=alert(1)>'
-    register = client.post("/register", data={"name": name, "email": "x@example.com",
-                                              "password": PASSWORD, "confirm": PASSWORD})
-    assert register.status_code == 302
+    assert register(client, app, name, "x@example.com", PASSWORD).status_code == 302
+    assert name in outbox(app)[0].body  # plain text in the email, as typed
     from tpcourse.services.accounts.accounts import find_user_by_email
 
     user = find_user_by_email("x@example.com")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import psycopg
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
@@ -39,22 +42,31 @@ def error_response(status: int, message: str, code: str | None = None):
                            message=message), status
 
 
-def _after_database_error() -> None:
-    """Make the error page safe to render: a failed transaction is rolled back, and the page's
-    navigation does not ask the database who is signed in if it could not say so before."""
+def _after_database_error(unreachable: bool = False) -> None:
+    """Make the error page safe to render: a failed transaction is rolled back, and when the
+    database cannot be reached, the page's navigation does not ask it who is signed in."""
     try:
         db.session.rollback()
     except SQLAlchemyError:
         db.session.close()
-    if "_login_user" not in g:
+    if unreachable and "_login_user" not in g:
         g._login_user = login_manager.anonymous_user()
 
 
+_SQLITE_UNREACHABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
 def _unreachable(exc: Exception) -> bool:
-    """Whether the database could not be reached (or dropped the connection)."""
-    return isinstance(exc, DisconnectionError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated) or \
-        type(getattr(exc, "orig", None)).__name__ in ("OperationalError", "InterfaceError")
+    """Whether the database could not be reached, dropped the connection or is too busy
+    (answered 503: try again), rather than refusing a statement (a bug: 500)."""
+    if isinstance(exc, DisconnectionError) or (isinstance(exc, DBAPIError)
+                                               and exc.connection_invalidated):
+        return True
+    original = getattr(exc, "orig", None)
+    if isinstance(original, sqlite3.OperationalError):
+        return str(original).lower().startswith(_SQLITE_UNREACHABLE)
+    return type(original).__module__.startswith("psycopg") and isinstance(
+        original, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 def _plain(status: int, message: str):
@@ -83,8 +95,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(exc: SQLAlchemyError):
-        _after_database_error()
-        if _unreachable(exc):
+        unreachable = _unreachable(exc)
+        _after_database_error(unreachable)
+        if unreachable:
             app.logger.error("Database unreachable on %s: %s", request.path, exc)
             status, message, code = 503, DATABASE_DOWN, "database_unavailable"
         else:

@@ -17,13 +17,14 @@ def _texts(value, line: int, report, what: str) -> list[str]:
     return [str(v).strip() for v in value]
 
 
-def _shuffled_away(items: list[str], rng: random.Random) -> list[str]:
-    """Shuffle so the display order never equals the original (which would show the key)."""
+def _shuffled(items: list[str], rng: random.Random) -> list[str]:
+    """Draw the display order uniformly from every order, the key's own included.
+
+    Excluding the key's order would give it away: with two items the only other order is
+    the key reversed. Drawn uniformly, the displayed order says nothing about the key.
+    """
     order = list(items)
-    if len(set(order)) < 2:
-        return order
-    while order == items:
-        rng.shuffle(order)
+    rng.shuffle(order)
     return order
 
 
@@ -57,7 +58,7 @@ class Matching(QuestionType):
         return {"pairs": clean}
 
     def draw_order(self, q, rng, shuffle):
-        return _shuffled_away([p[1] for p in q["pairs"]], rng)
+        return _shuffled([p[1] for p in q["pairs"]], rng)
 
     def public(self, q, order):
         return {"lefts": [p[0] for p in q["pairs"]], "choices": order}
@@ -105,7 +106,7 @@ class Ordering(QuestionType):
         return {"items": items}
 
     def draw_order(self, q, rng, shuffle):
-        return _shuffled_away(list(q["items"]), rng)
+        return _shuffled(list(q["items"]), rng)
 
     def public(self, q, order):
         return {"choices": order, "positions": len(order)}

@@ -130,9 +130,11 @@ def result(attempt_id: str):
         return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     data = record.quiz_version.data
     show_review = review_allowed(data.get("review", "after_submit"), bool(record.passed))
+    # Without review, nothing per question reaches the page: even "0 / 1" per prompt gives
+    # a true/false answer away.
+    questions = question_views(record, {}, graded=True, reveal=True) if show_review else []
     return render_template("quiz/result.html", attempt=record, data=data, review=show_review,
-                           questions=question_views(record, {}, graded=True,
-                                                    reveal=show_review))
+                           questions=questions)
 
 
 @bp.route("/quizzes/<slug>/attempts")

@@ -1,0 +1,80 @@
+"""Every upload and import path has a stated limit (docs/security.md, "Resource bounds"), and a
+test exactly at it: the limit itself is accepted, one byte more is refused with a sentence."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import make_app
+from tpcourse.banks.model import MAX_BANK_BYTES
+from tpcourse.models import CourseInstructor
+
+QUESTION = "::limit-check:: A trigger point lies in a taut band. {T}\n"
+
+
+def padded_gift(size: int) -> bytes:
+    """A GIFT bank of exactly `size` bytes: one question, then comment lines."""
+    body = QUESTION.encode()
+    filler = size - len(body)
+    lines = []
+    while filler > 0:
+        take = min(filler, 1000)
+        lines.append(b"//" + b"x" * max(take - 3, 0) + b"\n" if take >= 3 else b"\n" * take)
+        filler -= take
+    data = body + b"".join(lines)
+    assert len(data) == size
+    return data
+
+
+def test_a_request_body_at_the_limit_is_read_and_one_byte_more_is_413(_migrated, tmp_path, db):
+    limit = 4096
+    app = make_app(_migrated, tmp_path, MAX_CONTENT_LENGTH=limit)
+    prefix = b"email=a%40example.com&password="
+    at_limit = prefix + b"x" * (limit - len(prefix))
+    client = app.test_client()
+    kind = "application/x-www-form-urlencoded"
+    assert client.post("/login", data=at_limit, content_type=kind).status_code == 422
+    over = client.post("/login", data=at_limit + b"x", content_type=kind)
+    assert over.status_code == 413 and "limited to 4 KB" in over.get_data(as_text=True)
+
+
+@pytest.fixture
+def studio(client, db, content, make_user, login_as):
+    from tpcourse.models import Course
+
+    author = make_user(role="instructor")
+    course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
+    db.session.add(CourseInstructor(user_id=author.id, course_id=course.id))
+    db.session.commit()
+    login_as(author)
+    return client
+
+
+def upload(client, data: bytes):
+    return client.post("/author/quizzes/intro-quiz/import", data={
+        "format": "gift", "bank": (BytesIO(data), "bank.gift")},
+        content_type="multipart/form-data")
+
+
+def test_a_bank_file_at_the_limit_imports_and_one_byte_more_is_refused(studio):
+    at_limit = upload(studio, padded_gift(MAX_BANK_BYTES))
+    assert at_limit.status_code == 200, at_limit.get_data(as_text=True)[:500]
+    assert "limit-check" in at_limit.get_data(as_text=True)
+    over = upload(studio, padded_gift(MAX_BANK_BYTES + 1))
+    page = over.get_data(as_text=True)
+    assert over.status_code == 422 and "bank files are limited to 2 MB" in page
+
+
+def test_the_cli_import_has_the_same_limit(runner, db, content, tmp_path):
+    path = tmp_path / "big.gift"
+    path.write_bytes(padded_gift(MAX_BANK_BYTES + 1))
+    result = runner.invoke(args=["quiz", "import", str(path), "--format", "gift", "--quiz",
+                                 "intro-quiz"])
+    assert result.exit_code == 1 and "bank files are limited to 2 MB" in result.output
+    path.write_bytes(padded_gift(MAX_BANK_BYTES))
+    result = runner.invoke(args=["quiz", "import", str(path), "--format", "gift", "--quiz",
+                                 "intro-quiz"])
+    assert result.exit_code == 0 and "Added 1 question(s)" in result.output
