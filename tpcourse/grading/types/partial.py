@@ -2,8 +2,8 @@
 
 A short-text question may list answers worth part of the points:
 `partial: [{text: toad, weight: 80}]`; a numeric question, ranges worth part of them:
-`partial: [{answer: 120, tolerance: 10, weight: 50}]`. A response that is not fully right
-earns the best weight among the partial answers it matches. Kept apart from `text.py` so the
+`partial: [{answer: 120, tolerance: 10, weight: 50}]` (weight 100: another fully right range).
+A response that is not fully right earns the best weight among the partial answers it matches. Kept apart from `text.py` so the
 typed types stay as they are for questions without `partial`.
 """
 
@@ -46,8 +46,8 @@ def _entry(item: Any, qtype: str, allowed: tuple[str, ...], line: int,
     for key in sorted(set(item) - set(allowed)):
         report(line, f"unknown key '{key}' in a partial answer (allowed: {', '.join(allowed)})")
     weight = percent_value(item.get("weight"), 0, 100)
-    if weight is None or not 0 < weight < 100:
-        report(line, "a partial answer's 'weight' must be a percent above 0 and below 100")
+    if weight is None or not 0 < weight <= 100:
+        report(line, "a partial answer's 'weight' must be a percent above 0, at most 100")
         return None
     if qtype == "short_text":
         text = item.get("text")
