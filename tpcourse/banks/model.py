@@ -182,9 +182,14 @@ def pool_from_category(path: str) -> str | None:
 
 
 def category_fields(path: str) -> dict[str, str | None]:
-    """Return the pool and the category path (as written) of questions under a category."""
-    pool = pool_from_category(path)
-    return {"pool": pool, "category": path.strip() if pool else None}
+    """Return the pool and the category path (as written) of questions under a category.
+
+    The path is kept only when it says more than the pool (capitals, spaces, a context other
+    than $course$): exporting the pool alone would give the same path back.
+    """
+    pool, path = pool_from_category(path), path.strip()
+    keep = pool is not None and path != category_path(pool)
+    return {"pool": pool, "category": path if keep else None}
 
 
 def category_path(pool: str | None, category: str | None = None) -> str:

@@ -30,7 +30,7 @@ def to_moodle_xml(questions: list[dict[str, Any]]) -> bytes:
 
 def export_moodle_xml(questions: list[dict[str, Any]]) -> BankExport:
     """Write questions as Moodle XML (UTF-8 bytes), with a note for each skipped question."""
-    root, notes, path = ET.Element("quiz"), [], None
+    root, notes, path = ET.Element("quiz"), [], category_path(None)
     for number, item in enumerate(questions, start=1):
         question_id = str(item.get("id") or f"q-{number}")
         writer = _WRITERS.get(item.get("type"))

@@ -7,10 +7,10 @@ sanitised); option texts, matching texts, ordering items and accepted answers ar
 HTML; Aiken is plain — and what the author wrote must be what the trainee reads:
 
 - plain text has its Markdown and HTML characters escaped (`a < b & c*d` stays exactly that);
-  a plain text of several lines keeps its line breaks (as Moodle does), written as HTML;
+  a single line break reads as a space, as in Markdown and HTML;
 - HTML is kept as HTML inside a `<div>` block, so Markdown leaves it alone (`*` inside HTML
   is a star, as in Moodle); the platform sanitises it when rendering;
-- Moodle auto-format is HTML where it has tags, plain text otherwise, with line breaks kept.
+- Moodle auto-format is HTML where it has tags, plain text otherwise.
 """
 
 from __future__ import annotations
@@ -43,27 +43,27 @@ def clean(text: str | None) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Escape a plain text so Markdown renders exactly its characters (and line breaks)."""
-    lines = [line.strip() for line in clean(text).strip().split("\n")]
-    if len(lines) > 1:
-        return "<div>\n" + "<br>\n".join(html.escape(line, quote=False) for line in lines) \
-            + "\n</div>"
-    line = lines[0].translate(_INLINE_TABLE)
-    if _LINE_START.match(line):
-        first = line[0]
-        if first.isdigit():
-            return re.sub(r"^(\d+)([.)])", lambda m: m.group(1) + "\\" + m.group(2), line)
-        return _LINE_START_ENTITY.get(first, "\\" + first) + line[1:]
-    return line
+    """Escape a plain text so Markdown renders exactly its characters.
+
+    Each line is escaped on its own; a single line break is a space in Markdown (as in most
+    HTML), a blank line starts a new paragraph.
+    """
+    return "\n".join(_escape_line(line.strip()) for line in clean(text).strip().split("\n"))
+
+
+def _escape_line(line: str) -> str:
+    line = line.translate(_INLINE_TABLE)
+    if not _LINE_START.match(line):
+        return line
+    first = line[0]
+    if first.isdigit():
+        return re.sub(r"^(\d+)([.)])", lambda m: m.group(1) + "\\" + m.group(2), line)
+    return _LINE_START_ENTITY.get(first, "\\" + first) + line[1:]
 
 
 def unescape_markdown(text: str) -> tuple[str, bool]:
     """Undo escape_markdown: (plain text, whether the text was exactly an escaped plain text)."""
     text = clean(text).strip()
-    if text.startswith("<div>\n") and text.endswith("\n</div>"):
-        inner = text[len("<div>\n"):-len("\n</div>")]
-        plain = "\n".join(html.unescape(x) for x in inner.split("<br>\n"))
-        return plain, escape_markdown(plain) == text
     plain = _UNESCAPE.sub(lambda m: m.group(1) or _ENTITIES[m.group(2)], text)
     return plain, escape_markdown(plain) == text
 
@@ -91,7 +91,7 @@ def to_markdown(text: str | None, text_format: str = "markdown") -> str:
         parts = _TAG.split(text)
         escaped = "".join(part if index % 2 else _escape_stray(part)
                           for index, part in enumerate(parts))
-        return wrap_html(escaped.replace("\n", "<br>\n"))
+        return wrap_html(escaped)
     return escape_markdown(text)
 
 
