@@ -14,10 +14,8 @@ from typing import Any, Literal
 
 from .limits import MAX_BANK_BYTES
 
-CONTROL_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ue000\ufffe\uffff]")
-"""Characters no question text needs (and XML or UTF-8 cannot hold); importers drop them.
-U+E000 (private use) marks the missing-word blank while GIFT text is converted."""
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters no question text needs (and XML or UTF-8 cannot hold); importers drop them."""
 
 KEY_ORDER = (
     "id", "name", "category", "pool", "type", "points", "scoring", "prompt", "options",
