@@ -71,8 +71,10 @@ class FileCollector:
                                    "show (PNG, JPEG, GIF, WebP or SVG without scripts) — not "
                                    "imported; the text still mentions it")
             return None
-        stem = slugify(shown.rsplit(".", 1)[0], 40) or "image"
-        stored = f"{stem}-{hashlib.sha256(data).hexdigest()[:8]}.{extension}"
+        stem = slugify(shown.rsplit(".", 1)[0]) or "image"
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        stem = stem if stem.endswith(f"-{digest}") else f"{stem}-{digest}"
+        stored = f"{stem}.{extension}"
         self.result.files[stored] = data
         return self.prefix + stored
 

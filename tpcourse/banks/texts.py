@@ -15,7 +15,6 @@ HTML; Aiken is plain — and what the author wrote must be what the trainee read
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 
@@ -49,6 +48,11 @@ def escape_markdown(text: str) -> str:
     HTML), a blank line starts a new paragraph.
     """
     return "\n".join(_escape_line(line.strip()) for line in clean(text).strip().split("\n"))
+
+
+def escape_inline(text: str) -> str:
+    """Escape Markdown and HTML characters inside a line, keeping its spaces."""
+    return text.translate(_INLINE_TABLE)
 
 
 def _escape_line(line: str) -> str:
