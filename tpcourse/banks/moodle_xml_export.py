@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import xml.etree.ElementTree as ET  # writing only; reading goes through defusedxml
 from collections.abc import Callable
 from typing import Any
@@ -23,13 +25,21 @@ _MOODLE_TYPES = {
 }
 
 
+Files = Callable[[str], "bytes | None"]
+_ASSET = re.compile(r"assets/[A-Za-z0-9._/-]+\.(?:png|jpg|gif|webp|svg)")
+
+
 def to_moodle_xml(questions: list[dict[str, Any]]) -> bytes:
     """Write questions as Moodle XML; export_moodle_xml() also says what was left out."""
     return export_moodle_xml(questions).content
 
 
-def export_moodle_xml(questions: list[dict[str, Any]]) -> BankExport:
-    """Write questions as Moodle XML (UTF-8 bytes), with a note for each skipped question."""
+def export_moodle_xml(questions: list[dict[str, Any]], files: Files | None = None) -> BankExport:
+    """Write questions as Moodle XML (UTF-8 bytes), with a note for each skipped question.
+
+    `files` returns the bytes of an `assets/...` image; images the texts show are then
+    embedded (`<file encoding="base64">`, linked as @@PLUGINFILE@@), as Moodle exports them.
+    """
     root, notes, path = ET.Element("quiz"), [], category_path(None)
     for number, item in enumerate(questions, start=1):
         question_id = str(item.get("id") or f"q-{number}")
@@ -53,6 +63,8 @@ def export_moodle_xml(questions: list[dict[str, Any]]) -> BankExport:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             notes.append(ExportNote(question_id, "the question is malformed; skipped"))
             continue
+        if files is not None:
+            _embed_files(element, files)
         category_text = category_path(item.get("pool"), item.get("category"))
         if category_text != path:
             path = category_text
@@ -61,6 +73,23 @@ def export_moodle_xml(questions: list[dict[str, Any]]) -> BankExport:
         root.append(element)
     ET.indent(root)
     return BankExport(ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n", notes)
+
+
+def _embed_files(question: ET.Element, files: Files) -> None:
+    """Embed each asset image a formatted text shows, and link it as Moodle does."""
+    for holder in question.iter():
+        text_element = holder.find("text")
+        if holder.get("format") is None or text_element is None or not text_element.text:
+            continue
+        for path in dict.fromkeys(_ASSET.findall(text_element.text)):
+            data = files(path)
+            if data is None:
+                continue
+            name = path.rsplit("/", 1)[-1]
+            text_element.text = re.sub(rf"/?{re.escape(path)}", f"@@PLUGINFILE@@/{name}",
+                                       text_element.text)
+            embedded = ET.SubElement(holder, "file", name=name, path="/", encoding="base64")
+            embedded.text = base64.b64encode(data).decode("ascii")
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:

@@ -3,8 +3,8 @@
 A short-text question may list answers worth part of the points:
 `partial: [{text: toad, weight: 80}]`; a numeric question, ranges worth part of them:
 `partial: [{answer: 120, tolerance: 10, weight: 50}]` (weight 100: another fully right range).
-A response that is not fully right earns the best weight among the partial answers it matches. Kept apart from `text.py` so the
-typed types stay as they are for questions without `partial`.
+A response that is not fully right earns the best weight among the partial answers it
+matches. Kept apart from `text.py` so the typed types stay as they are without `partial`.
 """
 
 from __future__ import annotations

@@ -209,12 +209,21 @@ class LessonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    """Upload a question bank into the quiz's draft."""
+    """Upload a question bank, to preview before it goes into the quiz's draft."""
 
     bank = FileField("Question-bank file")
     format = SelectField("Format", choices=choice_list([
-        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken")]))
+        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken"),
+        ("canvas", "Canvas quiz export (QTI 1.2 .zip)"), ("qti21", "IMS QTI 2.1 (.zip or .xml)")]))
+    scoring = SelectField("Scoring", default="source", choices=choice_list([
+        ("source", "Keep the scoring the bank gives each question (Moodle weights, "
+                   "all-or-nothing, partial answers)"),
+        ("platform", "Use the platform's rule for each question type")]))
     replace = BooleanField("Replace the draft's questions instead of adding to them")
+
+
+class ConfirmImportForm(FlaskForm):
+    """Add the ticked questions of a previewed upload, or discard it (carries the CSRF token)."""
 
 
 class AccommodationForm(FlaskForm):
