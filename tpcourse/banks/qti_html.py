@@ -9,7 +9,6 @@ HTML is kept as HTML.
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -114,10 +113,31 @@ class _Markdown(HTMLParser):
         self.out.append(escape_inline(data).replace("\\_" * 5, "_" * 5))  # the blank stays
 
 
-def _normal(text: str) -> str:
-    text = re.sub(r'\s+rel="[^"]*"', "", text)
-    text = text.replace('src="/assets/', 'src="assets/')
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+class _Canonical(HTMLParser):
+    """HTML as a list of tokens with sorted attributes, for comparing what two texts show."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        kept = sorted((k, (v or "").removeprefix("/")) for k, v in attrs if k != "rel")
+        self.tokens.append(f"<{tag} {kept}>")
+
+    def handle_endtag(self, tag):
+        self.tokens.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        text = re.sub(r"\s+", " ", data)
+        if text.strip():
+            self.tokens.append(text.strip())
+
+
+def _normal(text: str) -> list[str]:
+    parser = _Canonical()
+    parser.feed(text)
+    parser.close()
+    return parser.tokens
 
 
 def markdown_from_html(text: str, render: Render | None) -> str:
