@@ -134,8 +134,12 @@ class QtiItem:
         return "unknown"
 
     def plain(self, element: ET.Element) -> str:
-        """A choice's text as plain text, without its feedback."""
-        return to_plain(inner_html(element, lambda e: e.tag in _FEEDBACK_TAGS), "html")[0]
+        """A choice's text as plain text, without its feedback (lost formatting is noted)."""
+        text, lost = to_plain(inner_html(element, lambda e: e.tag in _FEEDBACK_TAGS), "html")
+        if lost:
+            self.report.warn(self.line, f"'{text[:40]}' had formatting (bold, images…) that an "
+                                        "answer cannot show; kept as plain text")
+        return text
 
     def inline_feedback(self, element: ET.Element) -> str:
         """A choice's inline feedback, as Markdown."""

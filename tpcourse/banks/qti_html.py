@@ -145,11 +145,14 @@ def markdown_from_html(text: str, render: Render | None) -> str:
     text = text.strip()
     if not text:
         return ""
+    if not text.startswith("<"):
+        text = f"<p>{text}</p>"  # bare text (an interaction's prompt) is one paragraph
     if render is not None:
         parser = _Markdown()
         parser.feed(text)
         parser.close()
-        candidate = "".join(parser.out).strip()
+        candidate = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(parser.out))
+        candidate = re.sub(r"\n{3,}", "\n\n", candidate).strip()
         if not parser.failed and candidate and _normal(render(candidate)) == _normal(text):
             return candidate
     return wrap_html(text)
