@@ -32,8 +32,11 @@ Skip = Callable[[ET.Element], "bool | str"]
 """Whether to leave a child out (True), keep it (False), or put a text in its place."""
 
 
-def inner_html(element: ET.Element, skip: Skip = lambda e: False) -> str:
-    """Return an element's content (text and XHTML children) as HTML text, skipping some."""
+def inner_html(element: ET.Element, skip: Skip = lambda e: False, outer: bool = True) -> str:
+    """Return an element's content (text and XHTML children) as HTML text, skipping some.
+
+    The outermost content is stripped of surrounding space; nested content is kept as it is.
+    """
     parts = [html.escape(element.text or "", quote=False)]
     for child in element:
         verdict = skip(child)
@@ -42,8 +45,10 @@ def inner_html(element: ET.Element, skip: Skip = lambda e: False) -> str:
         elif not verdict:
             parts.append(_outer_html(child, skip))
         parts.append(html.escape(child.tail or "", quote=False))
-    text = "".join(parts).strip()
-    return re.sub(r"<(p|div)>\s*</\1>", "", text).strip()
+    text = "".join(parts)
+    if not outer:
+        return text
+    return re.sub(r"<(p|div)>\s*</\1>", "", text.strip()).strip()
 
 
 def _outer_html(element: ET.Element, skip: Skip) -> str:
@@ -53,7 +58,7 @@ def _outer_html(element: ET.Element, skip: Skip) -> str:
                          for name in names if element.get(name) is not None)
     if tag in _VOID:
         return f"<{tag}{attributes}>"
-    return f"<{tag}{attributes}>{inner_html(element, skip)}</{tag}>"
+    return f"<{tag}{attributes}>{inner_html(element, skip, outer=False)}</{tag}>"
 
 
 def link_images(text: str, resolve: Callable[[str], tuple[str, bytes] | None],
