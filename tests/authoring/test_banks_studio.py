@@ -237,3 +237,21 @@ def test_cli_platform_scoring_names_the_questions_that_differ(runner, db, conten
     assert result.exit_code == 0, result.output
     assert f"{BANKS / 'every-construct.gift'}:27: warning: scores differ from the source" \
         in result.output
+
+
+def test_confirming_needs_the_forms_csrf_token(app, client, db, author, instructor, clock):
+    from tpcourse.services.authoring import bank_preview
+
+    token, _ = bank_preview.stage_upload(instructor, "intro-quiz",
+                                         (BANKS / "every-construct.gift").read_bytes(),
+                                         "bank.gift", "gift", "source", False, clock())
+    url = f"{IMPORT}/{token}"
+    app.config["WTF_CSRF_ENABLED"] = True
+    forged = client.post(url, data={"action": "import", "take": ["0"]})
+    assert forged.status_code == 400
+    assert _draft_questions(db) is None
+    page = client.get(url).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    done = client.post(url, data={"action": "import", "take": ["0"], "csrf_token": csrf})
+    assert done.status_code == 200
+    assert [q["id"] for q in _draft_questions(db)][-1] == "taut-band"
