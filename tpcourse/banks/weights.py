@@ -145,7 +145,7 @@ def _single(weights: list[float], texts: list[str], lines: list[int], line: int,
         report.warn(lines[negative[0]], f"scores differ from the source: choosing {shown} takes "
                                         "marks off in Moodle; here a question never scores "
                                         "below 0")
-    if partial and keep:
+    if (partial or negative) and keep:  # negative weights kept too, so exports give them back
         return ChoiceScoring(correct, {"scoring": "weights"},
                              [max(-FULL, min(FULL, w)) for w in weights])
     if partial:
