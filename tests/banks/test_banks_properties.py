@@ -178,6 +178,10 @@ def test_qti_parsers_never_raise(data):
 
 
 plain_text = text.filter(lambda t: "\xa0" not in t)
+# Prompts and feedback are Markdown: sentences with the characters Markdown and HTML treat
+# specially (not block syntax such as '# heading', which QTI's XHTML carries differently).
+sentence = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.?!'&<>*_()\[\]`]{0,30}",
+                         fullmatch=True).map(str.strip)
 # Issue 24's constructs: names, scoring rules and weights, partial answers, shared matching
 # answers and distractors, ordering, per-answer true/false feedback.
 name = st.from_regex(r"[A-Z][a-z]{1,8}( [a-z]{1,8}){0,3}", fullmatch=True)
@@ -189,7 +193,7 @@ def faithful_question(draw):
     text = plain_text  # no-break spaces become spaces when HTML is read (QTI)
     kind = draw(st.sampled_from(["single", "multiple", "true_false", "numeric", "short_text",
                                  "matching", "ordering"]))
-    fields = {"type": kind, "prompt": draw(text)}
+    fields = {"type": kind, "prompt": draw(sentence)}
     if draw(st.booleans()):
         fields["name"] = draw(name)
     if kind == "single":
@@ -219,7 +223,7 @@ def faithful_question(draw):
         fields["answer"] = draw(st.booleans())
         for key in ("feedback_true", "feedback_false"):
             if draw(st.booleans()):
-                fields[key] = draw(text)
+                fields[key] = draw(sentence)
     elif kind == "numeric":
         fields["answer"] = draw(st.integers(-1000, 1000))
         fields["partial"] = [{"answer": draw(st.integers(-1000, 1000)),
