@@ -19,8 +19,8 @@ from tpcourse.banks import (
     parse_moodle_xml,
     parse_qti21,
 )
-from tpcourse.content.markdown import render_markdown
 from tpcourse.banks.model import tidy_number
+from tpcourse.content.markdown import render_markdown
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

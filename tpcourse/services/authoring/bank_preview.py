@@ -21,7 +21,7 @@ from ...extensions import db
 from ...grading.types import question_type
 from ...models import BankUpload, User
 from ..errors import NotFound, ServiceError
-from .bank_import import ImportOutcome, asset_folder, bank_format, land, read_bank
+from .bank_import import ImportOutcome, asset_folder, land, read_bank
 from .quizzes import Workspace, validate, workspace
 
 UPLOAD_LIFETIME = timedelta(days=1)
