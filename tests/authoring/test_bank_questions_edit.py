@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.security.content_tree import copy_content
 from tpcourse.content.export import question_file_data
 from tpcourse.models import QuizDraft
 from tpcourse.services.authoring.bank_import import import_bank_cli
@@ -63,7 +64,9 @@ def draft_questions(db) -> list[dict]:
 
 @pytest.mark.parametrize(("bank", "fmt"), [("faithful.gift", "gift"),
                                             ("faithful.xml", "moodle-xml")])
-def test_saving_an_imported_question_unchanged_keeps_it(client, db, author, clock, bank, fmt):
+def test_saving_an_imported_question_unchanged_keeps_it(app, client, db, author, clock, bank,
+                                                        fmt, tmp_path):
+    app.config["TPCOURSE_LESSONS_DIR"] = str(copy_content(tmp_path) / "lessons")  # images go there
     outcome = import_bank_cli("intro-quiz", (BANKS / bank).read_bytes(), fmt, True, clock())
     before = draft_questions(db)
     assert [q["id"] for q in before] == outcome.added
