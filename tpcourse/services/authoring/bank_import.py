@@ -46,7 +46,6 @@ from .quizzes import (
     course_objectives,
     load_workspace,
     validate,
-    workspace,
 )
 
 Parse = Callable[[bytes, str, str], BankImport]  # (data, scoring, asset prefix)
@@ -237,10 +236,3 @@ def export_quiz_file(ws: Workspace, draft: bool = False,
     """Return the quiz (current, a given version, or the draft) as (file name, file text)."""
     return f"{ws.slug}.yaml", quiz_yaml(_source(ws, draft, number))
 
-
-def import_bank(user: User, slug: str, data: bytes, fmt: str, replace: bool, now: datetime,
-                scoring: str = "source") -> ImportOutcome:
-    """Add a whole bank to the quiz's draft at once, for an author of the quiz."""
-    ws = workspace(user, slug)
-    result = read_bank(data, fmt, scoring, f"assets/{asset_folder(ws)}/")
-    return land(ws, result, None, replace, user, now)
