@@ -9,9 +9,7 @@ from .gift import export_gift, parse_gift, to_gift
 from .limits import MAX_BANK_BYTES, MAX_CHOICES, MAX_QUESTIONS, MAX_QUIZ_QUESTIONS, MAX_TEXT_CHARS
 from .model import SCORING_CHOICES, BankExport, BankImport, BankProblem, ExportNote
 from .moodle_xml import export_moodle_xml, parse_moodle_xml, to_moodle_xml
-from .qti12 import parse_canvas_qti
-from .qti21 import parse_qti21
-from .qti21_export import export_qti21
+from .qti import export_qti21, parse_canvas_qti, parse_qti21
 
 __all__ = [
     "MAX_BANK_BYTES", "MAX_CHOICES", "MAX_QUESTIONS", "MAX_QUIZ_QUESTIONS", "MAX_TEXT_CHARS",

@@ -15,10 +15,10 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from .model import BankExport, ExportNote, Unwritable, category_path
+from ..model import BankExport, ExportNote, Unwritable, category_path
 from .qti21_rules import QTI, ItemWriter
 from .qti21_writers import write_item
-from .qti_html import Render
+from .xhtml import Render
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 Files = Callable[[str], bytes | None]

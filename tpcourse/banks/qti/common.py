@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from .files import FileCollector
-from .model import BankImport
+from ..files import FileCollector
+from ..model import BankImport
 
 _VOID = {"img", "br", "hr"}
 _KEEP_ATTRIBUTES = {"img": ("src", "alt", "width", "height", "title"), "a": ("href", "title")}

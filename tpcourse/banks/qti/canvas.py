@@ -12,14 +12,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .files import DEFAULT_PREFIX, FileCollector
-from .limits import MAX_QUESTIONS, too_many_questions, within_limits
-from .model import BankImport, IdMaker, category_fields, question, tidy_number, too_big
+from ..files import DEFAULT_PREFIX, FileCollector
+from ..limits import MAX_QUESTIONS, too_many_questions, within_limits
+from ..model import BankImport, IdMaker, category_fields, question, tidy_number, too_big
+from ..xml_tree import read_xml
+from .canvas_types import READERS, Item
+from .common import link_images, local, strip_namespaces
 from .package import Package, PackageError, is_zip, read_package
-from .qti12_types import READERS, Item
-from .qti_common import link_images, local, strip_namespaces
-from .qti_html import Render
-from .xml_tree import read_xml
+from .xhtml import Render
 
 FILEBASE = "$IMS-CC-FILEBASE$"
 _SKIPPED = {

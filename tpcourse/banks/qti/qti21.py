@@ -11,14 +11,14 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .files import DEFAULT_PREFIX, FileCollector
-from .limits import MAX_QUESTIONS, too_many_questions, within_limits
-from .model import BankImport, IdMaker, category_fields, question, tidy_number, too_big
+from ..files import DEFAULT_PREFIX, FileCollector
+from ..limits import MAX_QUESTIONS, too_many_questions, within_limits
+from ..model import BankImport, IdMaker, category_fields, question, tidy_number, too_big
+from ..xml_tree import read_xml
+from .common import link_images, local, strip_namespaces
 from .package import Package, PackageError, is_zip, read_package
 from .qti21_types import INTERACTIONS, QtiItem
-from .qti_common import link_images, local, strip_namespaces
-from .qti_html import Render
-from .xml_tree import read_xml
+from .xhtml import Render
 
 
 @dataclass

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from fractions import Fraction
 
-from .model import Unwritable, finite, format_number
+from ..model import Unwritable, finite, format_number
 from .qti21_rules import ItemWriter, choice_ids, q, value_text
 
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from .model import Unwritable, finite, format_number
-from .qti_html import append_html
+from ..model import Unwritable, finite, format_number
+from .xhtml import append_html
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .gift_answers import numeric_fields, short_text_fields
-from .gift_text import BLANK
-from .limits import MAX_CHOICES, choice_count_message
-from .model import BankImport, finite, make_options, tidy_number
-from .qti_common import inner_html
-from .qti_html import Render, markdown_from_html
-from .texts import to_markdown, to_plain
-from .weights import choice_scoring, matching_ok
+from ..gift_answers import numeric_fields, short_text_fields
+from ..gift_text import BLANK
+from ..limits import MAX_CHOICES, choice_count_message
+from ..model import BankImport, finite, make_options, tidy_number
+from ..texts import to_markdown, to_plain
+from ..weights import choice_scoring, matching_ok
+from .common import inner_html
+from .xhtml import Render, markdown_from_html
 
 INTERACTION_TAGS = {
     "choiceInteraction", "textEntryInteraction", "extendedTextInteraction", "matchInteraction",

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from .texts import escape_inline, wrap_html
+from ..texts import escape_inline, wrap_html
 
 Render = Callable[[str], str]
 

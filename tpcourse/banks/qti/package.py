@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from .limits import MAX_PACKAGE_FILES
+from ..limits import MAX_PACKAGE_FILES
 
 MAX_PACKAGE_BYTES = 20_000_000
 """Unpacked bytes of a whole package (the .zip itself is limited to MAX_BANK_BYTES)."""
