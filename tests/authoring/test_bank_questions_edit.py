@@ -85,3 +85,34 @@ def test_saving_an_imported_question_unchanged_keeps_it(app, client, db, author,
     after = draft_questions(db)
     # the form writes `points: 1` and its own key order; as a quiz file they are the same
     assert [question_file_data(q) for q in after] == [question_file_data(q) for q in before]
+
+
+def test_an_imported_bank_round_trips_through_the_quiz_file(app, client, db, author, clock,
+                                                            tmp_path, runner):
+    """Publish an imported bank, export the quiz file: `content check` is clean and `content
+    sync` finds the same content hash — names, scoring, weights, distractors, partial answers
+    and per-answer feedback included, and the imported image is where the file says."""
+    from tests.authoring.test_roundtrip import _latest
+    from tpcourse.models import Quiz, QuizVersion
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+
+    root = copy_content(tmp_path)
+    app.config.update(TPCOURSE_LESSONS_DIR=str(root / "lessons"),
+                      TPCOURSE_QUIZZES_DIR=str(root / "quizzes"))
+    for bank, fmt in (("faithful.gift", "gift"), ("faithful.xml", "moodle-xml")):
+        import_bank_cli("intro-quiz", (BANKS / bank).read_bytes(), fmt, False, clock())
+    response = client.post("/author/quizzes/intro-quiz/publish")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    published = _latest(db, QuizVersion, Quiz, "intro-quiz")
+    stored = {q["id"]: q for q in published.data["questions"]}
+    assert stored["classify-the-tissue"]["distractors"] == ["Ligament", "Chat"]
+    assert stored["dvt-check"]["feedback_true_html"] == "Never: refer the client."
+    exported = client.get("/author/quizzes/intro-quiz/export.yaml").get_data()
+    assert b"name: Referral to temple" in exported and b"scoring: weights" in exported
+    (root / "quizzes" / "intro-quiz.yaml").write_bytes(exported)
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    report = sync_from_folders(root / "lessons", root / "quizzes")
+    assert "quiz intro-quiz: version 2" in report.unchanged
+    assert _latest(db, QuizVersion, Quiz, "intro-quiz").content_hash == published.content_hash
+    assert (root / "lessons" / "assets" / "basics" / "trapezius-b1ff9c8e.png").is_file()

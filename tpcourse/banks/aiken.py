@@ -140,8 +140,9 @@ def export_aiken(questions: list[dict[str, Any]]) -> BankExport:
             answer = letter if option.get("correct") else answer
         lines.append(f"ANSWER: {answer}")
         blocks.append("\n".join(lines))
-        lost = [key for key in ("explanation", "pool", "tags") if item.get(key)]
+        lost = [key for key in ("name", "explanation", "pool", "tags") if item.get(key)]
         lost += ["option feedback"] if any(o.get("feedback") for o in item["options"]) else []
+        lost += ["partial credit (weights)"] if item.get("scoring") == "weights" else []
         if lost:
             notes.append(ExportNote(question_id, f"Aiken cannot hold {', '.join(lost)}; "
                                                  "left out"))
