@@ -255,3 +255,11 @@ def test_confirming_needs_the_forms_csrf_token(app, client, db, author, instruct
     done = client.post(url, data={"action": "import", "take": ["0"], "csrf_token": csrf})
     assert done.status_code == 200
     assert [q["id"] for q in _draft_questions(db)][-1] == "taut-band"
+
+
+@pytest.mark.parametrize("token", ["no-such-upload", "x" * 200, "bad%00token", "%C2%B2", "a.b"])
+def test_an_unknown_or_malformed_upload_id_is_404(client, db, author, token):
+    assert client.get(f"{IMPORT}/{token}").status_code == 404
+    assert client.post(f"{IMPORT}/{token}", data={"action": "import", "take": ["0"]}
+                       ).status_code == 404
+    assert client.get(f"{IMPORT}/{token}/files/x.png").status_code == 404

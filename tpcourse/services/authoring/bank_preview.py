@@ -9,6 +9,7 @@ parsed is taken back from the browser) and adds the ticked questions to the draf
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from .bank_import import ImportOutcome, asset_folder, land, read_bank
 from .quizzes import Workspace, validate, workspace
 
 UPLOAD_LIFETIME = timedelta(days=1)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what token_urlsafe makes; anything else is 404
 
 
 @dataclass
@@ -74,7 +76,7 @@ def stage_upload(user: User, slug: str, data: bytes, filename: str, fmt: str, sc
 
 def _upload(user: User, slug: str, token: str, now: datetime) -> tuple[Workspace, BankUpload]:
     ws = workspace(user, slug)
-    upload = db.session.get(BankUpload, token[:64])
+    upload = db.session.get(BankUpload, token) if _TOKEN.fullmatch(token) else None
     if upload is None or upload.user_id != user.id or upload.quiz_slug != slug \
             or upload.created_at < now - UPLOAD_LIFETIME:
         raise NotFound("This upload is not available any more: upload the file again.")
