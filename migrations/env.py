@@ -87,6 +87,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite's batch operations copy a table, drop it and rename the copy; with foreign
+            # keys on, dropping a table other rows refer to fails (Alembic's batch docs). The
+            # pragma only works outside a transaction, and applies to this connection alone.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -95,6 +101,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # pooled: put it back
+            connection.commit()
 
 
 if context.is_offline_mode():

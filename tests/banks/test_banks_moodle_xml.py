@@ -15,67 +15,80 @@ from tpcourse.banks import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-LOCATING, PRESSURE = "locating-trigger-points", "applying-pressure"
+LOCATING = {"category": "$course$/top/Default for TP101/Locating trigger points",
+            "pool": "default-for-tp101/locating-trigger-points"}
+PRESSURE = {"category": "$course$/top/Default for TP101/Applying pressure",
+            "pool": "default-for-tp101/applying-pressure"}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"  # the fixture's whole "image": iVBORw0KGgo=
 
 EVERY_TYPE = [
     {
-        "id": "taut-band", "pool": LOCATING, "type": "single", "points": 2,
+        "id": "taut-band", "name": "Taut band", **LOCATING, "type": "single", "points": 2,
+        "scoring": "weights",  # option c is worth 50% in Moodle, and here
         "prompt": "<p>A trigger point is best described as ...</p>",
         "options": [
             {"id": "a", "text": "A hyperirritable spot in a taut band of skeletal muscle",
-             "correct": True, "feedback": "Yes."},
+             "correct": True, "feedback": "Yes.", "weight": 100},
             {"id": "b", "text": "A calcified tendon",
-             "feedback": "Tendons are not where trigger points form."},
-            {"id": "c", "text": "A sore spot anywhere"},
+             "feedback": "Tendons are not where trigger points form.", "weight": 0},
+            {"id": "c", "text": "A sore spot anywhere", "weight": 50},
         ],
         "explanation": "<p>Palpate across the fibres.</p>",
         "tags": ["palpation", "LOC-1"],
     },
     {
-        "id": "signs-of-a-trigger-point", "pool": LOCATING, "type": "multiple",
+        "id": "signs-of-a-trigger-point", "name": "Signs of a trigger point", **LOCATING,
+        "type": "multiple", "scoring": "weights",
         "prompt": "Which **two** findings point to an active trigger point?",
         "options": [
-            {"id": "a", "text": "A local twitch response", "correct": True},
-            {"id": "b", "text": "Pain referred in a familiar pattern", "correct": True},
-            {"id": "c", "text": "Swelling and warmth over a joint"},
+            {"id": "a", "text": "A local twitch response", "correct": True, "weight": 50},
+            {"id": "b", "text": "Pain referred in a familiar pattern", "correct": True,
+             "weight": 50},
+            {"id": "c", "text": "Swelling and warmth over a joint", "weight": -100},
         ],
     },
     {
-        "id": "contraindications", "pool": LOCATING, "type": "multiple",
-        "prompt": "Which are reasons not to treat today?",
+        "id": "contraindications", "name": "Contraindications", **LOCATING, "type": "multiple",
+        "scoring": "weights", "prompt": "Which are reasons not to treat today?",
         "options": [
-            {"id": "a", "text": "Suspected deep vein thrombosis", "correct": True},
-            {"id": "b", "text": "A fresh bruise over the area", "correct": True},
-            {"id": "c", "text": "Mild stiffness after exercise"},
+            {"id": "a", "text": "Suspected deep vein thrombosis", "correct": True, "weight": 70},
+            {"id": "b", "text": "A fresh bruise over the area", "correct": True, "weight": 30},
+            {"id": "c", "text": "Mild stiffness after exercise", "weight": -50},
         ],
     },
     {
-        "id": "referral-areas", "pool": LOCATING, "type": "matching",
+        "id": "referral-areas", "name": "Referral areas", **LOCATING, "type": "matching",
         "prompt": "Match each muscle to its usual referral area.",
         "pairs": [["Upper trapezius", "Side of the head and temple"],
                   ["Infraspinatus", "Front of the shoulder"]],
+        "distractors": ["Sole of the foot"],  # a subquestion with no text
     },
     {
-        "id": "calf-dvt", "pool": PRESSURE, "type": "true_false",
+        "id": "calf-dvt", "name": "Calf DVT", **PRESSURE, "type": "true_false",
         "prompt": "A warm, swollen, painful calf may be massaged with light pressure.",
         "answer": False,
-        "explanation": "No: it may be a deep vein thrombosis.\n\nRight: refer the client.\n\n"
-                       "Never massage a suspected DVT.",
+        "feedback_true": "No: it may be a deep vein thrombosis.",
+        "feedback_false": "Right: refer the client.",
+        "explanation": "Never massage a suspected DVT.",
     },
     {
-        "id": "referred-pain-term", "pool": PRESSURE, "type": "short_text",
+        "id": "referred-pain-term", "name": "Referred pain term", **PRESSURE,
+        "type": "short_text",
         "prompt": "The pain felt away from a trigger point is called ... pain.",
         "accept": ["referred", "referred pain"],
+        "partial": [{"text": "radiating", "weight": 50}],
     },
     {
-        "id": "hold-time", "pool": PRESSURE, "type": "numeric",
+        "id": "hold-time", "name": "Hold time", **PRESSURE, "type": "numeric",
         "prompt": "About how many seconds is sustained pressure held before reassessing?",
         "answer": 60, "tolerance": 30, "unit": "s",
+        "partial": [{"answer": 120, "tolerance": 10, "weight": 50}],
     },
     {
-        "id": "taut-band-2", "pool": PRESSURE, "type": "single",
-        "prompt": '<p>Where is this trigger point?</p>\n'
-                  '<p><img src="@@PLUGINFILE@@/upper-trap.png" alt="upper trapezius"></p>',
+        "id": "taut-band-2", "name": "Taut band", **PRESSURE, "type": "single",
+        "prompt": '<div>\n<p>Where is this trigger point?</p>\n'
+                  '<p><img src="assets/imported/upper-trap-4c4b6a3b.png" '
+                  'alt="upper trapezius"></p>\n</div>',
         "options": [{"id": "a", "text": "Upper trapezius", "correct": True},
                     {"id": "b", "text": "Levator scapulae"}],
     },
@@ -93,26 +106,29 @@ def test_every_supported_type_is_parsed_exactly():
         assert parsed == expected, expected["id"]
 
 
-def test_skipped_and_approximated_things_are_reported_by_line():
-    problems = _read("every-type.xml").problems
-    assert [(p.line, p.severity) for p in problems] == [
-        (33, "warning"), (54, "warning"), (75, "warning"), (99, "warning"), (99, "warning"),
-        (99, "warning"), (111, "warning"), (111, "warning"), (128, "warning"),
-        (138, "warning"), (143, "warning"), (148, "warning"),
+def test_skipped_and_dropped_things_are_reported_by_line():
+    result = _read("every-type.xml")
+    problems = result.problems
+    assert [(p.line, p.severity, p.question) for p in problems] == [
+        (99, "warning", 5), (99, "warning", 5), (111, "warning", 6),
+        (138, "warning", None), (143, "warning", None), (148, "warning", None),
     ]
     messages = [p.message for p in problems]
-    assert "50% partial credit" in messages[0]
-    assert "70%, 30% are approximated" in messages[1]
-    assert "'Sole of the foot'" in messages[2]
-    assert "'radiating' (50%)" in messages[3]
-    assert "case-sensitive" in messages[4]
-    assert "feedback is not imported" in messages[5]
-    assert "120 (50%)" in messages[6]
-    assert "base unit" in messages[7]
-    assert "embedded images" in messages[8]
-    assert str(problems[9]) == "line 138: essay questions are not supported; skipped"
-    assert "description" in messages[10]
-    assert "'ddwtos' is not supported" in messages[11]
+    assert "scores differ from the source: Moodle matches case" in messages[0]
+    assert "feedback is not imported" in messages[1]
+    assert "base unit" in messages[2]
+    assert str(problems[3]) == "line 138: essay questions are not supported; skipped"
+    assert "description" in messages[4]
+    assert "'ddwtos' is not supported" in messages[5]
+    assert result.files == {"upper-trap-4c4b6a3b.png": PNG_MAGIC}
+
+
+def test_the_platform_scoring_reports_each_question_that_would_score_differently():
+    result = parse_moodle_xml((FIXTURES / "every-type.xml").read_bytes(), scoring="platform")
+    differs = sorted({(p.line, p.question) for p in result.problems if "differ" in p.message})
+    # taut-band (option c 50%), signs (−100 on the wrong one), contraindications (70/30),
+    # the short answer (50% 'radiating'; case), the number (50% for 120)
+    assert differs == [(33, 0), (43, 1), (54, 2), (99, 5), (111, 6)]
 
 
 def test_malformed_questions_are_reported_and_the_rest_imports():
@@ -158,13 +174,16 @@ def test_export_is_moodle_shaped_xml():
         "33.33333", "33.33333", "33.33333", "-33.33333"]
 
 
-def test_export_skips_ordering_and_hotspot_with_notes():
+def test_export_writes_ordering_and_skips_hotspot_with_a_note():
     export = export_moodle_xml([
         {"id": "order", "type": "ordering", "prompt": "Order.", "items": ["a", "b"]},
         {"id": "spot", "type": "hotspot", "prompt": "Click.", "image": "x.svg", "regions": []},
     ])
-    assert SafeET.fromstring(export.content).findall("question") == []
-    assert [n.question_id for n in export.notes] == ["order", "spot"]
+    (ordering,) = SafeET.fromstring(export.content).findall("question")
+    assert ordering.get("type") == "ordering"
+    assert ordering.findtext("gradingtype") == "ABSOLUTE_POSITION"
+    assert [a.get("fraction") for a in ordering.findall("answer")] == ["1", "2"]
+    assert [n.question_id for n in export.notes] == ["spot"]
 
 
 def test_billion_laughs_is_refused():
@@ -209,4 +228,4 @@ def test_numeric_range_and_tolerance_edge_cases():
     <answer fraction="100"><text>5.5</text><tolerance>0</tolerance></answer>
     </question></quiz>"""
     assert parse_moodle_xml(xml).questions == [
-        {"id": "scale", "type": "numeric", "prompt": "Level?", "answer": 5.5}]
+        {"id": "scale", "name": "Scale", "type": "numeric", "prompt": "Level?", "answer": 5.5}]

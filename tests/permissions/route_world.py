@@ -187,9 +187,11 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
                                 signed_at=clock.now))
     db.session.commit()
     _drafts(users["instructor"], clock)
+    upload, image = _bank_upload(users["instructor"], clock)
     values.update(code=record.certificate_code, attempt=attempt.id, result=submitted.id,
                   export=export.export_id, token=str(token.id), accommodation=str(grant.id),
-                  reset_token=make_reset_token(trainee, clock.now),
+                  reset_token=make_reset_token(trainee, clock.now), upload=upload,
+                  upload_image=image,
                   registration_token=make_registration_token("newcomer@example.com",
                                                              "Newcomer", "/", clock.now))
 
@@ -202,6 +204,23 @@ def _drafts(author: User, clock: Clock) -> None:
     edit = lesson.edit
     edit.body += "\n\nA draft paragraph.\n"
     lessons.save_lesson_draft(lesson, author, edit, clock.now)
+
+
+BANK_WITH_IMAGE = b"""<quiz><question type="truefalse"><name><text>Map</text></name>
+<questiontext format="html"><text><![CDATA[<p>Is this the trapezius?</p>
+<img src="@@PLUGINFILE@@/map.png">]]></text>
+<file name="map.png" path="/" encoding="base64">iVBORw0KGgo=</file></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+</question></quiz>"""
+
+
+def _bank_upload(author: User, clock: Clock) -> tuple[str, str]:
+    """A Moodle XML bank with an image, uploaded by the instructor and not yet confirmed."""
+    from tpcourse.services.authoring import bank_preview
+
+    token, result = bank_preview.stage_upload(author, "intro-quiz", BANK_WITH_IMAGE, "bank.xml",
+                                              "moodle-xml", "source", False, clock.now)
+    return token, next(iter(result.files))
 
 
 def _log_in(app: Flask, email: str) -> str:

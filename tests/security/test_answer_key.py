@@ -48,6 +48,30 @@ CANARY_QUIZ = {
         {"id": "q-order", "objective": "INT-2", "type": "ordering", "prompt": "Order them.",
          "items": ["Step one", "Step two", "Step three", "Step four"],
          "explanation": "CANARYEXPLORDER because."},
+        # Issue 24: many-to-one matching with a distractor, scoring rules, per-answer true/false
+        # feedback, partial answers, bank names and categories: none of it may reach the page.
+        {"id": "q-classify", "objective": "INT-1", "type": "matching", "prompt": "Classify.",
+         "name": "CANARYNAMECLASSIFY", "category": "$course$/top/CANARYCATEGORY",
+         "pool": "canarycategory", "scoring": "all_or_nothing",
+         "pairs": [["Frog", "Amphibian"], ["Newt", "Amphibian"], ["Cat", "Mammal"]],
+         "distractors": ["Reptile"], "explanation": "CANARYEXPLCLASSIFY because."},
+        {"id": "q-weighted", "objective": "INT-1", "type": "multiple", "prompt": "Weigh them.",
+         "scoring": "weights",
+         "options": [{"id": "a", "text": "Oak", "weight": 62.5},
+                     {"id": "b", "text": "Elm", "weight": 37.5},
+                     {"id": "c", "text": "Yew", "weight": -87.5}]},
+        {"id": "q-partial-single", "objective": "INT-1", "type": "single", "prompt": "One.",
+         "scoring": "weights",
+         "options": [{"id": "a", "text": "Fir", "weight": 100},
+                     {"id": "b", "text": "Pine", "weight": 43.75}, {"id": "c", "text": "Larch"}]},
+        {"id": "q-tf-feedback", "objective": "INT-1", "type": "true_false", "prompt": "So?",
+         "answer": False, "feedback_true": "CANARYTFTRUE wrong", "feedback_false": "CANARYTFFALSE right"},
+        {"id": "q-toad", "objective": "INT-1", "type": "short_text", "prompt": "Amphibian?",
+         "accept": ["frogcanary"], "partial": [{"text": "toadcanary", "weight": 80}]},
+        {"id": "q-range", "objective": "INT-2", "type": "numeric", "prompt": "Range?",
+         "answer": 5813.25, "partial": [{"answer": 6427.5, "tolerance": 3.125, "weight": 50}]},
+        {"id": "q-order-all", "objective": "INT-2", "type": "ordering", "prompt": "Sort.",
+         "scoring": "all_or_nothing", "items": ["Rise", "Shine", "Dine"]},
         {"id": "q-spot", "objective": "INT-1", "type": "hotspot", "prompt": "Click it.",
          "image": "map.svg",
          "regions": [{"shape": "circle", "cx": 137.25, "cy": 61.75, "r": 9.5},
@@ -57,7 +81,8 @@ CANARY_QUIZ = {
     ],
 }
 CANARIES = ["CANARY", "zebracanary", "quokkacanary", "7391", "0.25", "137.25", "61.75", "9.5",
-            "11.125", "13.375", "17.625", "19.875"]
+            "11.125", "13.375", "17.625", "19.875", "62.5", "37.5", "87.5", "43.75", "frogcanary",
+            "toadcanary", "5813", "6427", "3.125", "all_or_nothing", "weights"]
 FIXTURE_KEY = ["Tendons are not where trigger points form", "Lymph nodes are not muscle",
                "Fever is a red flag", "taut bands", "That is the definition",
                "Roughly 30 to 90", "Referred pain.", "referred pain", "Common patterns",
@@ -67,7 +92,8 @@ FIXTURE_KEY = ["Tendons are not where trigger points form", "Lymph nodes are not
 # that spells the answer gives it away — see docs/security.md, "Known gaps".
 # Words that only quiz data (never page copy) would carry, as JSON keys or attribute names.
 DATA_WORDS = ["correct", "feedback", "explanation", "accept", "regions", "tolerance",
-              "answer_key", "pairs", "\"answer\"", "cx", "cy"]
+              "answer_key", "pairs", "\"answer\"", "cx", "cy", "weight", "scoring", "partial",
+              "distractors", "feedback_true", "feedback_false", "category"]
 ALLOWED_DATA_ATTRIBUTES = {"data-field", "data-viewbox", "data-deadline"}
 
 
@@ -203,7 +229,7 @@ def test_choices_follow_the_draw_not_the_key(client, db, canary_quiz, make_user,
     login_as(user)
     attempt = start(client, db, user)
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
-    for qid in ("q-match", "q-order", "q-single", "q-multiple"):
+    for qid in ("q-match", "q-order", "q-single", "q-multiple", "q-classify", "q-weighted"):
         box = page[page.index(f'id="{field(attempt, qid)}-box"'):]
         box = box[:box.index("</fieldset>")]
         first_seen = {text: box.index(f">{text}<") for text in _choice_texts(qid)}
@@ -218,7 +244,7 @@ def _choice_texts(qid: str) -> set[str]:
     if "options" in question:
         return {o["text"] for o in question["options"]}
     if "pairs" in question:
-        return {p[1] for p in question["pairs"]}
+        return {p[1] for p in question["pairs"]} | set(question.get("distractors", []))
     return set(question["items"])
 
 
@@ -244,3 +270,24 @@ def test_key_appears_after_submission_only(client, db, canary_quiz, make_user, l
     with pytest.raises(AssertionError, match="key material"):
         assert_no_key(review, CANARIES)
     assert "CANARYEXPLSINGLE" in review
+
+
+def test_true_false_feedback_is_only_the_trainees_own_and_only_after_submission(
+        client, db, canary_quiz, make_user, login_as):
+    """Each trainee reads the feedback for the answer they gave — never the other one, and
+    nothing of either before submitting."""
+    from tests.helpers import answer_form
+    from tpcourse.models import Course
+    from tpcourse.services.learning.learning import enroll
+
+    user = make_user()
+    enroll(user, db.session.execute(select(Course).filter_by(slug="basics")).scalar_one().id)
+    login_as(user)
+    attempt = start(client, db, user)
+    before = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "CANARYTF" not in before
+    client.post(f"/attempts/{attempt.id}", data=answer_form(attempt, correct=False))
+    review = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "CANARYTFTRUE wrong" in review  # answered True (wrong): the feedback for True
+    assert "CANARYTFFALSE" not in review
+    assert "toadcanary" in review and "62.5%" in review  # the key shows partial answers

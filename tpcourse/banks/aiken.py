@@ -12,18 +12,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import (
-    BankExport,
-    BankImport,
-    ExportNote,
-    IdMaker,
-    make_options,
-    markdown_text,
-    question,
-    too_big,
+from .limits import (
+    MAX_CHOICES,
+    MAX_QUESTIONS,
+    choice_count_message,
+    too_many_questions,
+    within_limits,
 )
+from .model import BankExport, BankImport, ExportNote, IdMaker, make_options, question, too_big
+from .texts import clean, escape_markdown, markdown_to_plain
 
-_OPTION = re.compile(r"^([A-Z])[.)][ \t]+(\S.*)$")
+_OPTION = re.compile(r"^([A-Z])[.)][ \t]*(\S.*)$")
+"""An option line, as Moodle reads it: a capital, '.' or ')', then the text (space optional)."""
 _ANSWER = re.compile(r"^ANSWER\s*:(.*)$", re.IGNORECASE)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -34,10 +34,16 @@ class _Draft:
     number: int  # position among the file's questions, for q-<n> ids
     text: list[str] = field(default_factory=list)
     options: list[tuple[int, str, str]] = field(default_factory=list)  # (line, letter, text)
+    extra: int = 0  # option lines past MAX_CHOICES, counted but not kept
 
 
-def parse_aiken(text: str) -> BankImport:
-    """Read an Aiken bank; each malformed question is reported with its line and skipped."""
+def parse_aiken(text: str, scoring: str = "source") -> BankImport:
+    """Read an Aiken bank; each malformed question is reported with its line and skipped.
+
+    Aiken text is plain: characters Markdown or HTML would read (`<`, `&`, `*`) are escaped
+    so the trainee reads what the author wrote. (`scoring` is accepted for symmetry: Aiken
+    questions are single choice, all or nothing, everywhere.)
+    """
     if not isinstance(text, str):
         result = BankImport()
         result.error(1, "an Aiken bank must be text")
@@ -47,10 +53,14 @@ def parse_aiken(text: str) -> BankImport:
         return oversized
     result, ids, draft, seen = BankImport(), IdMaker(), None, 0
     for number, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), start=1):
-        line = markdown_text(raw, "plain_text")
+        line = clean(raw).strip()
         option, answer = _OPTION.match(line), _ANSWER.match(line)
         if not line:
             continue
+        if seen > MAX_QUESTIONS:
+            refused = BankImport()
+            refused.error(draft.line if draft else number, too_many_questions(seen))
+            return refused
         if answer:
             if draft is None:
                 result.error(number, "ANSWER line without a question before it")
@@ -58,6 +68,9 @@ def parse_aiken(text: str) -> BankImport:
                 _finish(draft, answer.group(1).strip(), number, result, ids)
             draft = None
         elif option and draft is not None:
+            if len(draft.options) >= MAX_CHOICES:
+                draft.extra += 1  # reported when the question ends
+                continue
             draft.options.append((number, option.group(1), option.group(2).strip()))
         elif option:
             result.error(number, f"option {option.group(1)} has no question text before it")
@@ -77,6 +90,9 @@ def parse_aiken(text: str) -> BankImport:
 
 def _finish(draft: _Draft, letter: str, line: int, result: BankImport, ids: IdMaker) -> None:
     letters = [option_letter for _, option_letter, _ in draft.options]
+    if draft.extra:
+        result.error(draft.line, choice_count_message(len(draft.options) + draft.extra))
+        return
     if len(draft.options) < 2:
         result.error(draft.line, "an Aiken question needs at least two options (A. …, B. …)")
         return
@@ -93,8 +109,10 @@ def _finish(draft: _Draft, letter: str, line: int, result: BankImport, ids: IdMa
         return
     options = make_options([text for _, _, text in draft.options],
                            [option_letter == letter.upper() for option_letter in letters])
-    result.questions.append(question(id=ids.make(None, draft.number), type="single",
-                                     prompt="\n".join(draft.text), options=options))
+    built = question(id=ids.make(None, draft.number), type="single",
+                     prompt=escape_markdown("\n".join(draft.text)), options=options)
+    if within_limits(built, draft.line, result.error):
+        result.add(built, draft.line, result.mark())
 
 
 def to_aiken(questions: list[dict[str, Any]]) -> str:
@@ -111,15 +129,20 @@ def export_aiken(questions: list[dict[str, Any]]) -> BankExport:
         if reason:
             notes.append(ExportNote(question_id, f"{reason}; skipped"))
             continue
-        lines = [str(item["prompt"]).strip()]
+        prompt, exact = markdown_to_plain(str(item["prompt"]))
+        lines = [prompt]
+        if not exact:
+            notes.append(ExportNote(question_id, "the prompt's formatting cannot be written in "
+                                                 "Aiken (plain text); written as its text"))
         answer = ""
         for letter, option in zip(_LETTERS, item["options"], strict=False):
             lines.append(f"{letter}. {str(option['text']).strip()}")
             answer = letter if option.get("correct") else answer
         lines.append(f"ANSWER: {answer}")
         blocks.append("\n".join(lines))
-        lost = [key for key in ("explanation", "pool", "tags") if item.get(key)]
+        lost = [key for key in ("name", "explanation", "pool", "tags") if item.get(key)]
         lost += ["option feedback"] if any(o.get("feedback") for o in item["options"]) else []
+        lost += ["partial credit (weights)"] if item.get("scoring") == "weights" else []
         if lost:
             notes.append(ExportNote(question_id, f"Aiken cannot hold {', '.join(lost)}; "
                                                  "left out"))
@@ -130,7 +153,8 @@ def _unwritable(item: dict[str, Any]) -> str | None:
     """Say why a question cannot be written as Aiken, or None when it can."""
     if item.get("type") != "single":
         return f"Aiken holds only single-choice questions, not {item.get('type')}"
-    options, prompt = item.get("options"), str(item.get("prompt") or "").strip()
+    options = item.get("options")
+    prompt = markdown_to_plain(str(item.get("prompt") or ""))[0].strip()
     if not isinstance(options, list) or not 2 <= len(options) <= 26:
         return "an Aiken question needs 2 to 26 options"
     if not all(isinstance(o, dict) and str(o.get("text") or "").strip() for o in options):

@@ -11,22 +11,28 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .gift_answers import read_block
+from .gift_answers import Block, read_block
 from .gift_export import export_gift
-from .gift_text import find, plain, unescape
-from .model import BankImport, IdMaker, markdown_text, pool_from_category, question, too_big
+from .gift_text import SENTINEL, find, plain, take_format, unescape
+from .limits import MAX_QUESTIONS, too_many_questions, within_limits
+from .model import BankImport, IdMaker, category_fields, question, too_big
 
 __all__ = ["export_gift", "parse_gift", "to_gift"]
 
 _COMMAND = re.compile(r"^\$[A-Za-z_]+")
 _CATEGORY = re.compile(r"^\$CATEGORY:(.*)$")
 _TAG = re.compile(r"\[tag:([^\]]+)\]")
+_ID = re.compile(r"\[id:([^\]]+)\]")
 
 Line = tuple[int, str]
 
 
-def parse_gift(text: str) -> BankImport:
-    """Read a GIFT bank; every skipped or malformed question is reported with its line."""
+def parse_gift(text: str, scoring: str = "source") -> BankImport:
+    """Read a GIFT bank; every skipped or malformed question is reported with its line.
+
+    `scoring="source"` keeps the bank's percentages (see weights.py); "platform" scores every
+    question by its type's default rule and reports each one whose scores differ.
+    """
     if not isinstance(text, str):
         result = BankImport()
         result.error(1, "a GIFT bank must be text")
@@ -34,25 +40,31 @@ def parse_gift(text: str) -> BankImport:
     oversized = too_big(len(text.encode("utf-8", "surrogatepass")))
     if oversized:
         return oversized
-    result, ids, pool, number = BankImport(), IdMaker(), None, 0
-    for block in _blocks(text.lstrip("\ufeff")):
+    result, ids, number = BankImport(), IdMaker(), 0
+    category: dict[str, str | None] = {}
+    for block in _blocks(text.lstrip("\ufeff").replace(SENTINEL, "")):
         comments = [line for _, line in block if line.strip().startswith("//")]
         lines = [(n, line) for n, line in block if not line.strip().startswith("//")]
         if lines and _COMMAND.match(lines[0][1].strip()):
-            pool = _command(lines.pop(0), pool, result)
+            category = _command(lines.pop(0), category, result)
         if not lines:
             continue
         number += 1
-        item = _question(lines, result)
+        if number > MAX_QUESTIONS:
+            refused = BankImport()
+            refused.error(lines[0][0], too_many_questions(number))
+            return refused
+        since = result.mark()
+        item = _question(lines, result, scoring != "platform")
         if item is None:
             continue
         title, fields = item
-        tags = [markdown_text(t) for c in comments for t in _TAG.findall(c)]
-        result.questions.append(
-            question(id=ids.make(title, number), pool=pool,
-                     tags=list(dict.fromkeys(t for t in tags if t)),
-                     **fields)
-        )
+        tags = [t.strip() for c in comments for t in _TAG.findall(c)]
+        given = next((m.strip() for c in comments for m in _ID.findall(c)), None)
+        built = question(id=ids.make(title, number, given), name=title, **category,
+                         tags=list(dict.fromkeys(t for t in tags if t)), **fields)
+        if within_limits(built, lines[0][0], result.error):
+            result.add(built, lines[0][0], since)
     return result
 
 
@@ -73,21 +85,23 @@ def _blocks(text: str) -> Iterator[list[Line]]:
         yield block
 
 
-def _command(line: Line, pool: str | None, result: BankImport) -> str | None:
+def _command(line: Line, current: dict[str, str | None],
+             result: BankImport) -> dict[str, str | None]:
     number, text = line[0], line[1].strip()
     category = _CATEGORY.match(text)
     if category:
         path = category.group(1).strip()
         if path:
-            return pool_from_category(path)
+            return category_fields(path)
         result.error(number, "$CATEGORY: needs a category path, e.g. $CATEGORY: Palpation")
-        return pool
+        return current
     result.error(number, f"unknown command '{text[:40]}'; a category line reads "
                          "$CATEGORY: path/to/category")
-    return pool
+    return current
 
 
-def _question(lines: list[Line], result: BankImport) -> tuple[str | None, dict] | None:
+def _question(lines: list[Line], result: BankImport,
+              keep: bool) -> tuple[str | None, dict] | None:
     """Return (title, question fields) of one block, or None once reported."""
     source = "\n".join(text for _, text in lines)
     starts = [0]
@@ -122,13 +136,15 @@ def _question(lines: list[Line], result: BankImport) -> tuple[str | None, dict] 
         result.error(line_at(closing + 1), "only one {…} answer block is allowed per question; "
                                            "escape other braces as \\{ and \\}")
         return None
-    before = source[rest:opening]
-    prompt = plain(before + "_____" + after if after.strip() else before)
+    text_format, before = take_format(source[rest:opening].lstrip())
+    text_format = text_format or "moodle"
+    prompt = plain(before + SENTINEL + after if after.strip() else before, text_format)
     if not prompt:
         result.error(first_line, "the question has no text")
         return None
-    fields = read_block(source[opening + 1:closing],
-                        lambda offset: line_at(opening + 1 + offset), first_line, result)
+    block = Block(lambda offset: line_at(opening + 1 + offset), first_line, result,
+                  text_format, keep)
+    fields = read_block(source[opening + 1:closing], block)
     if fields is None:
         return None
     return title, {"prompt": prompt, **fields}

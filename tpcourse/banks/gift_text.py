@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import markdown_text
+from .texts import to_markdown, to_plain
 
 ESCAPABLE = "\\~=#{}:"
 _UNESCAPE = re.compile(r"\\([\\~=#{}:n])")
@@ -77,11 +77,11 @@ def cut(text: str, mark: str) -> tuple[str, str | None]:
     return text[:index], text[index + len(mark):]
 
 
-def take_format(text: str) -> tuple[str, str]:
-    """Remove a leading [html]/[moodle]/[plain]/[markdown] marker: (format, rest)."""
+def take_format(text: str) -> tuple[str | None, str]:
+    """Remove a leading [html]/[moodle]/[plain]/[markdown] marker: (format or None, rest)."""
     match = _FORMAT.match(text)
     if not match:
-        return "moodle", text
+        return None, text
     return match.group(1).lower(), text[match.end():]
 
 
@@ -93,7 +93,25 @@ def take_weight(text: str) -> tuple[float | None, str]:
     return float(match.group(1)), text[match.end():]
 
 
-def plain(raw: str) -> str:
-    """Turn a raw GIFT text into the platform's Markdown text."""
-    text_format, body = take_format(raw.strip())
-    return markdown_text(unescape(body), text_format)
+BLANK = "_____"
+SENTINEL = "\ue000"
+"""Stands for the missing-word blank while a text is escaped, so the blank is not escaped."""
+
+
+def _format(raw: str, default: str) -> tuple[str, str]:
+    match = _FORMAT.match(raw)
+    if not match:
+        return default, raw
+    return match.group(1).lower(), raw[match.end():]
+
+
+def plain(raw: str, default: str = "moodle") -> str:
+    """Turn a raw GIFT text (prompt, feedback) into the platform's Markdown text."""
+    text_format, body = _format(raw, default)
+    return to_markdown(unescape(body), text_format).replace(SENTINEL, BLANK)
+
+
+def plain_text(raw: str, default: str = "moodle") -> tuple[str, bool]:
+    """Turn a raw GIFT answer text into plain text: (text, formatting lost)."""
+    text_format, body = _format(raw, default)
+    return to_plain(unescape(body), text_format)

@@ -9,47 +9,85 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-MAX_BANK_BYTES = 2_000_000
-"""Largest bank file any parser reads; bigger files get one error and no questions."""
+from .limits import MAX_BANK_BYTES
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 """Characters no question text needs (and XML or UTF-8 cannot hold); importers drop them."""
 
 KEY_ORDER = (
-    "id", "pool", "type", "points", "prompt", "options", "answer", "tolerance", "unit",
-    "accept", "pairs", "items", "explanation", "tags",
+    "id", "name", "category", "pool", "type", "points", "scoring", "prompt", "options",
+    "answer", "tolerance", "unit", "accept", "partial", "pairs", "distractors", "items",
+    "feedback_true", "feedback_false", "explanation", "tags",
 )
+SCORING_CHOICES = ("source", "platform")
+"""How an import scores: as the source did (default), or by the platform's default rules."""
 
 
 @dataclass(frozen=True)
 class BankProblem:
-    """One thing wrong with, or left out of, an imported bank."""
+    """One thing wrong with, or left out of, an imported bank.
+
+    `question` is the index (in BankImport.questions) of the imported question the problem
+    concerns, or None for a skipped question or the file as a whole; `source` names the file
+    inside a package (QTI .zip) the line belongs to.
+    """
 
     line: int
     message: str
     severity: Literal["error", "warning"]
+    question: int | None = None
+    source: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        where = f"{self.source}, line {self.line}" if self.source else f"line {self.line}"
+        return f"{where}: {self.message}"
 
 
 @dataclass
 class BankImport:
-    """The questions a bank file yielded, and every problem met on the way."""
+    """The questions a bank file yielded, and every problem met on the way.
+
+    `lines` holds the line each question starts on; `files` the embedded files (images)
+    the questions refer to, by the name their text uses (see files.py).
+    """
 
     questions: list[dict[str, Any]] = field(default_factory=list)
     problems: list[BankProblem] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    source: str = ""
 
     def error(self, line: int, message: str) -> None:
         """Record a question that could not be imported."""
-        self.problems.append(BankProblem(line, message, "error"))
+        self.problems.append(BankProblem(line, message, "error", source=self.source))
 
     def warn(self, line: int, message: str) -> None:
         """Record something dropped or approximated while importing."""
-        self.problems.append(BankProblem(line, message, "warning"))
+        self.problems.append(BankProblem(line, message, "warning", source=self.source))
+
+    def mark(self) -> int:
+        """Return a bookmark in the problems, for add() to attach later ones to a question."""
+        return len(self.problems)
+
+    def add(self, item: dict[str, Any], line: int, since: int) -> None:
+        """Append an imported question; problems recorded since `since` concern it."""
+        index = len(self.questions)
+        self.questions.append(item)
+        self.lines.append(line)
+        self.problems[since:] = [replace(p, question=index) if p.severity == "warning" else p
+                                 for p in self.problems[since:]]
+
+    def merge(self, other: BankImport) -> None:
+        """Add another file's questions, problems and files (the files of one package)."""
+        offset = len(self.questions)
+        self.questions += other.questions
+        self.lines += other.lines
+        self.problems += [replace(p, question=None if p.question is None else p.question + offset)
+                          for p in other.problems]
+        self.files.update(other.files)
 
 
 @dataclass(frozen=True)
@@ -98,38 +136,71 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug[:limit].rstrip("-")
 
 
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+
+
 class IdMaker:
-    """Hands out question ids that are unique within one bank."""
+    """Hands out question ids that are unique within one bank, in linear time overall."""
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.used: set[str] = set(taken or ())
+        self.next_suffix: dict[str, int] = {}
 
-    def make(self, title: str | None, number: int) -> str:
-        """Return slugify(title), or q-<number> without a title, suffixed -2, -3... if taken."""
-        base = slugify(title or "") or f"q-{number}"
-        candidate, suffix = base, 2
+    def make(self, title: str | None, number: int, given: str | None = None) -> str:
+        """Return the source's own id (Moodle idnumber) when usable, else slugify(title), or
+        q-<number> without a title; suffixed -2, -3... when taken."""
+        given = (given or "").strip()
+        base = given if _ID.match(given) else (slugify(given or title or "") or f"q-{number}")
+        candidate, suffix = base, self.next_suffix.get(base, 2)
         while candidate in self.used:
             candidate, suffix = f"{base}-{suffix}", suffix + 1
+        self.next_suffix[base] = suffix
         self.used.add(candidate)
         return candidate
 
 
-def pool_from_category(path: str) -> str | None:
-    """Map a Moodle category path to a pool: its last real segment, slugified."""
+def category_segments(path: str) -> list[str]:
+    """Return a Moodle category path's real segments: no $context$ marker, no 'top'."""
     segments = [s.strip() for s in re.split(r"(?<!/)/(?!/)", path) if s.strip()]
     segments = [s.replace("//", "/") for s in segments]
     while segments and (segments[0].startswith("$") and segments[0].endswith("$")):
         segments.pop(0)
     if segments and segments[0] == "top":
         segments.pop(0)
-    if not segments:
-        return None
-    return slugify(segments[-1]) or None
+    return segments
 
 
-def category_path(pool: str | None) -> str:
-    """Return the Moodle category path a pool is written under."""
-    return "$course$/top" + (f"/{pool.replace('/', '//')}" if pool else "")
+def pool_from_category(path: str) -> str | None:
+    """Map a Moodle category path to a pool: every real segment slugified, joined by '/'.
+
+    `$course$/top/Trigger points/Locating` → `trigger-points/locating`, so two categories
+    that share a last segment stay two pools.
+    """
+    slugs = [slugify(segment) for segment in category_segments(path)]
+    slugs = [slug for slug in slugs if slug]
+    return "/".join(slugs) or None
+
+
+def category_fields(path: str) -> dict[str, str | None]:
+    """Return the pool and the category path (as written) of questions under a category.
+
+    The path is kept only when it says more than the pool (capitals, spaces, a context other
+    than $course$): exporting the pool alone would give the same path back.
+    """
+    pool, path = pool_from_category(path), path.strip()
+    keep = pool is not None and path != category_path(pool)
+    return {"pool": pool, "category": path if keep else None}
+
+
+def category_path(pool: str | None, category: str | None = None) -> str:
+    """Return the Moodle category path a question is written under.
+
+    The path the question was imported from, when its pool still comes from it (the pool
+    may have been edited since); otherwise one made from the pool.
+    """
+    if category and pool_from_category(category) == pool:
+        return category
+    return "$course$/top" + (f"/{pool}" if pool else "")
 
 
 def markdown_text(text: str | None, text_format: str = "markdown") -> str:
@@ -172,9 +243,12 @@ def question(**fields: Any) -> dict[str, Any]:
     return ordered
 
 
-def make_options(texts: list[str], correct: list[bool],
-                 feedback: list[str] | None = None) -> list[dict[str, Any]]:
-    """Build options {id, text, correct?, feedback?}, ids a, b, c...; correct only when true."""
+def make_options(texts: list[str], correct: list[bool], feedback: list[str] | None = None,
+                 weights: list[float] | None = None) -> list[dict[str, Any]]:
+    """Build options {id, text, correct?, feedback?, weight?}, ids a, b, c...
+
+    `correct` is written only when true; `weight` only for questions scored by weights.
+    """
     options = []
     for index, (option_id, text) in enumerate(zip(option_ids(len(texts)), texts, strict=True)):
         option: dict[str, Any] = {"id": option_id, "text": text}
@@ -182,6 +256,8 @@ def make_options(texts: list[str], correct: list[bool],
             option["correct"] = True
         if feedback and feedback[index]:
             option["feedback"] = feedback[index]
+        if weights is not None:
+            option["weight"] = tidy_number(weights[index])
         options.append(option)
     return options
 
@@ -196,56 +272,3 @@ def option_ids(count: int) -> list[str]:
             label = "abcdefghijklmnopqrstuvwxyz"[rest] + label
         ids.append(label)
     return ids
-
-
-def choice_weights(weights: list[float], single: bool, lines: list[int], line: int,
-                   report: BankImport) -> list[bool] | None:
-    """Decide which options are correct from Moodle/GIFT percent weights.
-
-    Single choice: the one option at 100% is correct; partial credit is reported and
-    treated as wrong. Multiple choice: every positive weight is correct; the platform
-    gives each correct option an equal 1/k share, so unequal weights are reported.
-    `lines` holds each option's line, `line` the question's. Returns None (after an
-    error) when no valid key can be made.
-    """
-    if single:
-        correct = [w >= 100 for w in weights]
-        for index, w in enumerate(weights):
-            if 0 < w < 100:
-                report.warn(lines[index], f"option {option_ids(index + 1)[-1]} gives {w:g}% "
-                                          "partial credit; single-choice questions score all "
-                                          "or nothing, so it is treated as wrong")
-        if sum(correct) == 0:
-            report.error(line, "no correct answer: mark exactly one option as correct "
-                               "(= in GIFT, 100% in Moodle)")
-            return None
-        if sum(correct) > 1:
-            report.error(line, "more than one option is fully correct; a single-choice "
-                               "question needs exactly one")
-            return None
-        return correct
-    correct = [w > 0 for w in weights]
-    positive = [w for w in weights if w > 0]
-    if not positive:
-        report.error(line, "no correct answer: mark the right option with = (GIFT) or give "
-                           "each correct option a positive weight such as %50%")
-        return None
-    k = len(positive)
-    if max(positive) - min(positive) > 0.01 or abs(sum(positive) - 100) > 0.5:
-        shown = listing([f"{w:g}%" for w in positive])
-        report.warn(line, f"weights {shown} are approximated: each of the {k} correct options "
-                          f"is worth 1/{k} and each wrong option chosen takes 1/{k} off")
-    return correct
-
-
-def pairs_ok(pairs: list[list[str]], line: int, report: BankImport) -> bool:
-    """Check matching pairs the way the platform will: two or more, each side distinct."""
-    if len(pairs) < 2:
-        report.error(line, "a matching question needs at least two pairs")
-        return False
-    for side, label in ((0, "left"), (1, "right")):
-        texts = [pair[side] for pair in pairs]
-        if len(set(texts)) != len(texts):
-            report.error(line, f"each {label} side of a matching question must be different")
-            return False
-    return True

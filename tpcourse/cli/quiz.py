@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-BANK_FORMATS = ("gift", "moodle-xml", "aiken")
+BANK_FORMATS = ("gift", "moodle-xml", "aiken", "canvas", "qti21")
+EXPORT_FORMATS = ("gift", "moodle-xml", "aiken", "qti21")
 quiz_cli = AppGroup("quiz", help="Import question banks into quiz drafts; export quizzes.")
 
 
-def _import(file: Path, fmt: str, slug: str, replace: bool, course: str | None) -> None:
+def _import(file: Path, fmt: str, slug: str, replace: bool, course: str | None,
+            scoring: str = "source") -> None:
     from ..banks import MAX_BANK_BYTES
     from ..banks.model import too_big
     from ..models import utcnow
@@ -23,11 +25,15 @@ def _import(file: Path, fmt: str, slug: str, replace: bool, course: str | None) 
         click.echo(f"{file}:1: {too_big(size).problems[0].message}")
         raise SystemExit(1)
     try:
-        outcome = import_bank_cli(slug, file.read_bytes(), fmt, replace, utcnow(), course)
+        outcome = import_bank_cli(slug, file.read_bytes(), fmt, replace, utcnow(), course,
+                                  scoring)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     for problem in outcome.problems:
-        click.echo(f"{file}:{problem.line}: {problem.severity}: {problem.message}")
+        inner = f"[{problem.source}]" if problem.source else ""
+        click.echo(f"{file}{inner}:{problem.line}: {problem.severity}: {problem.message}")
+    for path in outcome.files:
+        click.echo(f"Saved image {path} (in the lessons folder): commit it with the quiz.")
     if outcome.added:
         click.echo(f"Added {len(outcome.added)} question(s) to the draft of '{slug}': "
                    f"{', '.join(outcome.added)}")
@@ -47,9 +53,15 @@ def _import(file: Path, fmt: str, slug: str, replace: bool, course: str | None) 
 @click.option("--quiz", "slug", required=True, help="Slug of the quiz whose draft gets them.")
 @click.option("--replace", is_flag=True, help="Replace the draft's questions.")
 @click.option("--course", default=None, help="Start a new quiz in this course if needed.")
-def quiz_import(file: Path, fmt: str, slug: str, replace: bool, course: str | None) -> None:
-    """Import a GIFT, Moodle XML or Aiken file into a quiz's draft; print FILE:line problems."""
-    _import(file, fmt, slug, replace, course)
+@click.option("--scoring", type=click.Choice(("source", "platform")), default="source",
+              show_default=True, help="Keep the bank's scoring, or use the platform's rules.")
+def quiz_import(file: Path, fmt: str, slug: str, replace: bool, course: str | None,
+                scoring: str) -> None:
+    """Import a bank (GIFT, Moodle XML, Aiken, Canvas .zip, QTI 2.1) into a quiz's draft.
+
+    Prints FILE:line for every problem, and each question whose scores differ from the source.
+    """
+    _import(file, fmt, slug, replace, course, scoring)
 
 
 @quiz_cli.command("import-gift")
@@ -79,6 +91,8 @@ def _export(slug: str, fmt: str, output: Path | None, draft: bool) -> None:
     for note in notes:
         click.echo(f"not exported: {note}", err=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if output is None and fmt == "qti21":
+        raise click.ClickException("A QTI 2.1 package is a .zip: write it to a file with -o.")
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -88,12 +102,13 @@ def _export(slug: str, fmt: str, output: Path | None, draft: bool) -> None:
 
 @quiz_cli.command("export")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(("yaml", *BANK_FORMATS)), default="yaml",
+@click.option("--format", "fmt", type=click.Choice(("yaml", *EXPORT_FORMATS)), default="yaml",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--draft", is_flag=True, help="Export the unpublished draft instead.")
 def quiz_export(slug: str, fmt: str, output: Path | None, draft: bool) -> None:
-    """Write a quiz as quizzes/<slug>.yaml (default) or as a GIFT, Moodle XML or Aiken bank."""
+    """Write a quiz as quizzes/<slug>.yaml (default) or as a GIFT, Moodle XML, Aiken or QTI 2.1
+    bank (QTI is a .zip: give -o)."""
     _export(slug, fmt, output, draft)
 
 

@@ -17,8 +17,9 @@ QUIZ_KEY_ORDER = (
     "questions",
 )
 QUESTION_KEY_ORDER = (
-    "id", "pool", "objective", "type", "points", "must_pass", "tags", "prompt", "options",
-    "answer", "tolerance", "unit", "accept", "pairs", "items", "image", "regions", "explanation",
+    "id", "name", "category", "pool", "objective", "type", "points", "scoring", "must_pass",
+    "tags", "prompt", "options", "answer", "tolerance", "unit", "accept", "partial", "pairs",
+    "distractors", "items", "image", "regions", "feedback_true", "feedback_false", "explanation",
 )
 # Values that may be left out because the parser fills them in again, identically.
 _QUIZ_DEFAULTS = {"description": "", "max_attempts": None, "cooldown_minutes": 0,
@@ -26,7 +27,8 @@ _QUIZ_DEFAULTS = {"description": "", "max_attempts": None, "cooldown_minutes": 0
                   "shuffle_options": False, "draw": {}, "grading": "highest"}
 _QUESTION_DEFAULTS = {"pool": None, "objective": None, "points": 1, "must_pass": False,
                       "tags": [], "explanation": "", "tolerance": 0, "unit": None}
-_RENDERED = {"prompt_html", "explanation_html", "text_html", "feedback_html", "viewbox"}
+_RENDERED = {"prompt_html", "explanation_html", "text_html", "feedback_html", "viewbox",
+             "feedback_true_html", "feedback_false_html"}
 
 
 def _is_default(value: Any, default: Any) -> bool:
@@ -70,6 +72,8 @@ def _option(option: dict[str, Any]) -> dict[str, Any]:
         out["correct"] = True
     if option.get("feedback"):
         out["feedback"] = option["feedback"]
+    if "weight" in option:
+        out["weight"] = option["weight"]
     return out
 
 

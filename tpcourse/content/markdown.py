@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -26,8 +27,21 @@ _ATTRIBUTES = {
 _CLASSES = {"div": {"admonition", *ADMONITION_TYPES}, "p": {"admonition-title"}}
 
 
+RENDER_CACHE_SIZE = 4096
+CACHED_TEXT_CHARS = 2000
+"""Short texts are remembered (at most RENDER_CACHE_SIZE of them, so at most a few MB): a
+bank's repeated options ("True", "None of these") and a draft validated again are rendered
+once per distinct text, not once per occurrence. Long texts (lesson bodies) are not kept."""
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown (tables, admonitions) and strip anything unsafe from the HTML."""
+    text = text or ""
+    return _render_short(text) if len(text) <= CACHED_TEXT_CHARS else render_uncached(text)
+
+
+def render_uncached(text: str) -> str:
+    """Render Markdown to sanitised HTML, every time (render_markdown remembers short texts)."""
     html = md.markdown(
         text or "",
         extensions=["tables", "admonition", "fenced_code", "sane_lists", "toc"],
@@ -44,6 +58,9 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_render_short = lru_cache(maxsize=RENDER_CACHE_SIZE)(render_uncached)
 
 
 def render_inline(text: str) -> str:

@@ -25,7 +25,11 @@ QUIZ_KEYS = {
 }
 COMMON_QUESTION_KEYS = {
     "id", "pool", "objective", "type", "points", "prompt", "explanation", "must_pass", "tags",
+    "name", "category",
 }
+NAME_KEYS = ("name", "category")
+"""Kept from question banks for their round trip (the author's title, the Moodle category
+path); authors see them in the studio, trainees never do."""
 
 Report = Callable[[int, str], None]
 
@@ -120,11 +124,18 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
         "explanation": explanation,
         "explanation_html": render_markdown(explanation),
     }
+    for key in NAME_KEYS:
+        value = _text(item, key, report)
+        if value:
+            question[key] = value
     question.update(kind.validate(item, item.line_of, report, ctx))
     for option in question.get("options", []):
         option["text_html"] = render_inline(option["text"])
         if option.get("feedback"):
             option["feedback_html"] = render_inline(option["feedback"])
+    for key in ("feedback_true", "feedback_false"):
+        if question.get(key):
+            question[key + "_html"] = render_inline(question[key])
     return question
 
 

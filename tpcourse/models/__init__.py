@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
-from .authoring import LessonDraft, QuizDraft
+from .authoring import BankUpload, LessonDraft, QuizDraft
 from .certification import EvaluationResponse, ReminderSent, SkillSignoff
 from .course import (
     Cohort,
@@ -31,7 +31,7 @@ from .user import (
 
 __all__ = [
     "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt", "AuditEvent", "AuditHead",
-    "AuditPending", "ClaimedUser", "SESSION_USER_COLUMNS",
+    "AuditPending", "BankUpload", "ClaimedUser", "SESSION_USER_COLUMNS",
     "Cohort",
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -37,3 +37,22 @@ class LessonDraft(db.Model):
     body: Mapped[str] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BankUpload(db.Model):
+    """A question-bank file uploaded to the studio, kept while its import is previewed.
+
+    The file is parsed again when the author confirms, so nothing parsed is trusted from the
+    browser; rows older than a day are deleted when the next upload arrives.
+    """
+
+    __tablename__ = "bank_uploads"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, unguessable
+    quiz_slug: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(String(20))
+    scoring: Mapped[str] = mapped_column(String(20))
+    replace: Mapped[bool] = mapped_column(Boolean, default=False)
+    filename: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

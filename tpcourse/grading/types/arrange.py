@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from .base import FormData, QuestionType, first, pick, register
+from .base import FormData, QuestionType, all_or_nothing, first, pick, register
+from .scoring import ALL_OR_NOTHING, read_scoring, scoring_field
 
 
 def _texts(value, line: int, report, what: str) -> list[str]:
@@ -28,12 +29,25 @@ def _shuffled(items: list[str], rng: random.Random) -> list[str]:
     return order
 
 
+def matching_choices(q) -> list[str]:
+    """Return the answers a matching question offers: each right text once, then distractors."""
+    return list(dict.fromkeys([*(p[1] for p in q["pairs"]), *q.get("distractors", ())]))
+
+
+def _shares(hits: int, size: int, rule: str | None) -> Fraction:
+    return all_or_nothing(hits == size) if rule == ALL_OR_NOTHING else Fraction(hits, size)
+
+
 @register
 class Matching(QuestionType):
-    """Match each left item to a right item; one share per correct pair."""
+    """Match each left item to an answer; one share per correct pair.
+
+    Several items may share an answer (frog and newt → amphibian), and `distractors` are
+    answers that match no item. Every answer is offered once to each item.
+    """
 
     name = "matching"
-    keys = frozenset({"pairs"})
+    keys = frozenset({"pairs", "distractors", "scoring"})
     required = frozenset({"pairs"})
     shuffles = True
 
@@ -51,14 +65,30 @@ class Matching(QuestionType):
                     report(line, "each pair must have exactly two texts: [left, right]")
                 continue
             clean.append(texts)
-        for side, label in ((0, "left"), (1, "right")):
-            values = [p[side] for p in clean]
-            if len(set(values)) != len(values):
-                report(line_of("pairs"), f"each {label} text in 'pairs' must be different")
-        return {"pairs": clean}
+        lefts = [p[0] for p in clean]
+        if len(set(lefts)) != len(lefts):
+            report(line_of("pairs"), "each left text in 'pairs' must be different")
+        fields = {**scoring_field(read_scoring(q, "matching", line_of, report)), "pairs": clean}
+        if q.get("distractors") is not None:
+            distractors = _texts(q.get("distractors"), line_of("distractors"), report,
+                                 "'distractors'")
+            rights = {p[1] for p in clean}
+            for text in distractors:
+                if text in rights:
+                    report(line_of("distractors"), f"distractor '{text}' is also a right "
+                                                   "answer in 'pairs'; a distractor matches "
+                                                   "nothing")
+            if len(set(distractors)) != len(distractors):
+                report(line_of("distractors"), "each text in 'distractors' must be different")
+            if distractors:
+                fields["distractors"] = distractors
+        if len(clean) >= 2 and len(matching_choices(fields)) < 2:
+            report(line_of("pairs"), "every item has the same answer: add a different answer "
+                                     "or a distractor, or the question gives itself away")
+        return fields
 
     def draw_order(self, q, rng, shuffle):
-        return _shuffled([p[1] for p in q["pairs"]], rng)
+        return _shuffled(matching_choices(q), rng)
 
     def public(self, q, order):
         return {"lefts": [p[0] for p in q["pairs"]], "choices": order}
@@ -77,7 +107,7 @@ class Matching(QuestionType):
     def score(self, q, response) -> Fraction:
         response = list(response or [])
         hits = sum(1 for i, p in enumerate(q["pairs"]) if i < len(response) and response[i] == p[1])
-        return Fraction(hits, len(q["pairs"]))
+        return _shares(hits, len(q["pairs"]), q.get("scoring"))
 
     def answer_key(self, q):
         return {"correct": [f"{left} → {right}" for left, right in q["pairs"]]}
@@ -93,7 +123,7 @@ class Ordering(QuestionType):
     """Put items in order; one share per item in its right place."""
 
     name = "ordering"
-    keys = frozenset({"items"})
+    keys = frozenset({"items", "scoring"})
     required = frozenset({"items"})
     shuffles = True
 
@@ -103,7 +133,7 @@ class Ordering(QuestionType):
             report(line_of("items"), "'items' must list at least two steps")
         if len(set(items)) != len(items):
             report(line_of("items"), "each item in 'items' must be different")
-        return {"items": items}
+        return {**scoring_field(read_scoring(q, "ordering", line_of, report)), "items": items}
 
     def draw_order(self, q, rng, shuffle):
         return _shuffled(list(q["items"]), rng)
@@ -125,7 +155,7 @@ class Ordering(QuestionType):
     def score(self, q, response) -> Fraction:
         response = list(response or [])
         hits = sum(1 for i, item in enumerate(q["items"]) if i < len(response) and response[i] == item)
-        return Fraction(hits, len(q["items"]))
+        return _shares(hits, len(q["items"]), q.get("scoring"))
 
     def answer_key(self, q):
         return {"correct": list(q["items"])}

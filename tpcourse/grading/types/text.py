@@ -6,7 +6,8 @@ import math
 import re
 from fractions import Fraction
 
-from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, register
+from .base import FULL, NOTHING, FormData, QuestionType, first, register
+from .partial import partial_key, partial_number_share, partial_text_share, read_partial
 
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*([^\d\s].*)?$")
 
@@ -32,7 +33,7 @@ class Numeric(QuestionType):
     """A number within answer ± tolerance; all or nothing."""
 
     name = "numeric"
-    keys = frozenset({"answer", "tolerance", "unit"})
+    keys = frozenset({"answer", "tolerance", "unit", "partial"})
     required = frozenset({"answer"})
 
     def validate(self, q, line_of, report, ctx):
@@ -49,7 +50,8 @@ class Numeric(QuestionType):
         if unit is not None and not isinstance(unit, str):
             report(line_of("unit"), "'unit' must be text")
             unit = None
-        return {"answer": answer, "tolerance": tolerance, "unit": unit}
+        return {"answer": answer, "tolerance": tolerance, "unit": unit,
+                **read_partial(q, "numeric", line_of, report)}
 
     def public(self, q, order):
         return {"unit": q.get("unit")}
@@ -69,14 +71,17 @@ class Numeric(QuestionType):
         value = parse_number(response or "", q.get("unit"))
         if value is None:
             return NOTHING
-        return all_or_nothing(abs(value - q["answer"]) <= q["tolerance"] + 1e-9)
+        if abs(value - q["answer"]) <= q["tolerance"] + 1e-9:
+            return FULL
+        return partial_number_share(q, value)
 
     def answer_key(self, q):
         unit = f" {q['unit']}" if q.get("unit") else ""
         if q["tolerance"]:
             low, high = q["answer"] - q["tolerance"], q["answer"] + q["tolerance"]
-            return {"correct": [f"{q['answer']:g}{unit} (accepted {low:g}–{high:g})"]}
-        return {"correct": [f"{q['answer']:g}{unit}"]}
+            return {"correct": [f"{q['answer']:g}{unit} (accepted {low:g}–{high:g})",
+                                *partial_key(q, unit)]}
+        return {"correct": [f"{q['answer']:g}{unit}", *partial_key(q, unit)]}
 
 
 @register
@@ -84,7 +89,7 @@ class ShortText(QuestionType):
     """A word or phrase matched against accepted answers, ignoring case and spacing."""
 
     name = "short_text"
-    keys = frozenset({"accept"})
+    keys = frozenset({"accept", "partial"})
     required = frozenset({"accept"})
 
     def validate(self, q, line_of, report, ctx):
@@ -96,7 +101,8 @@ class ShortText(QuestionType):
         ):
             report(line_of("accept"), "'accept' must list at least one accepted answer")
             accept = []
-        return {"accept": [str(a).strip() for a in accept]}
+        return {"accept": [str(a).strip() for a in accept],
+                **read_partial(q, "short_text", line_of, report)}
 
     def parse_response(self, q, order, field, form: FormData):
         return first(form, field)[:200] or None
@@ -106,7 +112,10 @@ class ShortText(QuestionType):
 
     def score(self, q, response) -> Fraction:
         accepted = {normalise_text(a) for a in q["accept"]}
-        return all_or_nothing(bool(response) and normalise_text(response) in accepted)
+        if not response:
+            return NOTHING
+        typed = normalise_text(response)
+        return FULL if typed in accepted else partial_text_share(q, typed, normalise_text)
 
     def answer_key(self, q):
-        return {"correct": q["accept"]}
+        return {"correct": [*q["accept"], *partial_key(q)]}

@@ -137,6 +137,7 @@ class OptionForm(Form):
     text = StringField("Text")
     correct = BooleanField("Correct")
     feedback = StringField("Feedback when chosen (optional)")
+    weight = StringField("Weight in % (scoring by weights: −100 to 100)")
 
 
 class PairForm(Form):
@@ -166,6 +167,12 @@ class QuestionForm(FlaskForm):
     """A question of any type; the template shows the fields its type uses."""
 
     qid = StringField("Question id", validators=[Length(max=100)])
+    name = StringField("Name (authors only; kept for exports to Moodle and Canvas)",
+                       validators=[Length(max=255)])
+    category = HiddenField()
+    scoring = SelectField("Scoring", validate_choice=False, choices=choice_list([
+        ("", "The usual rule for this type"), ("all_or_nothing", "All or nothing"),
+        ("weights", "Weights: each option earns its percent (Moodle's rule)")]))
     prompt = TextAreaField("Prompt (Markdown)")
     points = StringField("Points", default="1")
     pool = StringField("Pool (for random draws; optional)")
@@ -181,7 +188,11 @@ class QuestionForm(FlaskForm):
     unit = StringField("Unit (optional, e.g. s)")
     accept = TextAreaField("Accepted answers, one per line (case and spacing are ignored)")
     pairs = FieldList(FormField(PairForm), min_entries=0)
+    distractors = TextAreaField("Extra answers that match no item, one per line (optional)")
     items = TextAreaField("Steps in the correct order, one per line")
+    feedback_true = TextAreaField("Feedback for trainees who answer True (optional)")
+    feedback_false = TextAreaField("Feedback for trainees who answer False (optional)")
+    partial = TextAreaField("Answers worth part of the points, one per line (optional)")
     image = SelectField("Body-map image (from lessons/assets/)", validate_choice=False)
     regions = FieldList(FormField(RegionForm), min_entries=0)
 
@@ -209,12 +220,21 @@ class LessonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    """Upload a question bank into the quiz's draft."""
+    """Upload a question bank, to preview before it goes into the quiz's draft."""
 
     bank = FileField("Question-bank file")
     format = SelectField("Format", choices=choice_list([
-        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken")]))
+        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken"),
+        ("canvas", "Canvas quiz export (QTI 1.2 .zip)"), ("qti21", "IMS QTI 2.1 (.zip or .xml)")]))
+    scoring = SelectField("Scoring", default="source", choices=choice_list([
+        ("source", "Keep the scoring the bank gives each question (Moodle weights, "
+                   "all-or-nothing, partial answers)"),
+        ("platform", "Use the platform's rule for each question type")]))
     replace = BooleanField("Replace the draft's questions instead of adding to them")
+
+
+class ConfirmImportForm(FlaskForm):
+    """Add the ticked questions of a previewed upload, or discard it (carries the CSRF token)."""
 
 
 class AccommodationForm(FlaskForm):

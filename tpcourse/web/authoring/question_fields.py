@@ -11,7 +11,7 @@ from ...inputs import ascii_int
 from .forms import QuestionForm, _shown, lenient
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-ROW_LISTS = {"options": ("id", "text", "correct", "feedback"), "pairs": ("left", "right"),
+ROW_LISTS = {"options": ("id", "text", "correct", "feedback", "weight"), "pairs": ("left", "right"),
              "regions": ("shape", "cx", "cy", "r", "x", "y", "width", "height", "points")}
 REGION_KEYS = {"circle": ("cx", "cy", "r"), "rect": ("x", "y", "width", "height"),
                "polygon": ("points",)}
@@ -51,8 +51,50 @@ def _options(rows: list[dict[str, Any]], keep_blank: bool) -> list[dict[str, Any
             option["correct"] = True
         if str(row.get("feedback") or "").strip():
             option["feedback"] = row["feedback"].strip()
+        if lenient(row.get("weight")) is not None:
+            option["weight"] = lenient(row.get("weight"))
         options.append(option)
     return options
+
+
+_PARTIAL = re.compile(r"^(?P<answer>.+?)\s*=\s*(?P<weight>[^=]+)$")
+_SPREAD = re.compile(r"^(?P<answer>[^:±]+?)\s*(?:[:±]\s*(?P<tolerance>.+))?$")
+
+
+def parse_partial(text: str | None, qtype: str) -> list[dict[str, Any]] | str:
+    """Read 'toad = 80' (short text) or '120 ± 10 = 50' (numeric) lines into partial answers.
+
+    A line that does not read stays text, so the check says what is wrong.
+    """
+    entries: list[dict[str, Any]] = []
+    for line in _lines(text):
+        match = _PARTIAL.match(line)
+        if not match:
+            return line
+        weight = lenient(match.group("weight"))
+        if qtype == "short_text":
+            entries.append({"text": match.group("answer").strip(), "weight": weight})
+            continue
+        spread = _SPREAD.match(match.group("answer").strip())
+        entry = {"answer": lenient(spread.group("answer")) if spread else match.group("answer")}
+        if spread and spread.group("tolerance"):
+            entry["tolerance"] = lenient(spread.group("tolerance"))
+        entries.append({**entry, "weight": weight})
+    return entries
+
+
+def partial_lines(entries: Any) -> str:
+    """Show partial answers as the lines parse_partial reads."""
+    lines = []
+    for entry in _list(entries):
+        if not isinstance(entry, dict):
+            continue
+        if "text" in entry:
+            lines.append(f"{_shown(entry.get('text'))} = {_shown(entry.get('weight'))}")
+        else:
+            spread = f" ± {_shown(entry['tolerance'])}" if entry.get("tolerance") else ""
+            lines.append(f"{_shown(entry.get('answer'))}{spread} = {_shown(entry.get('weight'))}")
+    return "\n".join(lines)
 
 
 def _region(row: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +110,9 @@ def _region(row: dict[str, Any]) -> dict[str, Any]:
 def question_from_form(form: QuestionForm, qtype: str, keep_blank: bool = False) -> dict[str, Any]:
     """Return the form's question as a quiz-file dict (blank rows dropped unless asked)."""
     q: dict[str, Any] = {"id": (form.qid.data or "").strip(), "type": qtype}
-    optional = {"pool": (form.pool.data or "").strip(), "objective": (form.objective.data or "").strip()}
+    optional = {"name": (form.name.data or "").strip(), "category": (form.category.data or "").strip(),
+                "pool": (form.pool.data or "").strip(), "objective": (form.objective.data or "").strip(),
+                "scoring": (form.scoring.data or "").strip()}
     q.update({k: v for k, v in optional.items() if v})
     points = lenient(form.points.data)
     if points is not None:
@@ -90,17 +134,23 @@ def _type_fields(form: QuestionForm, qtype: str, keep_blank: bool) -> dict[str, 
         return {"options": _options(form.options.data, keep_blank)}
     if qtype == "true_false":
         answer = {"true": True, "false": False}.get(form.answer_bool.data or "")
-        return {} if answer is None else {"answer": answer}
+        feedback = {k: (getattr(form, k).data or "").strip()
+                    for k in ("feedback_true", "feedback_false")}
+        return {**({} if answer is None else {"answer": answer}),
+                **{k: v for k, v in feedback.items() if v}}
+    partial = parse_partial(form.partial.data, qtype) if qtype in ("numeric", "short_text") \
+        else []
     if qtype == "numeric":
         fields = {"answer": lenient(form.answer.data), "tolerance": lenient(form.tolerance.data),
-                  "unit": (form.unit.data or "").strip() or None}
+                  "unit": (form.unit.data or "").strip() or None, "partial": partial or None}
         return {k: v for k, v in fields.items() if v is not None}
     if qtype == "short_text":
-        return {"accept": _lines(form.accept.data)}
+        return {"accept": _lines(form.accept.data), **({"partial": partial} if partial else {})}
     if qtype == "matching":
         rows = [r for r in form.pairs.data if keep_blank or not _blank(r, ROW_LISTS["pairs"])]
+        distractors = _lines(form.distractors.data)
         return {"pairs": [[str(r["left"] or "").strip(), str(r["right"] or "").strip()]
-                          for r in rows]}
+                          for r in rows], **({"distractors": distractors} if distractors else {})}
     if qtype == "ordering":
         return {"items": _lines(form.items.data)}
     if qtype == "hotspot":
@@ -115,13 +165,20 @@ def form_values(q: dict[str, Any]) -> dict[str, Any]:
     answer = q.get("answer")
     return {
         "qid": _shown(q.get("id")), "prompt": _shown(q.get("prompt")),
+        "name": _shown(q.get("name")), "category": _shown(q.get("category")),
+        "scoring": _shown(q.get("scoring")),
+        "feedback_true": _shown(q.get("feedback_true")),
+        "feedback_false": _shown(q.get("feedback_false")),
+        "partial": partial_lines(q.get("partial")),
+        "distractors": "\n".join(map(str, _list(q.get("distractors")))),
         "points": _shown(q.get("points", 1)), "pool": _shown(q.get("pool")),
         "objective": _shown(q.get("objective")), "must_pass": q.get("must_pass") is True,
         "tags": ", ".join(map(str, q.get("tags") or [])) if isinstance(q.get("tags"), list)
         else _shown(q.get("tags")),
         "explanation": _shown(q.get("explanation")),
         "options": [{"id": _shown(o.get("id")), "text": _shown(o.get("text")),
-                     "correct": o.get("correct") is True, "feedback": _shown(o.get("feedback"))}
+                     "correct": o.get("correct") is True, "feedback": _shown(o.get("feedback")),
+                     "weight": _shown(o.get("weight"))}
                     for o in _list(q.get("options")) if isinstance(o, dict)],
         "answer_bool": ("true" if answer else "false") if isinstance(answer, bool) else "",
         "answer": "" if isinstance(answer, bool) else _shown(answer),
@@ -144,7 +201,7 @@ def padded(values: dict[str, Any], qtype: str) -> dict[str, Any]:
     name, least = MINIMUM_ROWS.get(qtype, (None, 0))
     if name is None or len(values[name]) >= least:
         return values
-    blank = {"options": {"id": "", "text": "", "correct": False, "feedback": ""},
+    blank = {"options": {"id": "", "text": "", "correct": False, "feedback": "", "weight": ""},
              "pairs": {"left": "", "right": ""}, "regions": {"shape": "circle"}}[name]
     return {**values, name: values[name] + [dict(blank)] * (least - len(values[name]))}
 
@@ -181,7 +238,10 @@ def apply_action(q: dict[str, Any], action: str) -> dict[str, Any]:
 FIELD_NAMES = {"id": "qid", "answer": "answer", "prompt": "prompt", "points": "points",
                "pool": "pool", "objective": "objective", "must_pass": "must_pass",
                "tags": "tags", "explanation": "explanation", "tolerance": "tolerance",
-               "unit": "unit", "accept": "accept", "items": "items", "image": "image"}
+               "unit": "unit", "accept": "accept", "items": "items", "image": "image",
+               "name": "name", "scoring": "scoring", "distractors": "distractors",
+               "feedback_true": "feedback_true", "feedback_false": "feedback_false",
+               "partial": "partial"}
 
 
 def attach_problems(form: QuestionForm, qtype: str, problems: list[FieldProblem]
@@ -214,6 +274,7 @@ def _field_for(form: QuestionForm, qtype: str, problem: FieldProblem):
         key = path[2] if len(path) > 2 and isinstance(path[2], str) else None
         if key is None and head == "options":
             key = ("id" if "'id'" in problem.message or "option id" in problem.message
+                   else "weight" if "weight" in problem.message
                    else "correct" if "'correct'" in problem.message else "text")
         if key is None and head == "regions" and "'points'" in problem.message:
             key = "points"
