@@ -140,10 +140,10 @@ def register_blueprints(app: Flask) -> None:
     from .web.exams import quiz
     from .web.learning import learn
     from .web.public import assets, health, keys
-    from .web.schools import api, school
+    from .web.schools import api, people, school
 
     for module in (auth, learn, quiz, records, certificates, evaluation, skills, author,
-                   analysis, school, admin, api, keys, verify, assets, health):
+                   analysis, school, people, admin, api, keys, verify, assets, health):
         app.register_blueprint(module.bp)
 
 

@@ -24,6 +24,7 @@ from tests.schools.conftest import complete_course
 from tpcourse.extensions import db
 from tpcourse.models import Accommodation, Course, CourseInstructor, School, SkillSignoff, User
 from tpcourse.services.accounts.accounts import create_user, ensure_school
+from tpcourse.services.accounts.invitations import create_invited, make_invitation_token
 from tpcourse.services.accounts.password_reset import make_reset_token
 from tpcourse.services.accounts.registration import make_registration_token
 from tpcourse.services.authoring import lessons, quizzes
@@ -188,12 +189,15 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     db.session.commit()
     _drafts(users["instructor"], clock)
     upload, image = _bank_upload(users["instructor"], clock)
+    invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
+                             clock.now)
     values.update(code=record.certificate_code, attempt=attempt.id, result=submitted.id,
                   export=export.export_id, token=str(token.id), accommodation=str(grant.id),
                   reset_token=make_reset_token(trainee, clock.now), upload=upload,
                   upload_image=image,
                   registration_token=make_registration_token("newcomer@example.com",
-                                                             "Newcomer", "/", clock.now))
+                                                             "Newcomer", "/", clock.now),
+                  invitation_token=make_invitation_token(invited, clock.now))
 
 
 def _drafts(author: User, clock: Clock) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -65,3 +66,59 @@ def users_purge_expired() -> None:
     click.echo(f"Anonymised {count} deleted account(s) past the retention period.")
     remember = current_app.config["REMEMBER_COOKIE_DURATION"].days
     click.echo(f"Removed {sessions.prune_sessions(now(), remember)} old browser session(s).")
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--school", "school_slug", required=True, help="Slug of the school.")
+@click.option("--cohort", default=None, help="Cohort (id or name) for rows that name none.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+def users_import(file: Path, school_slug: str, cohort: str | None, dry_run: bool) -> None:
+    """Enrol a class from a CSV (name, email[, cohort][, course]); new accounts are invited."""
+    from ..services.errors import ServiceError
+    from ..services.schools import bulk_enrolment, schools
+
+    try:
+        school = schools.school_by_slug(school_slug)
+        chosen = _cli_cohort(school, cohort) if cohort else None
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    plan = bulk_enrolment.plan_enrolment(school, file.read_bytes(), chosen)
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    for problem in plan.problems:
+        click.echo(f"{file}: {problem}")
+    words = {bulk_enrolment.CREATE: "create", bulk_enrolment.ENROL: "enrol",
+             bulk_enrolment.UNCHANGED: "same"}
+    for row in plan.rows:
+        click.echo(f"{words[row.action]:<7} row {row.person.row}: {row.person.name} "
+                   f"<{row.person.email}>" + (f" → {row.course_title}" if row.course_title else "")
+                   + (f" ({row.cohort.name})" if row.cohort else ""))
+    if dry_run or not plan.changes:
+        click.echo(("Dry run: nothing changed. " if dry_run else "Nothing to change: ")
+                   + f"{plan.count(bulk_enrolment.CREATE)} to create, "
+                   f"{plan.count(bulk_enrolment.ENROL)} to enrol, "
+                   f"{plan.count(bulk_enrolment.UNCHANGED)} already done, "
+                   f"{len(plan.problems)} with problems.")
+    else:
+        from ..services.notifications.links import account_links
+
+        result = bulk_enrolment.apply_enrolment(plan, school, "cli", now(), account_links)
+        click.echo(f"Created and invited {result.created}, enrolled {result.enrolled}, "
+                   f"{result.unchanged} already done, {result.skipped} with problems left out.")
+    if plan.problems:
+        raise SystemExit(1)
+
+
+def _cli_cohort(school, text: str):
+    from ..inputs import ascii_int
+    from ..services.errors import NotFound
+    from ..services.schools import cohorts
+
+    cohort_id = ascii_int(text)
+    if cohort_id is not None:
+        return cohorts.get_cohort(school, cohort_id)
+    for summary in cohorts.cohorts_of(school, include_archived=False):
+        if summary.cohort.name.lower() == text.strip().lower():
+            return summary.cohort
+    raise NotFound(f"No live cohort '{text}' in {school.name}.")

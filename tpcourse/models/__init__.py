@@ -17,6 +17,7 @@ from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
 from .types import utcnow
 from .user import (
+    PASSWORD_NOT_CHOSEN,
     ROLES,
     SESSION_USER_COLUMNS,
     AnyUser,
@@ -30,7 +31,8 @@ from .user import (
 )
 
 __all__ = [
-    "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt", "AuditEvent", "AuditHead",
+    "PASSWORD_NOT_CHOSEN", "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt",
+    "AuditEvent", "AuditHead",
     "AuditPending", "BankUpload", "ClaimedUser", "SESSION_USER_COLUMNS",
     "Cohort",
     "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",

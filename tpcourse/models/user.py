@@ -17,6 +17,9 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 ROLES = ("trainee", "instructor", "school_admin", "admin")
+PASSWORD_NOT_CHOSEN = "!invited"
+"""The password hash of an account staff created, until its owner chooses a password (not a
+werkzeug hash: no password matches it)."""
 
 
 def session_identity(user_id: int, session_id: str | None, password_hash: str) -> str:
@@ -92,6 +95,11 @@ class User(SignedInIdentity, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data reduced
 
     school: Mapped[School | None] = relationship(lazy="joined")
+
+    @property
+    def awaiting_password(self) -> bool:
+        """Whether staff created the account and its owner has not chosen a password yet."""
+        return self.password_hash == PASSWORD_NOT_CHOSEN
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -31,12 +31,17 @@ def find_user_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(email: str, name: str, password: str, role: str = "trainee",
-                school_slug: str | None = None) -> User:
-    """Create an account; raise Conflict for a taken email, ServiceError for bad input."""
+def create_user(email: str, name: str, password: str | None, role: str = "trainee",
+                school_slug: str | None = None, *, password_hash: str | None = None,
+                commit: bool = True) -> User:
+    """Create an account; raise Conflict for a taken email, ServiceError for bad input.
+
+    `password_hash` stores a ready hash (or a marker no password matches) instead of hashing
+    `password`; with `commit=False` the account is only flushed, for a caller's transaction.
+    """
     if role not in ROLES:
         raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    if password_hash is None and len(password or "") < MIN_PASSWORD_LENGTH:
         raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
     if find_user_by_email(email) is not None:
         raise Conflict(TAKEN)
@@ -46,12 +51,17 @@ def create_user(email: str, name: str, password: str, role: str = "trainee",
         if school is None:
             raise NotFound(f"No school with slug '{school_slug}'.")
     user = User(email=normalise_email(email), name=name.strip(), role=role,
-                password_hash=generate_password_hash(password), school=school)
+                password_hash=password_hash or generate_password_hash(password), school=school)
     db.session.add(user)
     try:
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            with db.session.begin_nested():
+                db.session.flush()
     except IntegrityError:  # the same address registered a moment ago, in another request
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise Conflict(TAKEN) from None
     return user
 

@@ -46,7 +46,7 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def _fingerprint(user: User) -> str:
+def account_fingerprint(user: User) -> str:
     """Digest of what must not have changed since the link was sent (email, password)."""
     material = f"{user.id}\0{user.email}\0{user.password_hash}".encode()
     return hashlib.sha256(material).hexdigest()[:32]
@@ -54,7 +54,8 @@ def _fingerprint(user: User) -> str:
 
 def make_reset_token(user: User, now: datetime) -> str:
     """Return a signed token for a reset link issued to the user at `now`."""
-    return _serializer().dumps({"u": user.id, "f": _fingerprint(user), "t": int(now.timestamp())})
+    return _serializer().dumps({"u": user.id, "f": account_fingerprint(user),
+                                "t": int(now.timestamp())})
 
 
 def user_for_token(token: str, now: datetime, lock: bool = False) -> User | None:
@@ -75,7 +76,7 @@ def user_for_token(token: str, now: datetime, lock: bool = False) -> User | None
     user = db.session.execute(query).scalar_one_or_none()
     if user is None or not user.active or user.deleted_at is not None:
         return None
-    if not hmac.compare_digest(_fingerprint(user), claims["f"]):
+    if not hmac.compare_digest(account_fingerprint(user), claims["f"]):
         return None
     return user
 

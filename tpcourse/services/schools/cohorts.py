@@ -180,6 +180,15 @@ def remove_member(cohort: Cohort, user_id: int, actor: str | None, now: datetime
     db.session.commit()
 
 
+def invite_code_in(path: str) -> str | None:
+    """The invite code of a cohort invite link's path (`/school/join/<code>`), if it is one."""
+    prefix = "/school/join/"
+    if not path.startswith(prefix):
+        return None
+    code = path[len(prefix):].split("?", 1)[0].strip("/")
+    return code if code and "/" not in code else None
+
+
 def course_slug(cohort: Cohort) -> str:
     """Return the slug of the cohort's course."""
     return db.session.execute(select(Course.slug).where(Course.id == cohort.course_id)).scalar_one()

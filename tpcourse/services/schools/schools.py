@@ -97,7 +97,8 @@ class UserPage:
     total: int
 
 
-def list_users(search: str = "", page: int = 1, school_id: int | None = None) -> UserPage:
+def list_users(search: str = "", page: int = 1, school_id: int | None = None,
+               role: str | None = None) -> UserPage:
     """Return a page of accounts, matching `search` in name or email, newest first."""
     query = select(User)
     if search.strip():
@@ -106,6 +107,8 @@ def list_users(search: str = "", page: int = 1, school_id: int | None = None) ->
                                 func.lower(User.email).like(pattern)))
     if school_id is not None:
         query = query.where(User.school_id == school_id)
+    if role is not None:
+        query = query.where(User.role == role, User.deleted_at.is_(None))
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     pages = max(1, -(-total // USERS_PER_PAGE))
     page = min(max(page, 1), pages)

@@ -21,8 +21,10 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ...extensions import limiter
-from ...services.accounts import accounts, password_reset, registration, sessions
+from ...services.accounts import accounts, invitations, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
+from ...services.notifications.links import site_link
+from ...services.schools import cohorts
 from ..helpers import now
 from . import limits
 
@@ -78,15 +80,10 @@ def _register_limit() -> str:
     return current_app.config["TPCOURSE_REGISTER_LIMIT"]
 
 
-def _absolute(endpoint: str, **values) -> str:
-    """A link for an email, built from the configured site address (never the Host header)."""
-    return current_app.config["TPCOURSE_SITE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 def _registration_link(kind: str) -> str:
     if kind.startswith("finish:"):
-        return _absolute("auth.finish_registration", token=kind.partition(":")[2])
-    return _absolute("auth.login" if kind == "login" else "auth.forgot_password")
+        return site_link("auth.finish_registration", token=kind.partition(":")[2])
+    return site_link("auth.login" if kind == "login" else "auth.forgot_password")
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -94,6 +91,22 @@ def _start_session(user, remember: bool = False) -> None:
     session.clear()  # start the logged-in session afresh: nothing carried over
     sessions.start_session(user, request.user_agent.string, now())
     login_user(user, remember=remember)
+
+
+def _arrive(user, next_path: str | None):
+    """Where a user goes once signed in: the cohort an invite link named is joined on the way
+    (they asked for it by following the link, then logging in or signing up)."""
+    target = _safe_next(next_path)
+    code = cohorts.invite_code_in(target)
+    if code:
+        try:
+            cohort = cohorts.join_cohort(user, code, now())
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"You joined {cohort.name}. Start with the first lesson.", "success")
+            return redirect(url_for("learn.course", slug=cohorts.course_slug(cohort)))
+    return redirect(target)
 
 
 def _safe_next(target: str | None) -> str:
@@ -142,7 +155,7 @@ def finish_registration(token: str):
         else:
             _start_session(user)
             flash(f"Welcome, {user.name}! Your account is ready.", "success")
-            return redirect(_safe_next(next_path))
+            return _arrive(user, next_path)
     return render_template("auth/register_finish.html", form=form, pending=pending), \
         422 if form.errors else 200
 
@@ -162,7 +175,7 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return _arrive(user, request.args.get("next"))
         limits.count_failure(email)
         form.password.errors.append("That email and password don't match an account.")
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -202,7 +215,7 @@ def logout_everywhere():
 
 def _reset_link(token: str) -> str:
     """Build the emailed link from the configured site address, never the request's Host."""
-    return _absolute("auth.reset_password", token=token)
+    return site_link("auth.reset_password", token=token)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -218,6 +231,26 @@ def forgot_password():
         return redirect(url_for("auth.login"))
     minutes = password_reset.reset_max_age(current_app.config) // 60
     return render_template("auth/forgot.html", form=form, minutes=minutes), \
+        422 if form.errors else 200
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Choose the first password of an account staff created; the link then stops working."""
+    user = invitations.user_for_invitation(token, now())
+    if user is None:
+        return render_template("auth/invitation_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(token, form.password.data, now())
+        except ServiceError as exc:
+            form.password.errors.append(exc.message)
+        else:
+            _start_session(user)
+            flash(f"Welcome, {user.name}! Your password is set.", "success")
+            return redirect(url_for("learn.catalogue"))
+    return render_template("auth/invitation.html", form=form, user=user), \
         422 if form.errors else 200
 
 

@@ -11,9 +11,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ...inputs import ascii_int
 from ...models import ROLES
-from ...services.accounts import retention, sessions
+from ...services.accounts import invitations, retention, sessions
 from ...services.errors import Conflict, ServiceError
 from ...services.notifications import mail
+from ...services.notifications.links import account_links
 from ...services.records.audit import actor_of
 from ...services.schools import schools
 from ..helpers import now, roles_required
@@ -40,6 +41,19 @@ class AssignForm(FlaskForm):
     """An account's role and school."""
 
     role = SelectField("Role", choices=[SelectChoice(role, role.replace("_", " ")) for role in ROLES])
+    school_id = SelectField("School", coerce=lambda v: int(v) if v not in (None, "") else None)
+
+
+class NewAccountForm(FlaskForm):
+    """Create an account of any role in any school; its owner is invited by email."""
+
+    name = StringField("Full name (as it should appear on certificates)",
+                       validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Email(
+        message="Enter an email address, like name@example.org."), Length(max=254)],
+        filters=[lambda value: value.strip() if value else value])
+    role = SelectField("Role", choices=[SelectChoice(role, role.replace("_", " "))
+                                        for role in ROLES], default="trainee")
     school_id = SelectField("School", coerce=lambda v: int(v) if v not in (None, "") else None)
 
 
@@ -126,7 +140,62 @@ def _user_page(user, form: AssignForm | None = None, delete: DeleteForm | None =
     return render_template("admin/user.html", user=user, form=form, delete=delete,
                            retention_days=retention.retention_days(current_app.config),
                            live_sessions=len(sessions.live_sessions(user.id)),
+                           invited=user.awaiting_password,
                            end_form=FlaskForm()), status
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def user_new():
+    """Create an account; the person gets an email with a link to choose a password."""
+    form = NewAccountForm()
+    form.school_id.choices = _school_choices()
+    if form.validate_on_submit():
+        school = schools.get_school(form.school_id.data) if form.school_id.data else None
+        try:
+            user = invitations.create_invited(form.email.data, form.name.data, form.role.data,
+                                              school, actor_of(current_user), now())
+        except Conflict as exc:
+            form.email.errors.append(exc.message)
+        except ServiceError as exc:
+            form.role.errors.append(exc.message)
+        else:
+            invitations.send_invitation(user, account_links, now())
+            flash(f"Account created for {user.name}: an invitation to choose a password is on "
+                  f"its way to {user.email}.", "success")
+            return redirect(url_for(".user_edit", user_id=user.id))
+    return render_template("admin/user_new.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/access", methods=["POST"])
+@roles_required("admin")
+def user_access(user_id: int):
+    """Resend the invitation, email a reset link, or deactivate / reactivate an account."""
+    user = schools.get_user(user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        raise Conflict("Ask another admin to change your own account's access.")
+    flash(_change_access(user, request.form.get("action", "")), "success")
+    return redirect(url_for(".user_edit", user_id=user.id))
+
+
+def _change_access(user, action: str) -> str:
+    """Carry out one access action; return what to tell the admin."""
+    actor = actor_of(current_user)
+    if action == "invite":
+        if not user.awaiting_password:
+            raise Conflict(f"{user.name} already chose a password: send a reset link instead.")
+        invitations.send_invitation(user, account_links, now())
+        return f"A new invitation is on its way to {user.email}."
+    if action == "reset":
+        invitations.send_reset_link(user, account_links, actor, now())
+        return f"A password reset link is on its way to {user.email}."
+    if action in ("deactivate", "reactivate"):
+        invitations.set_active(user, action == "reactivate", actor, now())
+        return (f"{user.name} can log in again." if user.active else
+                f"{user.name} is deactivated and logged out everywhere.")
+    abort(400)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

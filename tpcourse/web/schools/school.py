@@ -297,9 +297,11 @@ def join():
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@login_required
 def join_code(code: str):
-    """Confirm and join the cohort an invite link opens."""
+    """Confirm and join the cohort an invite link opens; a visitor is offered to register or
+    log in, and lands in the cohort afterwards."""
+    if request.method == "POST" and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
     cohort, school, title = cohorts.cohort_by_code(code)
     form = FlaskForm()
     if form.validate_on_submit():

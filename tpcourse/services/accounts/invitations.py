@@ -1,0 +1,158 @@
+"""Accounts made by staff: an invitation email with a link to choose a password.
+
+An admin (any role, any school) or a school admin (trainees of their school) creates the account;
+it has no usable password until the person opens the emailed link, which works once (it is
+bound, like a reset link, to the account's email and password hash) and for
+`TPCOURSE_INVITE_MAX_AGE` seconds (7 days). Staff can send a fresh invitation, or a password
+reset link to an account that is already in use, and deactivate or reactivate an account.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import smtplib
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from ...extensions import db
+from ...models import PASSWORD_NOT_CHOSEN, ROLES, School, User
+from ..errors import Conflict, ServiceError
+from ..notifications.mail import send_mail
+from ..records.audit import record_event
+from .accounts import MIN_PASSWORD_LENGTH, create_user
+from .password_reset import account_fingerprint, make_reset_token, reset_max_age
+from .sessions import end_all_sessions
+
+SALT = "tpcourse.invitation"
+DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
+_SKEW = 300
+INVALID_LINK = ("This invitation link has expired or was already used. Ask whoever invited you "
+                "for a new one, or use 'Forgot your password?' if you already chose one.")
+log = logging.getLogger(__name__)
+
+
+def invite_max_age() -> int:
+    """How long an invitation link lives, in seconds (TPCOURSE_INVITE_MAX_AGE)."""
+    value = current_app.config.get("TPCOURSE_INVITE_MAX_AGE")
+    return int(value) if value else DEFAULT_MAX_AGE
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_invitation_token(user: User, now: datetime) -> str:
+    """A signed, single-use link token for choosing the first password."""
+    return _serializer().dumps({"u": user.id, "f": account_fingerprint(user),
+                                "t": int(now.timestamp())})
+
+
+def user_for_invitation(token: str, now: datetime, lock: bool = False) -> User | None:
+    """The account a live, unused invitation token belongs to; None for anything else."""
+    try:
+        claims = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(claims, dict) or not all(
+            isinstance(claims.get(k), t) for k, t in (("u", int), ("f", str), ("t", int))):
+        return None
+    age = now.timestamp() - claims["t"]
+    if age > invite_max_age() or age < -_SKEW:
+        return None
+    query = select(User).where(User.id == claims["u"])
+    if lock:
+        query = query.with_for_update(of=User).execution_options(populate_existing=True)
+    user = db.session.execute(query).scalar_one_or_none()
+    if user is None or not user.active or user.deleted_at is not None:
+        return None
+    return user if hmac.compare_digest(account_fingerprint(user), claims["f"]) else None
+
+
+def create_invited(email: str, name: str, role: str, school: School | None, actor: str,
+                   now: datetime, commit: bool = True) -> User:
+    """Create an account that waits for its owner to choose a password (Conflict if taken)."""
+    if role not in ROLES:
+        raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
+    if role == "school_admin" and school is None:
+        raise ServiceError("A school admin needs a school: choose one.")
+    user = create_user(email, name, None, role, school.slug if school else None,
+                       password_hash=PASSWORD_NOT_CHOSEN, commit=False)
+    record_event("account.invited", {"user": user.id, "role": role,
+                                     "school": school.id if school else None}, actor, now)
+    if commit:
+        db.session.commit()
+    return user
+
+
+def send_invitation(user: User, links: Callable[[str, str], str], now: datetime,
+                    inviter: str | None = None) -> None:
+    """Email the account its link to choose a password (`links("invite"|"reset", token)`)."""
+    site = current_app.config["TPCOURSE_SITE_NAME"]
+    days = invite_max_age() // 86400
+    who = f"{inviter} has" if inviter else "Your school has"
+    body = (f"Hello {user.name},\n\n{who} created a {site} account for you"
+            f"{' at ' + user.school.name if user.school else ''}.\n\n"
+            f"Choose your password here (the link works once, within {days} days):\n\n"
+            f"{links('invite', make_invitation_token(user, now))}\n\n"
+            f"Your email address is your log-in: {user.email}\n")
+    _send(user, f"Your {site} account is ready", body)
+
+
+def send_reset_link(user: User, links: Callable[[str, str], str], actor: str,
+                    now: datetime) -> None:
+    """Email a password reset link at staff's request (an account already in use)."""
+    if user.awaiting_password:
+        raise Conflict("This person has not chosen a password yet: send the invitation again "
+                       "instead.")
+    minutes = reset_max_age(current_app.config) // 60
+    body = (f"Hello {user.name},\n\nYour school asked us to send you a link to choose a new "
+            f"password. Open it within {minutes} minutes; it works once:\n\n"
+            f"{links('reset', make_reset_token(user, now))}\n\n"
+            "If you did not expect this, you can ignore it: your password stays as it is.\n")
+    record_event("account.reset_link_sent", {"user": user.id}, actor, now)
+    db.session.commit()
+    _send(user, "Choose a new password", body)
+
+
+def _send(user: User, subject: str, body: str) -> None:
+    try:
+        send_mail(user.email, subject, body)
+    except (smtplib.SMTPException, OSError):
+        log.exception("Could not send '%s' to user %s", subject, user.id)
+
+
+def accept_invitation(token: str, password: str, now: datetime) -> User:
+    """Set the first password through an invitation link; the link then stops working."""
+    user = user_for_invitation(token, now, lock=True)
+    if user is None:
+        db.session.rollback()
+        raise ServiceError(INVALID_LINK)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        db.session.rollback()
+        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(password)
+    record_event("account.invitation_accepted", {"user": user.id}, f"user:{user.id}", now)
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool, actor: str, now: datetime) -> User:
+    """Deactivate (log out everywhere, no log-in) or reactivate an account."""
+    if user.deleted_at is not None:
+        raise Conflict("This account was deleted; it keeps only its records.")
+    if user.active == active:
+        return user
+    user.active = active
+    record_event("account.activated" if active else "account.deactivated", {"user": user.id},
+                 actor, now)
+    db.session.commit()
+    if not active:
+        end_all_sessions(user.id, now, actor)
+    return user
+
