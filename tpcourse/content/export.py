@@ -17,7 +17,7 @@ QUIZ_KEY_ORDER = (
     "questions",
 )
 QUESTION_KEY_ORDER = (
-    "id", "pool", "objective", "type", "points", "must_pass", "tags", "prompt", "options",
+    "id", "pool", "objective", "type", "points", "must_pass", "tags", "excludes", "prompt", "options",
     "answer", "tolerance", "unit", "accept", "pairs", "items", "image", "regions", "explanation",
 )
 # Values that may be left out because the parser fills them in again, identically.

@@ -20,7 +20,7 @@ COMPLETION_KEYS = {"lessons": ("all", "none"), "quizzes": ("all", "none"),
 EVALUATION_KEYS = {"id", "prompt", "type", "required"}
 EVALUATION_TYPES = ("rating", "text")
 SKILL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MODULE_KEYS = {"title", "summary", "objectives", "quiz"}
+MODULE_KEYS = {"title", "summary", "objectives", "quiz", "safety"}
 LESSON_KEYS = {"title", "minutes", "objectives"}
 OBJECTIVE_CODE = re.compile(r"^[A-Z][A-Z0-9]*-\d+$")
 
@@ -169,6 +169,11 @@ def parse_module(doc: Any, module: ModuleSpec, report: Report) -> None:
             module.objectives[code] = text.strip()
     module.quiz = str(doc["quiz"]) if doc.get("quiz") else None
     module.quiz_line = doc.line_of("quiz")
+    safety = doc.get("safety", False)
+    if not isinstance(safety, bool):
+        report(doc.line_of("safety"), "'safety' must be true or false")
+        safety = False
+    module.safety = safety
 
 
 def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,

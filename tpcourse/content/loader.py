@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from ..grading.draws import always_examines
 from ..grading.types import ValidationContext
+from .clues import find_clues
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
 from .markdown import image_references
 from .model import CourseSpec, Problem, QuizSpec
@@ -27,6 +29,7 @@ class ContentSet:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable_quizzes: set[str] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,8 +89,23 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
             continue
         content.quizzes[quiz.slug] = quiz
     _cross_check(content)
+    _warn_of_clues(content)
     content.problems.sort()
+    content.warnings.sort()
     return content
+
+
+def _warn_of_clues(content: ContentSet) -> None:
+    for slug, quiz in content.quizzes.items():
+        for clue in find_clues(slug, quiz.data):
+            line = quiz.question_lines.get(clue.answered, {}).get("line", 1)
+            where = "its own prompt" if clue.giver == clue.answered else f"'{clue.giver}'"
+            content.warnings.append(Problem(
+                quiz.path, line, f"'{clue.answered}' may be answered by {where}: {clue.reason}. "
+                f"Rewrite one of them, or keep them apart with excludes: [{clue.giver}]"
+                if clue.giver != clue.answered else
+                f"'{clue.answered}' may be answered by {where}: {clue.reason}. Rewrite it",
+                warning=True))
 
 
 def _asset_viewbox(assets: Path, name: str):
@@ -185,6 +203,7 @@ def _cross_check(content: ContentSet) -> None:
             users.setdefault(course.final_exam, []).append(course)
             if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                 report(1, f"final exam quiz '{course.final_exam}' not found in quizzes/")
+    _check_safety_draws(content)
     everything = {code for course in content.courses for code in course.objective_codes()}
     for slug, quiz in content.quizzes.items():
         known = set().union(*(c.objective_codes() for c in users.get(slug, []))) or everything
@@ -194,6 +213,25 @@ def _cross_check(content: ContentSet) -> None:
                 line = quiz.question_lines.get(question["id"], {}).get("objective", 1)
                 _report_at(content.problems, quiz.path, line, f"objective '{code}' is not "
                            "declared by any module of the course")
+
+
+def _check_safety_draws(content: ContentSet) -> None:
+    """Refuse a quiz whose draw can leave out a safety objective it is meant to examine.
+
+    A module quiz examines its own module's safety objectives; the final exam all of the
+    course's. "Examined" means every possible attempt holds a question on the objective.
+    """
+    for course in content.courses:
+        duties = [(m.quiz, set(m.objectives) if m.safety else set()) for m in course.modules]
+        duties.append((course.final_exam, course.safety_objectives()))
+        for slug, codes in duties:
+            quiz = content.quizzes.get(slug) if slug else None
+            for code in sorted(codes) if quiz else ():
+                if not always_examines(quiz.data, code):
+                    _report_at(content.problems, quiz.path, quiz.draw_line,
+                               f"safety objective {code} can be left out of an attempt: every "
+                               "attempt must hold a question on it (put one in a pool drawn "
+                               "whole, or draw more from its pool)")
 
 
 def _report_at(problems: list[Problem], path: str, line: int, message: str) -> None:

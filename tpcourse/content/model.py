@@ -10,14 +10,20 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in a content file, printed as `path:line: message`."""
+    """One mistake in a content file, printed as `path:line: message`.
+
+    A warning (`path:line: warning: message`) is something a reviewer should look at, such as
+    two questions that may answer each other; it does not make `content check` fail.
+    """
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
 @dataclass
@@ -45,6 +51,7 @@ class ModuleSpec:
     lessons: list[LessonSpec] = field(default_factory=list)
     path: str = ""
     quiz_line: int = 1
+    safety: bool = False
 
 
 @dataclass
@@ -79,6 +86,10 @@ class CourseSpec:
         """Return every objective code a module of this course declares."""
         return {code for module in self.modules for code in module.objectives}
 
+    def safety_objectives(self) -> set[str]:
+        """Return the objectives of the modules marked `safety: true`."""
+        return {code for module in self.modules if module.safety for code in module.objectives}
+
     def content_hash(self) -> str:
         """Hash everything trainees see, so an unchanged course syncs to no new version."""
         data = asdict(self)
@@ -99,6 +110,7 @@ class QuizSpec:
     data: dict[str, Any]
     path: str = ""
     question_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    draw_line: int = 1
 
     def content_hash(self) -> str:
         """Hash the settings and questions."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..grading.attempts import GRADING_MODES, REVIEW_POLICIES
+from ..grading.draws import draw_problems
 from ..grading.types import QUESTION_TYPES, ValidationContext
 from .markdown import render_inline, render_markdown
 from .model import QuizSpec
@@ -18,6 +19,7 @@ QUIZ_KEYS = {
 }
 COMMON_QUESTION_KEYS = {
     "id", "pool", "objective", "type", "points", "prompt", "explanation", "must_pass", "tags",
+    "excludes",
 }
 
 Report = Callable[[int, str], None]
@@ -49,7 +51,25 @@ def parse_quiz(doc: Any, stem: str, report: Report, ctx: ValidationContext) -> Q
     questions, lines = _questions(doc, report, ctx)
     data["questions"] = questions
     data["draw"] = _draw(doc, questions, report)
-    return QuizSpec(slug=data["slug"], data=data, question_lines=lines)
+    _check_excludes(questions, lines, report)
+    for question_id, message in draw_problems(data):
+        where = lines.get(question_id, {}) if question_id else {}
+        report(where.get("excludes") or where.get("pool") or where.get("line")
+               or doc.line_of("draw"), message)
+    return QuizSpec(slug=data["slug"], data=data, question_lines=lines,
+                    draw_line=doc.line_of("draw"))
+
+
+def _check_excludes(questions: list[dict[str, Any]], lines: dict[str, dict[str, int]],
+                    report: Report) -> None:
+    known = {q["id"] for q in questions}
+    for question in questions:
+        line = lines.get(question["id"], {}).get("excludes", 1)
+        for other in question.get("excludes", []):
+            if other == question["id"]:
+                report(line, f"question '{other}' cannot exclude itself")
+            elif other not in known:
+                report(line, f"'excludes' names '{other}', which is not a question of this quiz")
 
 
 def _questions(doc: LineDict, report: Report,
@@ -71,7 +91,8 @@ def _questions(doc: LineDict, report: Report,
                                        f"(first used on line {seen[question['id']]})")
             continue
         seen[question["id"]] = item.line_of("id")
-        lines[question["id"]] = {"line": item.line, "objective": item.line_of("objective")}
+        lines[question["id"]] = {"line": item.line, "objective": item.line_of("objective"),
+                                 "pool": item.line_of("pool"), "excludes": item.line_of("excludes")}
         questions.append(question)
     return questions, lines
 
@@ -110,12 +131,25 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
         "explanation": explanation,
         "explanation_html": render_markdown(explanation),
     }
+    excludes = _excludes(item, report)
+    if excludes:
+        question["excludes"] = excludes
     question.update(kind.validate(item, item.line_of, report, ctx))
     for option in question.get("options", []):
         option["text_html"] = render_inline(option["text"])
         if option.get("feedback"):
             option["feedback_html"] = render_inline(option["feedback"])
     return question
+
+
+def _excludes(item: LineDict, report: Report) -> list[str]:
+    raw = item.get("excludes", [])
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        report(item.line_of("excludes"), "'excludes' must list question ids, e.g. [dvt-term]")
+        return []
+    return sorted({x.strip() for x in raw})
 
 
 def _draw(doc: LineDict, questions: list[dict[str, Any]], report: Report) -> dict[str, int]:
