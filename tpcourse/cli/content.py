@@ -16,15 +16,18 @@ content_cli = AppGroup("content", help="Check and load lesson and quiz files.")
 @content_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def content_check(paths: tuple[Path, ...]) -> None:
-    """Validate lesson and quiz files; print path:line: message per problem."""
+    """Validate lesson and quiz files; print path:line: message per problem and warning."""
     lessons_dir, quizzes_dir = content_folders()
-    problems = check_paths(list(paths), lessons_dir, quizzes_dir)
-    for problem in problems:
+    found = check_paths(list(paths), lessons_dir, quizzes_dir)
+    for problem in found:
         click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+    errors = [p for p in found if not p.warning]
+    if errors:
+        click.echo(f"{len(errors)} problem(s) found.", err=True)
         raise SystemExit(1)
-    click.echo("All content files are valid.")
+    warnings = len(found) - len(errors)
+    click.echo("All content files are valid" + (
+        f", with {warnings} warning(s) for a reviewer." if warnings else "."))
 
 
 @content_cli.command("stats")

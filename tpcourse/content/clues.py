@@ -22,7 +22,7 @@ from typing import Any
 
 from ..grading.draws import always_drawn, exclusions
 
-STOP = frozenset("""
+_STOP_WORDS = """
 a an the and or of to in on at by for with from as is are be been being was were it its this that
 these those which what who whom when where why how do does did done not no than then there their
 they them he she his her him you your we our can could may might should would will shall must
@@ -30,7 +30,8 @@ one two some any all each every more most less least very just only also into ou
 up down about after before while during if so such own same other others too here
 client clients therapist therapists massage trigger point points session sessions usually
 commonly common likely best select choose apply following true false statement question
-""".split())
+"""
+STOP = frozenset(_STOP_WORDS.split())
 NUMBER_WORDS = r"(\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:[.,]\d+)?))?"
 UNIT_WORDS = {
     "h": ("h", "hr", "hrs", "hour", "hours"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..grading.draws import always_examines
 from ..grading.types import ValidationContext
+from .ce_time import ce_hour_problems, course_time
 from .clues import find_clues
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
 from .markdown import image_references
@@ -199,6 +200,8 @@ def _cross_check(content: ContentSet) -> None:
                 if module.quiz not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                     _report_at(content.problems, f"{module.path}/module.yaml", module.quiz_line,
                                f"quiz '{module.quiz}' not found in quizzes/")
+        for message in ce_hour_problems(course, course_time(course, content.quizzes)):
+            report(course.lines.get("ce_hours", 1), message)
         if course.final_exam:
             users.setdefault(course.final_exam, []).append(course)
             if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
@@ -241,11 +244,14 @@ def _report_at(problems: list[Problem], path: str, line: int, message: str) -> N
 def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list[Problem]:
     """Validate the given files or folders (default: the configured ones) and list problems.
 
+    Errors come first, then warnings (`Problem.warning`), which do not make a file invalid.
+
     Objective codes, quiz references and images resolve against a lessons folder among the
     paths when one is given, else against the configured one.
     """
     if not paths:
-        return load_content(lessons_dir, quizzes_dir).problems
+        content = load_content(lessons_dir, quizzes_dir)
+        return content.problems + content.warnings
     quiz_files: list[Path] = []
     for path in paths:
         kind = _classify(path)
@@ -266,7 +272,7 @@ def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list
                                                    "or folder")]
     content = load_content(lessons_dir, quizzes_dir, tuple(quiz_files))
     wanted = [os.path.abspath(p) for p in paths]
-    return [p for p in content.problems
+    return [p for p in content.problems + content.warnings
             if any(os.path.abspath(p.path) == w or os.path.abspath(p.path).startswith(w + os.sep)
                    for w in wanted)]
 

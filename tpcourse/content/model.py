@@ -81,6 +81,15 @@ class CourseSpec:
     course_type: str = "Home Study"
     practical_skills: dict[str, str] = field(default_factory=dict)
     evaluation: list[dict[str, Any]] = field(default_factory=list)
+    hands_on_minutes: int = 0
+    hands_on_ce_hours: float = 0.0
+    ce_approval: dict[str, str] | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # course.yaml line of each key
+
+    @property
+    def home_study_ce_hours(self) -> float:
+        """The CE hours earned by home study: all of them but the hands-on part."""
+        return round(self.ce_hours - self.hands_on_ce_hours, 4)
 
     def objective_codes(self) -> set[str]:
         """Return every objective code a module of this course declares."""
@@ -94,6 +103,7 @@ class CourseSpec:
         """Hash everything trainees see, so an unchanged course syncs to no new version."""
         data = asdict(self)
         data.pop("path")
+        data.pop("lines")
         for module in data["modules"]:
             module.pop("path")
             module.pop("quiz_line")
