@@ -63,3 +63,23 @@ def content_sync() -> None:
         click.echo(f"new  {line}")
     for line in report.unchanged:
         click.echo(f"same {line}")
+
+
+@content_cli.command("regions")
+@click.argument("quiz", required=False)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("regions"),
+              show_default=True, help="Folder to write the overlays and index.html into.")
+def content_regions(quiz: str | None, output: Path) -> None:
+    """Draw every hotspot question's regions over its drawing (one SVG each), for a reviewer."""
+    from ..content.loader import ASSETS, load_content
+    from ..content.overlay import write_overlays
+
+    lessons_dir, quizzes_dir = content_folders()
+    content = load_content(lessons_dir, quizzes_dir)
+    if quiz and quiz not in content.quizzes:
+        click.echo(f"No quiz '{quiz}' in {quizzes_dir}.", err=True)
+        raise SystemExit(1)
+    written = write_overlays(content.quizzes, lessons_dir / ASSETS, output, quiz)
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written) - 1} hotspot question(s) drawn; open {written[-1]} to review them.")

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from ..grading.draws import always_examines
 from ..grading.types import ValidationContext
+from .bodymap import MOST_SHARED, Drawing, load_drawing, region_findings, shared_regions
 from .ce_time import ce_hour_problems, course_time
 from .clues import find_clues
+from .drawings import anatomy_labels
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
 from .markdown import image_references
 from .model import CourseSpec, Problem, QuizSpec
@@ -90,10 +92,45 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
             continue
         content.quizzes[quiz.slug] = quiz
     _cross_check(content)
+    _check_body_maps(content, assets)
     _warn_of_clues(content)
     content.problems.sort()
     content.warnings.sort()
     return content
+
+
+def _check_body_maps(content: ContentSet, assets: Path) -> None:
+    """Check hotspot regions against their drawings, and drawings for anatomy labels."""
+    drawings: dict[str, Drawing | None] = {}
+    for quiz in content.quizzes.values():
+        hotspots = [q for q in quiz.data["questions"] if q["type"] == "hotspot"
+                    and _asset_viewbox(assets, q["image"]) is not None]
+        for question in hotspots:
+            name = question["image"]
+            if name not in drawings:
+                zones = assets / (Path(name).stem + ".zones.yaml")
+                drawings[name] = load_drawing(assets / name, _reporter(zones, content.problems))
+            drawing = drawings[name]
+            line = quiz.question_lines.get(question["id"], {}).get("line", 1)
+            for is_error, message in region_findings(question, drawing) if drawing else ():
+                (content.problems if is_error else content.warnings).append(
+                    Problem(quiz.path, line, f"'{question['id']}': {message}", not is_error))
+        for index, first in enumerate(hotspots):
+            for second in hotspots[index + 1:]:
+                drawing = drawings.get(first["image"])
+                if drawing and first["image"] == second["image"] and shared_regions(
+                        first, second, drawing) > MOST_SHARED:
+                    line = quiz.question_lines.get(second["id"], {}).get("line", 1)
+                    content.warnings.append(Problem(quiz.path, line, (
+                        f"'{second['id']}' and '{first['id']}' accept nearly the same area of "
+                        f"{drawing.name}: two different patterns should be two different "
+                        "regions"), warning=True))
+    for name in sorted(n for n, d in drawings.items() if d is not None):
+        text = (assets / name).read_text(encoding="utf-8", errors="replace")
+        for line, label in anatomy_labels(text):
+            content.warnings.append(Problem(display_path(assets / name), line, (
+                f"{label} names anatomy a body-map question may ask for; the server strips "
+                "it, but remove it from the file"), warning=True))
 
 
 def _warn_of_clues(content: ContentSet) -> None:
