@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from ...banks.model import option_ids
+from ...content.bodymap import load_drawing, region_findings
 from ...content.drafts import FieldProblem
+from ...content.overlay import region_marks
+from ...grading.types.hotspot import validate_region
 from .forms import QuestionForm, _shown, lenient
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -222,3 +226,22 @@ def _field_for(form: QuestionForm, qtype: str, problem: FieldProblem):
         return form.answer_bool
     name = FIELD_NAMES.get(head)
     return getattr(form, name) if name else None
+
+
+def region_overlay(form: QuestionForm, qtype: str, assets: Path) -> dict[str, Any] | None:
+    """Return what the editor draws over a body map, as `flask content regions` does:
+    the regions numbered, the drawing's endangerment zones, and what the checks find."""
+    image = (form.image.data or "").strip() if qtype == "hotspot" else ""
+    if not image or "/" in image or image.startswith(".") or not (assets / image).is_file():
+        return None
+    drawing = load_drawing(assets / image)
+    if drawing is None:
+        return None
+    ignore = lambda line, message: None  # noqa: E731 - field errors come from the draft check
+    rows = [r for r in form.regions.data if not _blank(r, ROW_LISTS["regions"])]
+    regions = [r for r in (validate_region(_region(row), 0, ignore) for row in rows) if r]
+    tags = [t.strip() for t in re.split(r"[,\s]+", form.tags.data or "") if t.strip()]
+    findings = [message for _, message in region_findings(
+        {"regions": regions, "tags": tags}, drawing)]
+    return {"regions": region_marks(regions), "findings": findings,
+            "zones": [(zone.name, region_marks(zone.regions)) for zone in drawing.zones]}
