@@ -16,7 +16,7 @@ from ..grading.types.hotspot import inner_point
 from .bodymap import Drawing, load_drawing, region_findings
 from .drawings import clean_drawing
 
-HEADER = 64
+HEADER = 78
 FOOTER_LINE = 16
 REGION_STYLE = "fill:#1f6feb;fill-opacity:.30;stroke:#0b3d91;stroke-width:2"
 ZONE_STYLE = ("fill:#d1242f;fill-opacity:.12;stroke:#d1242f;stroke-width:1.5;"
@@ -45,22 +45,25 @@ def overlay_svg(drawing_svg: bytes, drawing: Drawing, question: dict[str, Any], 
                 findings: list[str]) -> str:
     """Return an SVG: heading and prompt, the drawing, zones dashed red, regions numbered."""
     minx, miny, width, height = drawing.viewbox
-    notes = [f"! {finding}" for finding in findings] or ["No finding."]
-    footer = FOOTER_LINE * (len(notes) + 1)
-    prompt = textwrap.wrap(" ".join(question.get("prompt", "").split()), 70)[:2]
+    red, green = "#d1242f", "#1a7f37"
+    notes = [(line, red) for finding in findings
+             for line in textwrap.wrap(f"! {finding}", 70)] or [("No finding.", green)]
+    prompt = textwrap.wrap(" ".join(question.get("prompt", "").split()), 70)[:3]
     shapes = []
     for zone in drawing.zones:
         for mark in region_marks(zone.regions):
             shapes.append(_element(mark, ZONE_STYLE))
-        if zone.regions:
-            first = region_marks(zone.regions[:1])[0]
-            shapes.append(f'<text x="{first["x"]}" y="{first["y"]}" font-size="9" '
-                          f'fill="#d1242f" text-anchor="middle">{escape(zone.name)}</text>')
+    if drawing.zones:
+        names = dict.fromkeys(z.name.replace(" (left)", "").replace(" (right)", "")
+                              for z in drawing.zones)
+        notes += [(line, red) for line in textwrap.wrap(
+            "Dashed red, endangerment zones: " + "; ".join(names), 70)]
     for mark in region_marks(question["regions"]):
         shapes.append(_element(mark, REGION_STYLE))
         shapes.append(f'<text x="{mark["x"]}" y="{mark["y"]}" font-size="14" font-weight="bold" '
                       f'fill="#0b3d91" text-anchor="middle" dominant-baseline="middle">'
                       f'{mark["label"]}</text>')
+    footer = FOOTER_LINE * (len(notes) + 1)
     image = base64.b64encode(drawing_svg).decode("ascii")
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" '
@@ -77,8 +80,7 @@ def overlay_svg(drawing_svg: bytes, drawing: Drawing, question: dict[str, Any], 
         *shapes,
         "</svg>",
         *(f'<text x="6" y="{_fmt(height + HEADER + FOOTER_LINE * (i + 1))}" font-size="11" '
-          f'fill="{"#d1242f" if findings else "#1a7f37"}">{escape(note)}</text>'
-          for i, note in enumerate(notes)),
+          f'fill="{colour}">{escape(note)}</text>' for i, (note, colour) in enumerate(notes)),
         "</svg>",
     ]
     return "\n".join(lines) + "\n"
