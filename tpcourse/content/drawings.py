@@ -76,11 +76,15 @@ def clean_drawing(svg_text: str) -> bytes:
     """Return the drawing without comments, titles, descriptions, metadata, ids or labels.
 
     Ids that the drawing itself refers to (`url(#...)`, `href="#..."`) are kept but renamed
-    `d1`, `d2`, ... so that no name survives.
+    `d1`, `d2`, ...; class names that name anatomy become `c1`, `c2`, ... in the shapes and
+    the style sheet alike, so that no name survives and the picture looks the same.
     """
     root = fromstring(svg_text.encode("utf-8"))  # comments are not kept by the parser
     referenced = _referenced_ids(root)
     renamed = {old: f"d{i}" for i, old in enumerate(sorted(referenced), start=1)}
+    classes = {c for e in root.iter() for c in (e.get("class") or "").split()
+               if ANATOMY.search(c.replace("-", " ").replace("_", " "))}
+    neutral = {old: f"c{i}" for i, old in enumerate(sorted(classes), start=1)}
     for parent in list(root.iter()):
         for child in list(parent):
             if _local(child.tag) in _DROPPED_TAGS:
@@ -92,10 +96,16 @@ def clean_drawing(svg_text: str) -> bytes:
                 element.attrib[name] = renamed[element.attrib[name]]
             elif _LABEL_ATTRIBUTES.match(shown) or (shown == "id"):
                 del element.attrib[name]
+            elif shown == "class":
+                element.attrib[name] = " ".join(neutral.get(c, c) for c in element.attrib[name]
+                                                .split())
             else:
                 element.attrib[name] = _rename_references(element.attrib[name], renamed)
         if _local(element.tag) == "style" and element.text:
-            element.text = _rename_references(element.text, renamed)
+            text = _rename_references(element.text, renamed)
+            for old, new in neutral.items():
+                text = re.sub(r"\." + re.escape(old) + r"(?![\w-])", "." + new, text)
+            element.text = text
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
 
 

@@ -113,8 +113,9 @@ def _approval(doc: LineDict, report: Report) -> dict[str, str] | None:
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(
                 value).strip():
-            report(raw.line_of(key), f"a course that claims CE approval must give "
-                                     f"ce_approval.{key}: {meaning}")
+            line = raw.line_of(key) if key in raw else doc.line_of("ce_approval")
+            report(line, f"a course that claims CE approval must give "
+                         f"ce_approval.{key}: {meaning}")
         else:
             approval[key] = " ".join(str(value).split())
     contact = approval.get("provider_contact", "")
