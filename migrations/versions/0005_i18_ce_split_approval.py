@@ -33,9 +33,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('modules', schema=None) as batch_op:
+    # recreate='never': SQLite (3.35+) drops a column in place. Recreating the table instead
+    # would fail on the foreign keys of the modules and records that point at its rows.
+    with op.batch_alter_table('modules', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('safety')
-    with op.batch_alter_table('course_versions', schema=None) as batch_op:
+    with op.batch_alter_table('course_versions', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('ce_approval')
         batch_op.drop_column('hands_on_ce_hours')
         batch_op.drop_column('hands_on_minutes')

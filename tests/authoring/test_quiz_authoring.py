@@ -248,3 +248,24 @@ def test_discarding_a_draft_restores_the_published_version(client, db, author):
     assert _draft(db, "intro-quiz") is None
     page = client.get("/author/quizzes/intro-quiz").get_data(as_text=True)
     assert 'id="q-spot"' in page
+
+
+def test_the_body_map_editor_shows_the_reviewers_overlay(client, db, author):
+    """Regions numbered, the drawing's endangerment zones dashed, and the region checks' findings
+    — the same marks `flask content regions` draws."""
+    _new_quiz(client)
+    press = {**EVERY_TYPE["hotspot"], "tags": "palpation", "regions-2-x": "160",
+             "regions-2-y": "30"}  # the third region now sits in the zone
+    page = _add(client, "hotspot", press).get_data(as_text=True)
+    assert "reaches the endangerment zone &#39;test artery&#39;" in page
+    assert '<rect class="zone" x="150" y="20" width="40" height="60">' in page
+    assert "<title>Endangerment zone: test artery</title>" in page
+    labels = re.findall(r'<text class="region region-label" x="([\d.]+)" y="([\d.]+)">(\d)</text>',
+                        page)
+    assert [label for *_, label in labels] == ["1", "2", "3"]
+    assert labels[0][:2] == ("50", "50")  # the circle's label sits at its centre
+    saved = _add(client, "hotspot", {**EVERY_TYPE["hotspot"], "qid": "spot2"})
+    assert saved.status_code == 302
+    page = client.get(f"{QUIZ}/questions/spot2/edit").get_data(as_text=True)
+    assert '<circle class="region" cx="50" cy="50" r="12"/>' in page
+    assert 'class="region-findings"' not in page

@@ -177,7 +177,7 @@ def region_findings(question: dict[str, Any], drawing: Drawing) -> list[tuple[bo
                                            f"'{zone.name}' of {drawing.name}: a palpation "
                                            "target must stay clear of it"))
     covered = int((drawing.regions_mask(question["regions"]) & body).sum()) / body_size
-    if covered > MOST_OF_BODY:
+    if covered > MOST_OF_BODY and drawing.body:
         findings.append((False, f"its regions cover {covered:.0%} of the drawn body: too large "
                                 "for a local pattern (a whole limb or back)"))
     return findings
@@ -288,3 +288,22 @@ def _bezier(start: Point, controls: Sequence[Point], steps: int = 12) -> Iterato
             layer = [((1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1])
                      for a, b in zip(layer, layer[1:], strict=False)]
         yield layer[0]
+
+
+def region_checker(assets: Path) -> Callable[[dict[str, Any]], list[str]]:
+    """Return a function giving the errors of a hotspot question's regions on its drawing
+    (drawings read once), for `ValidationContext.region_errors`."""
+    drawings: dict[str, Drawing | None] = {}
+
+    def errors(question: dict[str, Any]) -> list[str]:
+        name = question.get("image") or ""
+        if "/" in name or "\\" in name or name.startswith(".") or not name:
+            return []
+        if name not in drawings:
+            path = assets / name
+            drawings[name] = load_drawing(path) if path.is_file() else None
+        drawing = drawings[name]
+        return [m for is_error, m in region_findings(question, drawing) if is_error] \
+            if drawing else []
+
+    return errors

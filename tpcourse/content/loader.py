@@ -10,7 +10,14 @@ from pathlib import Path
 
 from ..grading.draws import always_examines
 from ..grading.types import ValidationContext
-from .bodymap import MOST_SHARED, Drawing, load_drawing, region_findings, shared_regions
+from .bodymap import (
+    MOST_SHARED,
+    Drawing,
+    load_drawing,
+    region_checker,
+    region_findings,
+    shared_regions,
+)
 from .ce_time import ce_hour_problems, course_time
 from .clues import find_clues
 from .drawings import anatomy_labels
@@ -69,7 +76,8 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
     """Parse every course under `lessons_dir` and every quiz under `quizzes_dir`."""
     content = ContentSet()
     assets = lessons_dir / ASSETS
-    ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name))
+    ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name),
+                            region_errors=region_checker(assets))
     if lessons_dir.is_dir():
         for folder in sorted(p for p in lessons_dir.iterdir() if (p / "course.yaml").is_file()):
             course = _load_course(folder, assets, content.problems)
@@ -113,8 +121,9 @@ def _check_body_maps(content: ContentSet, assets: Path) -> None:
             drawing = drawings[name]
             line = quiz.question_lines.get(question["id"], {}).get("line", 1)
             for is_error, message in region_findings(question, drawing) if drawing else ():
-                (content.problems if is_error else content.warnings).append(
-                    Problem(quiz.path, line, f"'{question['id']}': {message}", not is_error))
+                if not is_error:  # errors were reported by the quiz parser (region_checker)
+                    content.warnings.append(Problem(quiz.path, line,
+                                                    f"'{question['id']}': {message}", True))
         for index, first in enumerate(hotspots):
             for second in hotspots[index + 1:]:
                 drawing = drawings.get(first["image"])

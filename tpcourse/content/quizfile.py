@@ -135,6 +135,9 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
     if excludes:
         question["excludes"] = excludes
     question.update(kind.validate(item, item.line_of, report, ctx))
+    if qtype == "hotspot" and ctx.region_errors and question.get("regions"):
+        for message in ctx.region_errors(question):
+            report(item.line_of("regions"), f"'{question['id']}': {message}")
     for option in question.get("options", []):
         option["text_html"] = render_inline(option["text"])
         if option.get("feedback"):
