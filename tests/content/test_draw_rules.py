@@ -190,3 +190,19 @@ def test_the_five_missed_safety_situations_are_must_pass(shipped):
     assert {"mp-sudden-headache", "mp-pulse-in-neck", "sore-calf-next-day",
             "mp-warfarin-full-depth", "fin-safe-warfarin", "prs-stop-means-stop",
             "fin-safe-stop-request"} <= must
+
+
+def test_guessable_must_pass_items_are_warned(before, shipped):
+    warned = sorted(w.message.split("'")[1] for w in before.warnings
+                    if w.message.startswith("must-pass question"))
+    assert warned == ["fin-safe-acute-hamstring", "fin-safe-new-leg-weakness",
+                      "mp-dvt-calf-light-massage", "prs-stop-means-stop"]  # the four the review found
+    assert [w for w in shipped.warnings if w.message.startswith("must-pass question")] == []
+
+
+def test_content_check_prints_warnings_and_still_passes(runner, app):
+    result = runner.invoke(args=["content", "check"])  # the fixture keeps a true/false must-pass
+    assert result.exit_code == 0, result.output
+    assert "warning: must-pass question 'dvt' is true/false" in result.output
+    assert "All content files are valid." in result.output
+    assert "1 warning(s) above for a reviewer to look at." in result.output

@@ -102,6 +102,7 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
     _cross_check(content)
     _check_body_maps(content, assets)
     _warn_of_clues(content)
+    _warn_of_guessable_must_pass(content)
     content.problems.sort()
     content.warnings.sort()
     return content
@@ -140,6 +141,28 @@ def _check_body_maps(content: ContentSet, assets: Path) -> None:
             content.warnings.append(Problem(display_path(assets / name), line, (
                 f"{label} names anatomy a body-map question may ask for; the server strips "
                 "it, but remove it from the file"), warning=True))
+
+
+def guessable_must_pass(question: dict) -> str | None:
+    """Say why a must-pass question could be passed by guessing, or None."""
+    if not question.get("must_pass"):
+        return None
+    if question["type"] == "true_false":
+        return "is true/false: a guess passes half the time"
+    if question["type"] in ("single", "multiple") and len(question.get("options", [])) < 4:
+        return f"has only {len(question['options'])} options: a guess passes too often"
+    return None
+
+
+def _warn_of_guessable_must_pass(content: ContentSet) -> None:
+    for quiz in content.quizzes.values():
+        for question in quiz.data["questions"]:
+            reason = guessable_must_pass(question)
+            if reason:
+                line = quiz.question_lines.get(question["id"], {}).get("line", 1)
+                content.warnings.append(Problem(quiz.path, line, (
+                    f"must-pass question '{question['id']}' {reason}; write it as a scenario "
+                    "with four or more options whose wrong answers are all unsafe"), True))
 
 
 def _warn_of_clues(content: ContentSet) -> None:

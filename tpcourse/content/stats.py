@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..grading.draws import always_drawn, always_examines
 from .ce_time import MINUTES_PER_CE_HOUR, CourseTime, course_time
 from .clues import find_clues
-from .loader import ContentSet
+from .loader import ContentSet, guessable_must_pass
 
 MIN_QUESTIONS_PER_OBJECTIVE = 3
 NEAR_CHANCE = 0.10
@@ -34,6 +34,7 @@ class QuizStats:
     must_pass_always: int = 0
     clue_pairs: list[tuple[str, str]] = field(default_factory=list)
     absolute_words: list[str] = field(default_factory=list)
+    guessable_must_pass: list[str] = field(default_factory=list)
 
     @property
     def longest_key_share(self) -> float:
@@ -80,7 +81,8 @@ class CourseStats:
         return not (self.under_covered or self.missing_explanation or self.safety_left_out
                     or self.ce_over or any(
                         q.key_length_flagged or q.absolute_words or q.clue_pairs
-                        or q.must_pass_always < q.must_pass for q in self.quiz_stats))
+                        or q.guessable_must_pass or q.must_pass_always < q.must_pass
+                        for q in self.quiz_stats))
 
 
 def course_stats(content: ContentSet) -> list[CourseStats]:
@@ -121,6 +123,8 @@ def quiz_stats(slug: str, quiz: dict) -> QuizStats:
         if question.get("must_pass"):
             stats.must_pass += 1
             stats.must_pass_always += question["id"] in always
+            if guessable_must_pass(question):
+                stats.guessable_must_pass.append(question["id"])
         if question["type"] == "single":
             stats.singles += 1
             chances.append(1 / len(question["options"]))
@@ -190,6 +194,9 @@ def format_stats(stats: CourseStats) -> list[str]:
             + (" <- REWRITE" if quiz.key_length_flagged else "")
             + f"; must-pass in every attempt {quiz.must_pass_always} of {quiz.must_pass}"
             + f"; clue pairs {len(quiz.clue_pairs)}")
+        if quiz.guessable_must_pass:
+            lines.append("    must-pass questions a guess can pass: "
+                         + ", ".join(quiz.guessable_must_pass))
         if quiz.absolute_words:
             lines.append("    absolute words marking false statements: "
                          + ", ".join(quiz.absolute_words))
