@@ -81,6 +81,9 @@ def question_from_form(form: QuestionForm, qtype: str, keep_blank: bool = False)
     tags = [t.strip() for t in re.split(r"[,\s]+", form.tags.data or "") if t.strip()]
     if tags:
         q["tags"] = tags
+    excludes = [x.strip() for x in re.split(r"[,\s]+", form.excludes.data or "") if x.strip()]
+    if excludes:
+        q["excludes"] = excludes
     q["prompt"] = (form.prompt.data or "").strip()
     q.update(_type_fields(form, qtype, keep_blank))
     if (form.explanation.data or "").strip():
@@ -122,6 +125,8 @@ def form_values(q: dict[str, Any]) -> dict[str, Any]:
         "objective": _shown(q.get("objective")), "must_pass": q.get("must_pass") is True,
         "tags": ", ".join(map(str, q.get("tags") or [])) if isinstance(q.get("tags"), list)
         else _shown(q.get("tags")),
+        "excludes": ", ".join(map(str, q.get("excludes") or [])) if isinstance(
+            q.get("excludes"), list) else _shown(q.get("excludes")),
         "explanation": _shown(q.get("explanation")),
         "options": [{"id": _shown(o.get("id")), "text": _shown(o.get("text")),
                      "correct": o.get("correct") is True, "feedback": _shown(o.get("feedback"))}
@@ -183,7 +188,8 @@ def apply_action(q: dict[str, Any], action: str) -> dict[str, Any]:
 
 FIELD_NAMES = {"id": "qid", "answer": "answer", "prompt": "prompt", "points": "points",
                "pool": "pool", "objective": "objective", "must_pass": "must_pass",
-               "tags": "tags", "explanation": "explanation", "tolerance": "tolerance",
+               "tags": "tags", "excludes": "excludes", "explanation": "explanation",
+               "tolerance": "tolerance",
                "unit": "unit", "accept": "accept", "items": "items", "image": "image"}
 
 
