@@ -248,3 +248,45 @@ def test_discarding_a_draft_restores_the_published_version(client, db, author):
     assert _draft(db, "intro-quiz") is None
     page = client.get("/author/quizzes/intro-quiz").get_data(as_text=True)
     assert 'id="q-spot"' in page
+
+
+def test_the_body_map_editor_shows_the_reviewers_overlay(client, db, author):
+    """Regions numbered, the drawing's endangerment zones dashed, and the region checks' findings
+    — the same marks `flask content regions` draws."""
+    _new_quiz(client)
+    press = {**EVERY_TYPE["hotspot"], "tags": "palpation", "regions-2-x": "160",
+             "regions-2-y": "30"}  # the third region now sits in the zone
+    page = _add(client, "hotspot", press).get_data(as_text=True)
+    assert "reaches the endangerment zone &#39;test artery&#39;" in page
+    assert '<rect class="zone" x="150" y="20" width="40" height="60">' in page
+    assert "<title>Endangerment zone: test artery</title>" in page
+    labels = re.findall(r'<text class="region region-label" x="([\d.]+)" y="([\d.]+)">(\d)</text>',
+                        page)
+    assert [label for *_, label in labels] == ["1", "2", "3"]
+    assert labels[0][:2] == ("50", "50")  # the circle's label sits at its centre
+    saved = _add(client, "hotspot", {**EVERY_TYPE["hotspot"], "qid": "spot2"})
+    assert saved.status_code == 302
+    page = client.get(f"{QUIZ}/questions/spot2/edit").get_data(as_text=True)
+    assert '<circle class="region" cx="50" cy="50" r="12"/>' in page
+    assert 'class="region-findings"' not in page
+
+
+def test_excludes_are_edited_kept_and_checked_in_the_studio(client, db, author):
+    _new_quiz(client)
+    assert _add(client, "numeric", {**EVERY_TYPE["numeric"], "pool": "p"}).status_code == 302
+    short = {**EVERY_TYPE["short_text"], "pool": "p", "excludes": "hold"}
+    refused = _add(client, "short_text", short)  # no draw yet: both are in every attempt
+    assert refused.status_code == 422 and "exclude each other, but every attempt contains both" \
+        in refused.get_data(as_text=True)
+    _draft(db).data = {**_draft(db).data, "draw": {"p": 1}}
+    db.session.commit()
+    assert _add(client, "short_text", short).status_code == 302
+    stored = {q["id"]: q for q in _draft(db).data["questions"]}
+    assert stored["referred"]["excludes"] == ["hold"]
+    page = client.get(f"{QUIZ}/questions/referred/edit").get_data(as_text=True)
+    assert 'name="excludes"' in page and 'value="hold"' in page
+    saved = client.post(f"{QUIZ}/questions/referred/edit",
+                        data={"action": "save", "points": "1", **short, "excludes": "nope"})
+    page = saved.get_data(as_text=True)
+    assert saved.status_code == 422 and 'id="excludes-error"' in page
+    assert "&#39;excludes&#39; names &#39;nope&#39;, which is not a question of this quiz" in page

@@ -55,6 +55,7 @@ def test_verification_shows_only_what_the_certificate_prints(client, make_user, 
     if suffix:
         facts = response.get_json()
         assert set(facts) == {"certificate_code", "status", "holder_name", "course", "ce_hours",
+                              "ce_hours_split", "ce_hours_expire", "approved_by", "assessed_by",
                               "completed_on", "expires_on", "revoked_on", "issuer",
                               "verify_url"}
         assert facts["verify_url"] == f"{SITE_URL}/verify/{record.certificate_code}"

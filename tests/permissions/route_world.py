@@ -42,7 +42,7 @@ CERTIFIED = Path(__file__).parents[1] / "certification" / "fixtures"
 REFUSED = {400, 401, 403, 404, 405, 409}
 OTHER_COURSE = {
     "other-course/course.yaml": "slug: other-course\ntitle: Another Course\nsummary: Taught by "
-                                "someone else.\nce_hours: 1\nmodules: [01-only]\n",
+                                "someone else.\nce_hours: 0\nmodules: [01-only]\n",
     "other-course/01-only/module.yaml": "title: Only\nobjectives:\n  OTH-1: Something else.\n",
     "other-course/01-only/01-page.md": "---\ntitle: Page\nminutes: 1\nobjectives: [OTH-1]\n---\n"
                                       "Text.\n",

@@ -18,8 +18,9 @@ QUIZ_KEY_ORDER = (
 )
 QUESTION_KEY_ORDER = (
     "id", "name", "category", "pool", "objective", "type", "points", "scoring", "must_pass",
-    "tags", "prompt", "options", "answer", "tolerance", "unit", "accept", "partial", "pairs",
-    "distractors", "items", "image", "regions", "feedback_true", "feedback_false", "explanation",
+    "tags", "excludes", "prompt", "options", "answer", "tolerance", "unit", "accept", "partial",
+    "pairs", "distractors", "items", "image", "regions", "feedback_true", "feedback_false",
+    "explanation",
 )
 # Values that may be left out because the parser fills them in again, identically.
 _QUIZ_DEFAULTS = {"description": "", "max_attempts": None, "cooldown_minutes": 0,

@@ -13,14 +13,23 @@ from .yamlsrc import LineDict, LineList, YamlSyntaxError, load_yaml
 Report = Callable[[int, str], None]
 
 COURSE_KEYS = {"slug", "title", "summary", "ce_hours", "certificate_valid_days", "modules",
-               "final_exam", "completion", "course_type", "practical_skills", "evaluation"}
+               "final_exam", "completion", "course_type", "practical_skills", "evaluation",
+               "hands_on_minutes", "hands_on_ce_hours", "ce_approval"}
+COURSE_TYPES = ("Live", "Home Study", "Webinar")
+"""The course types an approver such as NCBTMB names on a CE certificate."""
+APPROVAL_KEYS = {"approver": "who approved the course, e.g. NCBTMB",
+                 "provider_name": "the Approved Provider's name",
+                 "provider_number": "the Approved Provider number",
+                 "provider_contact": "the provider's address or email",
+                 "signatory": "who signs the certificates for the provider, e.g. Dr Ana Ruiz, "
+                              "Education Director"}
 COMPLETION_KEYS = {"lessons": ("all", "none"), "quizzes": ("all", "none"),
                    "final_exam": ("passed", "none"), "skills": ("all", "none"),
                    "evaluation": ("required", "none")}
 EVALUATION_KEYS = {"id", "prompt", "type", "required"}
 EVALUATION_TYPES = ("rating", "text")
 SKILL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MODULE_KEYS = {"title", "summary", "objectives", "quiz"}
+MODULE_KEYS = {"title", "summary", "objectives", "quiz", "safety"}
 LESSON_KEYS = {"title", "minutes", "objectives"}
 OBJECTIVE_CODE = re.compile(r"^[A-Z][A-Z0-9]*-\d+$")
 
@@ -58,10 +67,13 @@ def parse_course(doc: Any, folder: str, report: Report) -> CourseSpec | None:
         certificate_valid_days=valid_days,
         final_exam=str(doc["final_exam"]) if doc.get("final_exam") else None,
         completion=_completion(doc, report),
-        course_type=str(doc.get("course_type") or "Home Study").strip(),
+        course_type=_course_type(doc, report),
         practical_skills=_skills(doc, report),
         evaluation=_evaluation(doc, report),
+        ce_approval=_approval(doc, report),
     )
+    _hands_on(doc, course, report)
+    course.lines = {key: doc.line_of(key) for key in COURSE_KEYS}
     if course.completion.skills == "all" and not course.practical_skills:
         report(doc.line_of("completion"), "completion requires skills but 'practical_skills' "
                                           "lists none")
@@ -70,6 +82,72 @@ def parse_course(doc: Any, folder: str, report: Report) -> CourseSpec | None:
                                           "lists no questions")
     course.modules = [ModuleSpec(slug=m, title=m, objectives={}, quiz=None) for m in modules]
     return course
+
+
+def _course_type(doc: LineDict, report: Report) -> str:
+    """Return Live, Home Study or Webinar; other text is kept only in a course not approved."""
+    raw = str(doc.get("course_type") or "Home Study").strip()
+    canonical = {kind.casefold(): kind for kind in COURSE_TYPES}.get(" ".join(raw.split()).casefold())
+    if canonical:
+        return canonical
+    if doc.get("ce_approval") is not None:
+        report(doc.line_of("course_type"), f"'course_type' must be one of {', '.join(COURSE_TYPES)} "
+                                           "in a course that claims CE approval (got "
+                                           f"'{raw}'); state hands-on time with "
+                                           "hands_on_minutes and hands_on_ce_hours")
+    return raw
+
+
+def _approval(doc: LineDict, report: Report) -> dict[str, str] | None:
+    """Validate `ce_approval`: a course that claims approval carries every required field."""
+    raw = doc.get("ce_approval")
+    if raw is None:
+        return None
+    if not isinstance(raw, LineDict):
+        report(doc.line_of("ce_approval"), "'ce_approval' must be a mapping with "
+                                           + ", ".join(APPROVAL_KEYS))
+        return None
+    _unknown(raw, set(APPROVAL_KEYS), report)
+    approval = {}
+    for key, meaning in APPROVAL_KEYS.items():
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(
+                value).strip():
+            line = raw.line_of(key) if key in raw else doc.line_of("ce_approval")
+            report(line, f"a course that claims CE approval must give "
+                         f"ce_approval.{key}: {meaning}")
+        else:
+            approval[key] = " ".join(str(value).split())
+    contact = approval.get("provider_contact", "")
+    if contact and "@" not in contact and not any(ch.isdigit() for ch in contact):
+        report(raw.line_of("provider_contact"), "ce_approval.provider_contact must be the "
+                                                "provider's postal address or email")
+    if not isinstance(doc.get("ce_hours"), int | float) or not doc.get("ce_hours"):
+        report(doc.line_of("ce_hours"), "a course that claims CE approval must state its "
+                                        "'ce_hours'")
+    return approval
+
+
+def _hands_on(doc: LineDict, course: CourseSpec, report: Report) -> None:
+    """Read the declared hands-on time and the CE hours earned by it."""
+    minutes = doc.get("hands_on_minutes", 0)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+        report(doc.line_of("hands_on_minutes"), "'hands_on_minutes' must be a whole number of "
+                                                "minutes of scheduled, supervised practice")
+        minutes = 0
+    hours = doc.get("hands_on_ce_hours", 0)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
+        report(doc.line_of("hands_on_ce_hours"), "'hands_on_ce_hours' must be a number of "
+                                                 "zero or more")
+        hours = 0
+    if hours > course.ce_hours:
+        report(doc.line_of("hands_on_ce_hours"), f"'hands_on_ce_hours' ({hours:g}) cannot be "
+                                                 f"more than 'ce_hours' ({course.ce_hours:g})")
+        hours = course.ce_hours
+    if hours and not minutes:
+        report(doc.line_of("hands_on_ce_hours"), "hands-on CE hours need 'hands_on_minutes': "
+                                                 "the scheduled practice time they stand for")
+    course.hands_on_minutes, course.hands_on_ce_hours = minutes, float(hours)
 
 
 def module_lines(doc: Any) -> dict[str, int]:
@@ -169,6 +247,11 @@ def parse_module(doc: Any, module: ModuleSpec, report: Report) -> None:
             module.objectives[code] = text.strip()
     module.quiz = str(doc["quiz"]) if doc.get("quiz") else None
     module.quiz_line = doc.line_of("quiz")
+    safety = doc.get("safety", False)
+    if not isinstance(safety, bool):
+        report(doc.line_of("safety"), "'safety' must be true or false")
+        safety = False
+    module.safety = safety
 
 
 def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,

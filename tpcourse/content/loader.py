@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from ..grading.draws import always_examines
 from ..grading.types import ValidationContext
+from .bodymap import (
+    MOST_SHARED,
+    Drawing,
+    load_drawing,
+    region_checker,
+    region_findings,
+    shared_regions,
+)
+from .ce_time import ce_hour_problems, course_time
+from .clues import find_clues
+from .drawings import anatomy_labels
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
 from .markdown import image_references
 from .model import CourseSpec, Problem, QuizSpec
@@ -27,6 +39,7 @@ class ContentSet:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable_quizzes: set[str] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,7 +76,8 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
     """Parse every course under `lessons_dir` and every quiz under `quizzes_dir`."""
     content = ContentSet()
     assets = lessons_dir / ASSETS
-    ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name))
+    ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name),
+                            region_errors=region_checker(assets))
     if lessons_dir.is_dir():
         for folder in sorted(p for p in lessons_dir.iterdir() if (p / "course.yaml").is_file()):
             course = _load_course(folder, assets, content.problems)
@@ -86,8 +100,82 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
             continue
         content.quizzes[quiz.slug] = quiz
     _cross_check(content)
+    _check_body_maps(content, assets)
+    _warn_of_clues(content)
+    _warn_of_guessable_must_pass(content)
     content.problems.sort()
+    content.warnings.sort()
     return content
+
+
+def _check_body_maps(content: ContentSet, assets: Path) -> None:
+    """Check hotspot regions against their drawings, and drawings for anatomy labels."""
+    drawings: dict[str, Drawing | None] = {}
+    for quiz in content.quizzes.values():
+        hotspots = [q for q in quiz.data["questions"] if q["type"] == "hotspot"
+                    and _asset_viewbox(assets, q["image"]) is not None]
+        for question in hotspots:
+            name = question["image"]
+            if name not in drawings:
+                zones = assets / (Path(name).stem + ".zones.yaml")
+                drawings[name] = load_drawing(assets / name, _reporter(zones, content.problems))
+            drawing = drawings[name]
+            line = quiz.question_lines.get(question["id"], {}).get("line", 1)
+            for is_error, message in region_findings(question, drawing) if drawing else ():
+                if not is_error:  # errors were reported by the quiz parser (region_checker)
+                    content.warnings.append(Problem(quiz.path, line,
+                                                    f"'{question['id']}': {message}", True))
+        for index, first in enumerate(hotspots):
+            for second in hotspots[index + 1:]:
+                drawing = drawings.get(first["image"])
+                if drawing and first["image"] == second["image"] and shared_regions(
+                        first, second, drawing) > MOST_SHARED:
+                    line = quiz.question_lines.get(second["id"], {}).get("line", 1)
+                    content.warnings.append(Problem(quiz.path, line, (
+                        f"'{second['id']}' and '{first['id']}' accept nearly the same area of "
+                        f"{drawing.name}: two different patterns should be two different "
+                        "regions"), warning=True))
+    for name in sorted(n for n, d in drawings.items() if d is not None):
+        text = (assets / name).read_text(encoding="utf-8", errors="replace")
+        for line, label in anatomy_labels(text):
+            content.warnings.append(Problem(display_path(assets / name), line, (
+                f"{label} names anatomy a body-map question may ask for; the server strips "
+                "it, but remove it from the file"), warning=True))
+
+
+def guessable_must_pass(question: dict) -> str | None:
+    """Say why a must-pass question could be passed by guessing, or None."""
+    if not question.get("must_pass"):
+        return None
+    if question["type"] == "true_false":
+        return "is true/false: a guess passes half the time"
+    if question["type"] in ("single", "multiple") and len(question.get("options", [])) < 4:
+        return f"has only {len(question['options'])} options: a guess passes too often"
+    return None
+
+
+def _warn_of_guessable_must_pass(content: ContentSet) -> None:
+    for quiz in content.quizzes.values():
+        for question in quiz.data["questions"]:
+            reason = guessable_must_pass(question)
+            if reason:
+                line = quiz.question_lines.get(question["id"], {}).get("line", 1)
+                content.warnings.append(Problem(quiz.path, line, (
+                    f"must-pass question '{question['id']}' {reason}; write it as a scenario "
+                    "with four or more options whose wrong answers are all unsafe"), True))
+
+
+def _warn_of_clues(content: ContentSet) -> None:
+    for slug, quiz in content.quizzes.items():
+        for clue in find_clues(slug, quiz.data):
+            line = quiz.question_lines.get(clue.answered, {}).get("line", 1)
+            where = "its own prompt" if clue.giver == clue.answered else f"'{clue.giver}'"
+            content.warnings.append(Problem(
+                quiz.path, line, f"'{clue.answered}' may be answered by {where}: {clue.reason}. "
+                f"Rewrite one of them, or keep them apart with excludes: [{clue.giver}]"
+                if clue.giver != clue.answered else
+                f"'{clue.answered}' may be answered by {where}: {clue.reason}. Rewrite it",
+                warning=True))
 
 
 def _asset_viewbox(assets: Path, name: str):
@@ -181,10 +269,13 @@ def _cross_check(content: ContentSet) -> None:
                 if module.quiz not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                     _report_at(content.problems, f"{module.path}/module.yaml", module.quiz_line,
                                f"quiz '{module.quiz}' not found in quizzes/")
+        for message in ce_hour_problems(course, course_time(course, content.quizzes)):
+            report(course.lines.get("ce_hours", 1), message)
         if course.final_exam:
             users.setdefault(course.final_exam, []).append(course)
             if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                 report(1, f"final exam quiz '{course.final_exam}' not found in quizzes/")
+    _check_safety_draws(content)
     everything = {code for course in content.courses for code in course.objective_codes()}
     for slug, quiz in content.quizzes.items():
         known = set().union(*(c.objective_codes() for c in users.get(slug, []))) or everything
@@ -196,6 +287,25 @@ def _cross_check(content: ContentSet) -> None:
                            "declared by any module of the course")
 
 
+def _check_safety_draws(content: ContentSet) -> None:
+    """Refuse a quiz whose draw can leave out a safety objective it is meant to examine.
+
+    A module quiz examines its own module's safety objectives; the final exam all of the
+    course's. "Examined" means every possible attempt holds a question on the objective.
+    """
+    for course in content.courses:
+        duties = [(m.quiz, set(m.objectives) if m.safety else set()) for m in course.modules]
+        duties.append((course.final_exam, course.safety_objectives()))
+        for slug, codes in duties:
+            quiz = content.quizzes.get(slug) if slug else None
+            for code in sorted(codes) if quiz else ():
+                if not always_examines(quiz.data, code):
+                    _report_at(content.problems, quiz.path, quiz.draw_line,
+                               f"safety objective {code} can be left out of an attempt: every "
+                               "attempt must hold a question on it (put one in a pool drawn "
+                               "whole, or draw more from its pool)")
+
+
 def _report_at(problems: list[Problem], path: str, line: int, message: str) -> None:
     problems.append(Problem(path, line, message))
 
@@ -203,11 +313,14 @@ def _report_at(problems: list[Problem], path: str, line: int, message: str) -> N
 def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list[Problem]:
     """Validate the given files or folders (default: the configured ones) and list problems.
 
+    Errors come first, then warnings (`Problem.warning`), which do not make a file invalid.
+
     Objective codes, quiz references and images resolve against a lessons folder among the
     paths when one is given, else against the configured one.
     """
     if not paths:
-        return load_content(lessons_dir, quizzes_dir).problems
+        content = load_content(lessons_dir, quizzes_dir)
+        return content.problems + content.warnings
     quiz_files: list[Path] = []
     for path in paths:
         kind = _classify(path)
@@ -228,7 +341,7 @@ def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list
                                                    "or folder")]
     content = load_content(lessons_dir, quizzes_dir, tuple(quiz_files))
     wanted = [os.path.abspath(p) for p in paths]
-    return [p for p in content.problems
+    return [p for p in content.problems + content.warnings
             if any(os.path.abspath(p.path) == w or os.path.abspath(p.path).startswith(w + os.sep)
                    for w in wanted)]
 

@@ -10,14 +10,20 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in a content file, printed as `path:line: message`."""
+    """One mistake in a content file, printed as `path:line: message`.
+
+    A warning (`path:line: warning: message`) is something a reviewer should look at, such as
+    two questions that may answer each other; it does not make `content check` fail.
+    """
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
 @dataclass
@@ -45,6 +51,7 @@ class ModuleSpec:
     lessons: list[LessonSpec] = field(default_factory=list)
     path: str = ""
     quiz_line: int = 1
+    safety: bool = False
 
 
 @dataclass
@@ -74,15 +81,29 @@ class CourseSpec:
     course_type: str = "Home Study"
     practical_skills: dict[str, str] = field(default_factory=dict)
     evaluation: list[dict[str, Any]] = field(default_factory=list)
+    hands_on_minutes: int = 0
+    hands_on_ce_hours: float = 0.0
+    ce_approval: dict[str, str] | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # course.yaml line of each key
+
+    @property
+    def home_study_ce_hours(self) -> float:
+        """The CE hours earned by home study: all of them but the hands-on part."""
+        return round(self.ce_hours - self.hands_on_ce_hours, 4)
 
     def objective_codes(self) -> set[str]:
         """Return every objective code a module of this course declares."""
         return {code for module in self.modules for code in module.objectives}
 
+    def safety_objectives(self) -> set[str]:
+        """Return the objectives of the modules marked `safety: true`."""
+        return {code for module in self.modules if module.safety for code in module.objectives}
+
     def content_hash(self) -> str:
         """Hash everything trainees see, so an unchanged course syncs to no new version."""
         data = asdict(self)
         data.pop("path")
+        data.pop("lines")
         for module in data["modules"]:
             module.pop("path")
             module.pop("quiz_line")
@@ -99,6 +120,7 @@ class QuizSpec:
     data: dict[str, Any]
     path: str = ""
     question_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    draw_line: int = 1
 
     def content_hash(self) -> str:
         """Hash the settings and questions."""

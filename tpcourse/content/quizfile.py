@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..grading.attempts import GRADING_MODES, REVIEW_POLICIES
+from ..grading.draws import draw_problems
 from ..grading.types import QUESTION_TYPES, ValidationContext
 from .markdown import render_inline, render_markdown
 from .model import QuizSpec
@@ -25,7 +26,7 @@ QUIZ_KEYS = {
 }
 COMMON_QUESTION_KEYS = {
     "id", "pool", "objective", "type", "points", "prompt", "explanation", "must_pass", "tags",
-    "name", "category",
+    "name", "category", "excludes",
 }
 NAME_KEYS = ("name", "category")
 """Kept from question banks for their round trip (the author's title, the Moodle category
@@ -63,7 +64,25 @@ def parse_quiz(doc: Any, stem: str, report: Report, ctx: ValidationContext) -> Q
     questions, lines = _questions(doc, report, ctx)
     data["questions"] = questions
     data["draw"] = _draw(doc, questions, report)
-    return QuizSpec(slug=data["slug"], data=data, question_lines=lines)
+    _check_excludes(questions, lines, report)
+    for question_id, message in draw_problems(data):
+        where = lines.get(question_id, {}) if question_id else {}
+        report(where.get("excludes") or where.get("pool") or where.get("line")
+               or doc.line_of("draw"), message)
+    return QuizSpec(slug=data["slug"], data=data, question_lines=lines,
+                    draw_line=doc.line_of("draw"))
+
+
+def _check_excludes(questions: list[dict[str, Any]], lines: dict[str, dict[str, int]],
+                    report: Report) -> None:
+    known = {q["id"] for q in questions}
+    for question in questions:
+        line = lines.get(question["id"], {}).get("excludes", 1)
+        for other in question.get("excludes", []):
+            if other == question["id"]:
+                report(line, f"question '{other}' cannot exclude itself")
+            elif other not in known:
+                report(line, f"'excludes' names '{other}', which is not a question of this quiz")
 
 
 def _questions(doc: LineDict, report: Report,
@@ -85,7 +104,8 @@ def _questions(doc: LineDict, report: Report,
                                        f"(first used on line {seen[question['id']]})")
             continue
         seen[question["id"]] = item.line_of("id")
-        lines[question["id"]] = {"line": item.line, "objective": item.line_of("objective")}
+        lines[question["id"]] = {"line": item.line, "objective": item.line_of("objective"),
+                                 "pool": item.line_of("pool"), "excludes": item.line_of("excludes")}
         questions.append(question)
     return questions, lines
 
@@ -128,7 +148,13 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
         value = _text(item, key, report)
         if value:
             question[key] = value
+    excludes = _excludes(item, report)
+    if excludes:
+        question["excludes"] = excludes
     question.update(kind.validate(item, item.line_of, report, ctx))
+    if qtype == "hotspot" and ctx.region_errors and question.get("regions"):
+        for message in ctx.region_errors(question):
+            report(item.line_of("regions"), f"'{question['id']}': {message}")
     for option in question.get("options", []):
         option["text_html"] = render_inline(option["text"])
         if option.get("feedback"):
@@ -137,6 +163,16 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
         if question.get(key):
             question[key + "_html"] = render_inline(question[key])
     return question
+
+
+def _excludes(item: LineDict, report: Report) -> list[str]:
+    raw = item.get("excludes", [])
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        report(item.line_of("excludes"), "'excludes' must list question ids, e.g. [dvt-term]")
+        return []
+    return sorted({x.strip() for x in raw})
 
 
 def _draw(doc: LineDict, questions: list[dict[str, Any]], report: Report) -> dict[str, int]:

@@ -10,6 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from .draws import draw_question_ids
 from .types import question_type
 from .types.base import FULL, NOTHING
 
@@ -29,14 +30,9 @@ class Draw:
 
 
 def draw_attempt(quiz: Mapping[str, Any], rng: random.Random) -> Draw:
-    """Draw the pools, then order questions and options as the quiz settings say."""
+    """Draw the pools (honouring `excludes`), then order questions and options as set."""
     questions = quiz["questions"]
-    draw = quiz.get("draw") or {}
-    chosen: set[str] = set()
-    for pool, count in draw.items():
-        members = [q["id"] for q in questions if q.get("pool") == pool]
-        chosen.update(rng.sample(members, min(count, len(members))))
-    ids = [q["id"] for q in questions if q.get("pool") not in draw or q["id"] in chosen]
+    ids = draw_question_ids(quiz, rng)
     if quiz.get("shuffle_questions"):
         rng.shuffle(ids)
     by_id = {q["id"]: q for q in questions}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,9 +40,19 @@ class CourseVersion(db.Model):
                                              server_default="Home Study")
     practical_skills: Mapped[list] = mapped_column(JSONType, default=list, server_default="[]")
     evaluation: Mapped[list] = mapped_column(JSONType, default=list, server_default="[]")
+    # CE time and approval (docs/certificates.md): ce_hours is the total; hands_on_ce_hours the
+    # part earned in supervised practice; ce_approval the approver's fields, or None.
+    hands_on_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    hands_on_ce_hours: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    ce_approval: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship(lazy="joined")
+
+    @property
+    def home_study_ce_hours(self) -> float:
+        """The CE hours earned by home study: all of them but the hands-on part."""
+        return round(self.ce_hours - (self.hands_on_ce_hours or 0), 4)
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", lazy="raise", back_populates="course_version"
     )
@@ -59,6 +69,7 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     objectives: Mapped[dict] = mapped_column(JSONType)
     quiz_slug: Mapped[str | None] = mapped_column(String(100))
+    safety: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     course_version: Mapped[CourseVersion] = relationship(lazy="raise", back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(

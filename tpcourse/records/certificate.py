@@ -20,6 +20,7 @@ from fpdf.enums import MethodReturnValue, PathPaintRule
 
 __all__ = [
     "CertificateData",
+    "ce_hours_split",
     "format_ce_hours",
     "format_date",
     "qr_code",
@@ -98,6 +99,14 @@ class CertificateData:
     signature_image: bytes | None
     verify_url: str
     revoked: bool = False
+    hands_on_hours: float = 0.0  # the part of ce_hours earned in supervised hands-on practice
+    approved_by: str | None = None  # e.g. "NCBTMB" when the course claims approval
+    assessed_by: tuple[str, ...] = ()  # instructors who signed off the practical skills
+
+    @property
+    def home_study_hours(self) -> float:
+        """The CE hours earned by home study."""
+        return round(self.ce_hours - self.hands_on_hours, 4)
 
 
 def format_date(day: date) -> str:
@@ -107,8 +116,21 @@ def format_date(day: date) -> str:
 
 def format_ce_hours(hours: float) -> str:
     """Write CE hours without a needless decimal: "8 CE hours", "7.5 CE hours", "1 CE hour"."""
-    number = f"{hours:.2f}".rstrip("0").rstrip(".")
+    number = _number(hours)
     return f"{number} CE hour" + ("" if number == "1" else "s")
+
+
+def ce_hours_split(ce_hours: float, hands_on_hours: float, course_type: str) -> str:
+    """Say how CE hours were earned: "5.5 home study + 2 hands-on", or "7.5 home study"."""
+    home = _number(round(ce_hours - hands_on_hours, 4))
+    kind = {"Live": "live", "Webinar": "webinar"}.get(course_type, "home study")
+    if not hands_on_hours:
+        return f"{home} {kind}"
+    return f"{home} {kind} + {_number(hands_on_hours)} hands-on"
+
+
+def _number(hours: float) -> str:
+    return f"{hours:.2f}".rstrip("0").rstrip(".")
 
 
 def qr_code(verify_url: str) -> segno.QRCode:
@@ -133,7 +155,8 @@ def render_certificate_pdf(
     _draw_heading(pdf, cert)
     _draw_achievement(pdf, cert)
     _draw_facts(pdf, cert)
-    signed = bool(cert.signatory_name or cert.signature_image)
+    # A course that claims approval is always signed (content check requires a signatory).
+    signed = bool(cert.signatory_name or cert.signature_image or cert.approved_by)
     if signed:
         _draw_signature(pdf, cert)
     # Unsigned, the issuer takes the signature's place so the bottom row stays balanced.
@@ -181,7 +204,9 @@ def _draw_achievement(pdf: FPDF, cert: CertificateData) -> None:
     _write(pdf, "has successfully completed the course", LEAD_IN, _across(pdf, 76, 6))
     _write(pdf, cert.course_title, COURSE, _across(pdf, 82, 17))
     hours = format_ce_hours(cert.ce_hours)
-    summary = f"Version {cert.course_version}  \u00b7  {cert.course_type}  \u00b7  {hours}"
+    approved = f" approved by {cert.approved_by}" if cert.approved_by else ""
+    summary = (f"Version {cert.course_version}  \u00b7  Course type: {cert.course_type}  \u00b7  "
+               f"{hours}{approved}")
     _write(pdf, summary, SUMMARY, _across(pdf, 100, 7))
 
 
@@ -189,15 +214,24 @@ def _draw_facts(pdf: FPDF, cert: CertificateData) -> None:
     expiry = format_date(cert.expires_on) if cert.expires_on else "Does not expire"
     facts = [
         ("Completed on", format_date(cert.completed_on)),
-        ("Expires", expiry),
+        ("Certification valid until", expiry),
+        ("CE hours earned", format_ce_hours(cert.ce_hours)),
         ("Certificate code", cert.certificate_code),
     ]
-    width = 62
+    width = 60
     left = pdf.w / 2 - width * len(facts) / 2
     for index, (label, value) in enumerate(facts):
         x = left + index * width
-        _write(pdf, label.upper(), CAPTION, _Box(x, 112, width, 4))
-        _write(pdf, value, FACT, _Box(x, 116.5, width, 7))
+        _write(pdf, label.upper(), CAPTION, _Box(x, 110, width, 4))
+        _write(pdf, value, FACT, _Box(x, 114.5, width, 7))
+    split = ce_hours_split(cert.ce_hours, cert.hands_on_hours, cert.course_type)
+    hours = f"CE hours earned ({split}) do not expire"
+    if cert.expires_on:
+        hours += "; the certification is valid until the date above"
+    _write(pdf, hours + ".", NOTE, _across(pdf, 123, 5))
+    if cert.assessed_by:
+        _write(pdf, "Practical skills assessed by " + ", ".join(cert.assessed_by), NOTE,
+               _across(pdf, 128.5, 5))
 
 
 def _draw_signature(pdf: FPDF, cert: CertificateData) -> None:
@@ -208,6 +242,9 @@ def _draw_signature(pdf: FPDF, cert: CertificateData) -> None:
     pdf.set_draw_color(*INK)
     pdf.set_line_width(0.3)
     pdf.line(x, top + 27, x + w, top + 27)
+    if cert.approved_by and not cert.signature_image and cert.signatory_name:
+        # No scanned signature configured: the signatory's name, typed, is the e-signature.
+        _write(pdf, f"/s/ {cert.signatory_name}", SIGNER, _Box(x, top + 16, w, 9))
     signer = cert.signatory_name or "Authorised signature"
     signer_end = _write(pdf, signer, SIGNER, _Box(x, top + 28.5, w, 9), top=True)
     role = f"On behalf of {cert.provider_name}"
@@ -219,7 +256,9 @@ def _draw_provider(pdf: FPDF, cert: CertificateData, centre: float) -> None:
     x, top = centre - w / 2, pdf.h - 58
     _write(pdf, "ISSUED BY", CAPTION, _Box(x, top + 4, w, 4))
     name_end = _write(pdf, cert.provider_name, PROVIDER, _Box(x, top + 8.5, w, 11), top=True)
-    details = [f"Provider number {cert.provider_number}"] if cert.provider_number else []
+    label = f"{cert.approved_by} Approved Provider number" if cert.approved_by else \
+        "Provider number"
+    details = [f"{label} {cert.provider_number}"] if cert.provider_number else []
     details += [cert.provider_contact] if cert.provider_contact else []
     box = _Box(x, name_end + 1.5, w, top + 33 - name_end)
     _write(pdf, "\n".join(details), PROVIDER_DETAILS, box, top=True)

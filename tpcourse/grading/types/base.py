@@ -30,6 +30,9 @@ class ValidationContext:
     """What a type may need to know beyond the question itself."""
 
     image_viewbox: Callable[[str], tuple[float, float, float, float] | None]
+    region_errors: Callable[[Mapping[str, Any]], list[str]] | None = None
+    """Given a validated hotspot question, say which of its regions break a rule of its
+    drawing (e.g. a palpation target in an endangerment zone); None: no drawing checks."""
 
 
 class QuestionType:

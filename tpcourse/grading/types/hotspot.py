@@ -57,6 +57,10 @@ def _validate_region(region, line: int, report) -> dict | None:
     return {"shape": shape, **{k: float(region[k]) for k in sorted(wanted)}}
 
 
+validate_region = _validate_region
+"""Check one region mapping (also used for the endangerment zones beside a drawing)."""
+
+
 def point_in_region(x: float, y: float, region: dict) -> bool:
     """Whether (x, y) lies in a circle, rect or polygon region (edges count as inside)."""
     if region["shape"] == "circle":

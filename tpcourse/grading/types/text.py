@@ -10,22 +10,53 @@ from .base import FULL, NOTHING, FormData, QuestionType, first, register
 from .partial import partial_key, partial_number_share, partial_text_share, read_partial
 
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*([^\d\s].*)?$")
+UNIT_SYNONYMS = (
+    ("s", "sec", "secs", "second", "seconds"),
+    ("min", "mins", "minute", "minutes"),
+    ("h", "hr", "hrs", "hour", "hours"),
+    ("d", "day", "days"),
+    ("wk", "wks", "week", "weeks"),
+    ("/10", "out of 10", "out of ten", "of 10"),
+    ("%", "percent", "per cent"),
+    ("cm", "centimetre", "centimetres", "centimeter", "centimeters"),
+    ("mm", "millimetre", "millimetres", "millimeter", "millimeters"),
+    ("kg", "kilo", "kilos", "kilogram", "kilograms"),
+)
+"""Units and the common ways of typing them; a number may be followed by any of its group."""
+
+
+def _unit_key(text: str) -> str:
+    return re.sub(r"\s+", "", text.casefold()).rstrip(".")
+
+
+def accepted_units(unit: str | None) -> set[str]:
+    """Return the unit spellings accepted after a number: the unit, its plural, its synonyms."""
+    if not unit:
+        return set()
+    key = _unit_key(unit)
+    names = {key, key + "s"}
+    for group in UNIT_SYNONYMS:
+        if key in {_unit_key(name) for name in group}:
+            names |= {_unit_key(name) for name in group}
+    return names
 
 
 def parse_number(raw: str, unit: str | None = None) -> float | None:
-    """Read a typed number, allowing a decimal comma and a trailing unit; None if unreadable."""
+    """Read a typed number, allowing a decimal comma and the question's unit or a synonym
+    of it after the number ("48 hours", "60 sec", "6/10"); None if unreadable."""
     match = _NUMBER.match(raw or "")
     if not match:
         return None
     suffix = (match.group(2) or "").strip()
-    if suffix and (not unit or suffix.lower() not in {unit.lower(), unit.lower() + "s"}):
+    if suffix and _unit_key(suffix) not in accepted_units(unit):
         return None
     return float(match.group(1).replace(",", "."))
 
 
 def normalise_text(text: str) -> str:
-    """Fold case, collapse spacing and drop trailing punctuation for short-text matching."""
-    return re.sub(r"\s+", " ", (text or "").casefold()).strip().rstrip(".!?;:").strip()
+    """Fold case, treat hyphens as spaces, collapse spacing and drop trailing punctuation."""
+    text = re.sub(r"[-\u2010-\u2015_]", " ", (text or "").casefold()).replace("\u2019", "'")
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!?;:").strip()
 
 
 @register
@@ -61,7 +92,8 @@ class Numeric(QuestionType):
 
     def response_error(self, q, response):
         if response is not None and parse_number(response, q.get("unit")) is None:
-            return "Enter a number, for example 45 or 2.5."
+            unit = f" (you may add the unit, {q['unit']})" if q.get("unit") else ""
+            return f"Enter a number, for example 45 or 2.5{unit}."
         return None
 
     def key_response(self, q):

@@ -77,14 +77,15 @@ def write_course_version(spec: CourseSpec, report: SyncReport) -> Course:
                     "evaluation": spec.completion.evaluation},
         course_type=spec.course_type, practical_skills=[
             {"key": key, "text": text} for key, text in spec.practical_skills.items()],
-        evaluation=spec.evaluation,
+        evaluation=spec.evaluation, hands_on_minutes=spec.hands_on_minutes,
+        hands_on_ce_hours=spec.hands_on_ce_hours, ce_approval=spec.ce_approval,
     )
     db.session.add(version)
     db.session.flush()
     for position, module_spec in enumerate(spec.modules, start=1):
         module = Module(course_version_id=version.id, slug=module_spec.slug, position=position,
                         title=module_spec.title, objectives=module_spec.objectives,
-                        quiz_slug=module_spec.quiz)
+                        quiz_slug=module_spec.quiz, safety=module_spec.safety)
         db.session.add(module)
         db.session.flush()
         db.session.add_all(

@@ -105,7 +105,7 @@ def draft_keys(course_id: int) -> set[str]:
 
 def _module_spec(module: Module) -> ModuleSpec:
     return ModuleSpec(slug=module.slug, title=module.title, objectives=dict(module.objectives),
-                      quiz=module.quiz_slug)
+                      quiz=module.quiz_slug, safety=bool(module.safety))
 
 
 def _checked(ws: LessonWorkspace, edit: LessonEdit) -> LessonSpec:
@@ -147,7 +147,9 @@ def course_spec(version: CourseVersion) -> CourseSpec:
         final_exam=version.final_exam_slug, completion=completion,
         course_type=version.course_type,
         practical_skills={s["key"]: s["text"] for s in version.practical_skills or []},
-        evaluation=list(version.evaluation or []))
+        evaluation=list(version.evaluation or []), hands_on_minutes=version.hands_on_minutes,
+        hands_on_ce_hours=version.hands_on_ce_hours,
+        ce_approval=dict(version.ce_approval) if version.ce_approval else None)
     for module in version.modules:
         module_spec = _module_spec(module)
         module_spec.lessons = [

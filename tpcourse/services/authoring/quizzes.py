@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...banks.model import slugify
+from ...content.bodymap import region_checker
 from ...content.drafts import FieldProblem, problems_under, validate_quiz_draft
 from ...content.export import quiz_file_data
 from ...content.loader import svg_viewbox
@@ -91,7 +92,8 @@ class Workspace:
 def validate(data: dict[str, Any], objectives: dict[str, str] | None
              ) -> tuple[QuizSpec | None, list[FieldProblem]]:
     """Validate a draft like `content check`, objectives against the course's modules."""
-    ctx = ValidationContext(image_viewbox=asset_viewbox)
+    ctx = ValidationContext(image_viewbox=asset_viewbox,
+                            region_errors=region_checker(assets_dir()))
     return validate_quiz_draft(data, ctx, set(objectives) if objectives is not None else None)
 
 

@@ -77,6 +77,28 @@ def provider_for(school: School | None) -> Provider:
                     signature_image=_signature_image(school.slug))
 
 
+def provider_of(record: CompletionRecord) -> Provider:
+    """Return who issues a record's certificate: for a course that claims CE approval, the
+    Approved Provider named in its course.yaml; otherwise the trainee's school (or the site)."""
+    approval = record.course_version.ce_approval
+    if not approval:
+        return provider_for(record.user.school)
+    return Provider(name=approval["provider_name"], number=approval["provider_number"],
+                    contact_lines=(approval["provider_contact"],),
+                    signatory=approval["signatory"],
+                    signature_image=_signature_image(f"course-{record.course_version.course.slug}"))
+
+
+def assessors(record: CompletionRecord) -> tuple[str, ...]:
+    """Return the names of the instructors who signed off the holder's practical skills."""
+    names = db.session.execute(
+        select(User.name).join(SkillSignoff, SkillSignoff.signed_by_id == User.id)
+        .where(SkillSignoff.user_id == record.user_id,
+               SkillSignoff.course_id == record.course_id)
+        .order_by(SkillSignoff.signed_at, SkillSignoff.id)).scalars()
+    return tuple(dict.fromkeys(names))
+
+
 def _signature_image(stem: str) -> bytes | None:
     """Return `<TPCOURSE_SIGNATURES_DIR>/<stem>.png` (or .jpg), if that folder is configured."""
     folder = setting("TPCOURSE_SIGNATURES_DIR")
@@ -97,7 +119,7 @@ def verify_url(code: str) -> str:
 def certificate_data(record: CompletionRecord) -> CertificateData:
     """Build what the certificate prints from a completion record and its holder's school."""
     version = record.course_version
-    provider = provider_for(record.user.school)
+    provider = provider_of(record)
     return CertificateData(
         holder_name=record.user.name, course_title=version.title,
         course_version=version.version, course_type=version.course_type,
@@ -107,7 +129,9 @@ def certificate_data(record: CompletionRecord) -> CertificateData:
         provider_number=provider.number,
         provider_contact="\n".join(provider.contact_lines) or None,
         signatory_name=provider.signatory, signature_image=provider.signature_image,
-        verify_url=verify_url(record.certificate_code), revoked=record.revoked_at is not None)
+        verify_url=verify_url(record.certificate_code), revoked=record.revoked_at is not None,
+        hands_on_hours=min(version.hands_on_ce_hours or 0.0, record.ce_hours),
+        approved_by=(version.ce_approval or {}).get("approver"), assessed_by=assessors(record))
 
 
 def page_size_of(value: str | None) -> str:

@@ -6,17 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from ...models import CompletionRecord
-from .certificates import provider_for, verify_url
+from ...records.certificate import ce_hours_split
+from .certificates import assessors, provider_of, verify_url
 
 
 def certificate_facts(record: CompletionRecord, now: datetime) -> dict[str, Any]:
     """Return the public facts of a certificate and its status at `now`.
 
     Only what the certificate itself prints: never the holder's email, score or school
-    account, nor the reason a certificate was revoked.
+    account, nor the reason a certificate was revoked. `expires_on` is when the certification
+    stops being valid; the CE hours earned do not expire (`ce_hours_expire` is always false).
     """
     version = record.course_version
-    provider = provider_for(record.user.school)
+    provider = provider_of(record)
+    hands_on = min(version.hands_on_ce_hours or 0.0, record.ce_hours)
     return {
         "certificate_code": record.certificate_code,
         "status": record.status(now),
@@ -24,6 +27,12 @@ def certificate_facts(record: CompletionRecord, now: datetime) -> dict[str, Any]
         "course": {"slug": version.course.slug, "title": version.title,
                    "version": version.version, "type": version.course_type},
         "ce_hours": record.ce_hours,
+        "ce_hours_split": {"home_study": round(record.ce_hours - hands_on, 4),
+                           "hands_on": hands_on,
+                           "text": ce_hours_split(record.ce_hours, hands_on, version.course_type)},
+        "ce_hours_expire": False,
+        "approved_by": (version.ce_approval or {}).get("approver"),
+        "assessed_by": list(assessors(record)),
         "completed_on": record.completed_at.date().isoformat(),
         "expires_on": record.expires_at.date().isoformat() if record.expires_at else None,
         "revoked_on": record.revoked_at.date().isoformat() if record.revoked_at else None,

@@ -50,7 +50,7 @@
       var svg = canvas();
       if (!svg) { return; }
       svg.querySelectorAll(".region, .draft-point").forEach(function (el) { el.remove(); });
-      rows().forEach(function (row) {
+      rows().forEach(function (row, index) {
         var el = null;
         if (shape(row) === "circle" && number(row, "cx") !== null && number(row, "cy") !== null && number(row, "r")) {
           el = document.createElementNS(SVG, "circle");
@@ -62,8 +62,20 @@
           el = document.createElementNS(SVG, "polygon");
           el.setAttribute("points", input(row, "points").value.trim());
         }
-        if (el) { el.setAttribute("class", "region"); svg.appendChild(el); }
+        if (el) { el.setAttribute("class", "region"); svg.appendChild(el); label(svg, el, index + 1); }
       });
+    }
+
+    // Number each region at its centre, as the server-drawn overlay and `content regions` do.
+    function label(svg, el, number) {
+      var box = el.getBBox ? el.getBBox() : null;
+      if (!box) { return; }
+      var text = document.createElementNS(SVG, "text");
+      text.setAttribute("class", "region region-label");
+      text.setAttribute("x", box.x + box.width / 2);
+      text.setAttribute("y", box.y + box.height / 2);
+      text.textContent = String(number);
+      svg.appendChild(text);
     }
 
     function activate(row) {

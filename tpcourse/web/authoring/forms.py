@@ -179,6 +179,7 @@ class QuestionForm(FlaskForm):
     objective = SelectField("Objective", validate_choice=False)
     must_pass = BooleanField("Must be answered correctly to pass (safety question)")
     tags = StringField("Tags (comma separated; body region for hotspots, e.g. neck-shoulder)")
+    excludes = StringField("Never in the same attempt as (question ids, comma separated)")
     explanation = TextAreaField("Explanation shown in review (Markdown)")
     options = FieldList(FormField(OptionForm), min_entries=0)
     answer_bool = RadioField("The statement is", choices=choice_list([("true", "True"), ("false", "False")]),

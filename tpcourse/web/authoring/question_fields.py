@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from ...banks.model import option_ids
+from ...content.bodymap import load_drawing, region_findings
 from ...content.drafts import FieldProblem
+from ...content.overlay import region_marks
+from ...grading.types.hotspot import validate_region
 from ...inputs import ascii_int
 from .forms import QuestionForm, _shown, lenient
 
@@ -122,6 +126,9 @@ def question_from_form(form: QuestionForm, qtype: str, keep_blank: bool = False)
     tags = [t.strip() for t in re.split(r"[,\s]+", form.tags.data or "") if t.strip()]
     if tags:
         q["tags"] = tags
+    excludes = [x.strip() for x in re.split(r"[,\s]+", form.excludes.data or "") if x.strip()]
+    if excludes:
+        q["excludes"] = excludes
     q["prompt"] = (form.prompt.data or "").strip()
     q.update(_type_fields(form, qtype, keep_blank))
     if (form.explanation.data or "").strip():
@@ -175,6 +182,8 @@ def form_values(q: dict[str, Any]) -> dict[str, Any]:
         "objective": _shown(q.get("objective")), "must_pass": q.get("must_pass") is True,
         "tags": ", ".join(map(str, q.get("tags") or [])) if isinstance(q.get("tags"), list)
         else _shown(q.get("tags")),
+        "excludes": ", ".join(map(str, q.get("excludes") or [])) if isinstance(
+            q.get("excludes"), list) else _shown(q.get("excludes")),
         "explanation": _shown(q.get("explanation")),
         "options": [{"id": _shown(o.get("id")), "text": _shown(o.get("text")),
                      "correct": o.get("correct") is True, "feedback": _shown(o.get("feedback")),
@@ -237,11 +246,11 @@ def apply_action(q: dict[str, Any], action: str) -> dict[str, Any]:
 
 FIELD_NAMES = {"id": "qid", "answer": "answer", "prompt": "prompt", "points": "points",
                "pool": "pool", "objective": "objective", "must_pass": "must_pass",
-               "tags": "tags", "explanation": "explanation", "tolerance": "tolerance",
-               "unit": "unit", "accept": "accept", "items": "items", "image": "image",
-               "name": "name", "scoring": "scoring", "distractors": "distractors",
-               "feedback_true": "feedback_true", "feedback_false": "feedback_false",
-               "partial": "partial"}
+               "tags": "tags", "excludes": "excludes", "explanation": "explanation",
+               "tolerance": "tolerance", "unit": "unit", "accept": "accept", "items": "items",
+               "image": "image", "name": "name", "scoring": "scoring",
+               "distractors": "distractors", "feedback_true": "feedback_true",
+               "feedback_false": "feedback_false", "partial": "partial"}
 
 
 def attach_problems(form: QuestionForm, qtype: str, problems: list[FieldProblem]
@@ -284,3 +293,22 @@ def _field_for(form: QuestionForm, qtype: str, problem: FieldProblem):
         return form.answer_bool
     name = FIELD_NAMES.get(head)
     return getattr(form, name) if name else None
+
+
+def region_overlay(form: QuestionForm, qtype: str, assets: Path) -> dict[str, Any] | None:
+    """Return what the editor draws over a body map, as `flask content regions` does:
+    the regions numbered, the drawing's endangerment zones, and what the checks find."""
+    image = (form.image.data or "").strip() if qtype == "hotspot" else ""
+    if not image or "/" in image or image.startswith(".") or not (assets / image).is_file():
+        return None
+    drawing = load_drawing(assets / image)
+    if drawing is None:
+        return None
+    ignore = lambda line, message: None  # noqa: E731 - field errors come from the draft check
+    rows = [r for r in form.regions.data if not _blank(r, ROW_LISTS["regions"])]
+    regions = [r for r in (validate_region(_region(row), 0, ignore) for row in rows) if r]
+    tags = [t.strip() for t in re.split(r"[,\s]+", form.tags.data or "") if t.strip()]
+    findings = [message for _, message in region_findings(
+        {"regions": regions, "tags": tags}, drawing)]
+    return {"regions": region_marks(regions), "findings": findings,
+            "zones": [(zone.name, region_marks(zone.regions)) for zone in drawing.zones]}

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ...grading.types import QUESTION_TYPES
 from ...services.authoring import quizzes
-from ...services.authoring.quizzes import DraftInvalid, Workspace, body_maps
+from ...services.authoring.quizzes import DraftInvalid, Workspace, assets_dir, body_maps
 from ..helpers import now
 from . import bp
 from .common import error_list, image_choices, objective_choices
@@ -20,6 +20,7 @@ from .question_fields import (
     form_values,
     padded,
     question_from_form,
+    region_overlay,
 )
 
 
@@ -40,7 +41,8 @@ def _render(ws: Workspace, form: QuestionForm, qtype: str, question_id: str | No
     return render_template(
         "author/question.html", ws=ws, form=form, qtype=qtype, question_id=question_id,
         general=general or {}, errors=error_list(form, general, anchors),
-        images={name: box for name, box in body_maps()}), status
+        images={name: box for name, box in body_maps()},
+        overlay=region_overlay(form, qtype, assets_dir())), status
 
 
 def _handle(ws: Workspace, qtype: str, question_id: str | None, values: dict[str, Any]):
