@@ -72,6 +72,9 @@ class User(SignedInIdentity, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="trainee")
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # An IANA name ("Europe/Berlin"), detected in the browser or chosen on the profile page;
+    # None until then (times are shown in UTC).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data reduced
 
@@ -100,8 +103,10 @@ class SessionUser(SignedInIdentity):
     school_id: int | None
     active: bool
     password_hash: str
+    time_zone: str | None = None  # read with the row: exam pages show times in it
 
-    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash")
+    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash",
+               "time_zone")
 
     @classmethod
     def checked(cls, row: Sequence[Any] | None, identity: str) -> SessionUser | None:

@@ -23,6 +23,7 @@ from ...grading.attempts import (
     past_deadline,
     start_decision,
 )
+from ...grading.navigation import clamp_page, merge_flags, page_numbers
 from ...grading.types import FormData, question_type
 from ...models import (
     SESSION_USER_COLUMNS,
@@ -193,7 +194,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
         attempts = attempt_rows(user.id, quiz.id)
     decision = can_start(user, quiz, version, now, attempts, extra)
     if not decision.allowed:
-        raise ServiceError(decision.reason + _retry_text(decision))
+        raise StartRefused(decision)
     draw = draw_attempt(version.data, rng or unpredictable_rng())
     return _store_new({
         "id": secrets.token_urlsafe(16), "user_id": user.id, "quiz_id": quiz.id,
@@ -204,6 +205,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
                                      extra.extra_minutes if extra else 0,
                                      extra.extra_percent if extra else 0),
         "question_ids": draw.question_ids, "orders": draw.orders, "responses": {},
+        "flags": None,
     }, version)
 
 
@@ -232,10 +234,14 @@ def _store_new(values: dict, version: QuizVersion) -> Attempt:
     return attempt
 
 
-def _retry_text(decision: StartDecision) -> str:
-    if decision.retry_at is None:
-        return ""
-    return f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)"
+class StartRefused(ServiceError):
+    """The rules refuse a new attempt now; `decision` says why and when it may start."""
+
+    def __init__(self, decision: StartDecision) -> None:
+        retry = "" if decision.retry_at is None else (
+            f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)")
+        super().__init__(decision.reason + retry)
+        self.decision = decision
 
 
 def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
@@ -259,14 +265,39 @@ def field_name(number: int) -> str:
     return f"q{number}"
 
 
+def posted_numbers(attempt: Attempt, form: FormData) -> range:
+    """Return the numbers of the questions the posted form held: one page of a paged quiz
+    (the form says which in `page`), else every drawn question."""
+    per_page = attempt.quiz_version.data.get("questions_per_page")
+    count = len(attempt.question_ids)
+    if per_page and form.get("page"):
+        return page_numbers(clamp_page(form["page"][0], count, per_page), count, per_page)
+    return range(1, count + 1)
+
+
 def read_responses(attempt: Attempt, form: FormData) -> dict:
-    """Turn the submitted form into stored responses for every drawn question."""
+    """Turn the submitted form into stored responses for every drawn question.
+
+    A page of a paged quiz holds only some questions: the others keep their stored answers.
+    """
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    return {
-        qid: question_type(by_id[qid]["type"]).parse_response(
+    numbers = posted_numbers(attempt, form)
+    responses = {} if len(numbers) == len(attempt.question_ids) else dict(
+        attempt.responses or {})
+    for number in numbers:
+        qid = attempt.question_ids[number - 1]
+        responses[qid] = question_type(by_id[qid]["type"]).parse_response(
             by_id[qid], attempt.orders.get(qid, []), field_name(number), form)
-        for number, qid in enumerate(attempt.question_ids, start=1)
-    }
+    return responses
+
+
+def read_flags(attempt: Attempt, form: FormData) -> list[str] | None:
+    """Return the attempt's flags after this post, or None when the form carried no flag
+    boxes (an older page, a script): then the stored flags stay as they are."""
+    if not form.get("flagging"):
+        return None
+    return merge_flags(attempt.question_ids, attempt.flags, posted_numbers(attempt, form),
+                       form.get("flag") or [])
 
 
 def response_errors(attempt: Attempt, responses: dict) -> dict[str, str]:
@@ -299,7 +330,11 @@ def save_attempt(attempt_id: str, user: AnyUser, form: FormData,
     if past_deadline(attempt.deadline, now):
         return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
-    if not write_if_open(attempt, {"responses": responses, "saved_at": now}):
+    values = {"responses": responses, "saved_at": now}
+    flags = read_flags(attempt, form)
+    if flags is not None:
+        values["flags"] = flags
+    if not write_if_open(attempt, values):
         raise Conflict("This attempt has already been submitted.")
     commit_keeping_state()
     return SubmitOutcome(attempt, response_errors(attempt, responses))
@@ -326,6 +361,22 @@ def submit_attempt(attempt_id: str, user: AnyUser, form: FormData,
         commit_keeping_state()
         return SubmitOutcome(attempt, errors)
     finish_attempt(attempt, now, use_posted=True, responses=responses, owner=user)
+    return SubmitOutcome(attempt, {})
+
+
+def finish_saved(attempt_id: str, user: AnyUser, now: datetime | None = None) -> SubmitOutcome:
+    """Grade the answers saved so far, exactly once: "Submit all and finish" on the summary
+    page, which posts no answers. Answers that cannot be graded as typed are sent back."""
+    now = now or utcnow()
+    attempt = get_attempt(attempt_id, user)
+    if attempt.status != "in_progress":
+        raise Conflict(ALREADY_CLOSED)
+    if past_deadline(attempt.deadline, now):
+        return _late(attempt_id, user, now)
+    errors = response_errors(attempt, attempt.responses or {})
+    if errors:
+        return SubmitOutcome(attempt, errors)
+    finish_attempt(attempt, now, use_posted=True, owner=user)
     return SubmitOutcome(attempt, {})
 
 
