@@ -109,7 +109,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach every web blueprint."""
     from .web import authoring as author
-    from .web.accounts import auth
+    from .web.accounts import auth, profile
     from .web.admin import site as admin
     from .web.authoring import analysis
     from .web.certification import certificates, evaluation, records, skills, verify
@@ -118,7 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.public import assets, health, keys
     from .web.schools import api, school
 
-    for module in (auth, learn, quiz, records, certificates, evaluation, skills, author,
+    for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, admin, api, keys, verify, assets, health):
         app.register_blueprint(module.bp)
 

@@ -102,11 +102,11 @@ class SessionUser(SignedInIdentity):
     role: str
     school_id: int | None
     active: bool
+    time_zone: str | None  # read with the row: exam pages show times in it
     password_hash: str
-    time_zone: str | None = None  # read with the row: exam pages show times in it
 
-    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash",
-               "time_zone")
+    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "time_zone",
+               "password_hash")
 
     @classmethod
     def checked(cls, row: Sequence[Any] | None, identity: str) -> SessionUser | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import wraps
@@ -126,6 +127,19 @@ def plural(count: float, noun: str, many: str | None = None) -> str:
     return f"{shown} {noun if count == 1 else (many or noun + 's')}"
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+
+
+def scrollable_tables(html: str) -> Markup:
+    """Wrap each table of sanitised lesson HTML in a box that scrolls sideways on its own, so a
+    wide table never makes the page scroll at 320 px. The box is a labelled, focusable region:
+    keyboard users can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable)."""
+    count = iter(range(1, 1000))
+    return Markup(_TABLE.sub(
+        lambda m: f'<div class="table-scroll" role="region" tabindex="0" '
+                  f'aria-label="Table {next(count)}"><table>{m.group(1)}</table></div>', html))
+
+
 def register_helpers(app: Flask) -> None:
     """Expose permission predicates and filters to Jinja."""
     app.jinja_env.globals.update(perm=permissions, site_name=app.config["TPCOURSE_SITE_NAME"])
@@ -134,4 +148,5 @@ def register_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["scrollable_tables"] = scrollable_tables
     app.jinja_env.filters["num"] = lambda v: f"{v:g}" if isinstance(v, int | float) else v
