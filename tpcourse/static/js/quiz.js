@@ -82,15 +82,20 @@
   }
 
   function setupTimer(timer) {
-    var deadline = new Date(timer.dataset.deadline).getTime();
+    // Count down from the time left by the server's clock when the page was made (the
+    // browser's clock may be wrong); the deadline itself is only a fallback.
+    var shown = timer.querySelector("time.time-left");
+    var match = shown && /^PT(\d+)S$/.exec(shown.getAttribute("datetime"));
+    var deadline = match ? Date.now() + Number(match[1]) * 1000 : new Date(timer.dataset.deadline).getTime();
     var live = timer.querySelector(".timer-live");
     var clock = document.querySelector(".bar-clock");
     var summary = timer.classList.contains("summary-timer");
     var lastAnnounced = null;
     function tick() {
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000)); // seconds
       var minutes = Math.ceil(left / 60);
       if (clock) { clock.textContent = clockText(left); }
+      if (shown) { shown.textContent = left >= 60 ? minutes + (minutes === 1 ? " minute" : " minutes") : (left > 0 ? "less than a minute" : "no time"); }
       // Announce only at meaningful moments, not every second.
       var milestone = left === 0 ? 0 : (minutes <= 1 ? 1 : (minutes <= 5 ? 5 : Math.ceil(minutes / 5) * 5));
       if (milestone !== lastAnnounced) {
@@ -98,6 +103,7 @@
           ? (summary ? "Time is up: your saved answers are being graded." : "Time is up: submit now; answers saved before the deadline count.")
           : "About " + milestone + " minute" + (milestone === 1 ? "" : "s") + " left.";
         lastAnnounced = milestone;
+        live.classList.toggle("sr-only", left > 0); // shown, not only spoken, once time is up
       }
       if (left > 0) {
         setTimeout(tick, 1000);
@@ -150,7 +156,7 @@
       var flagged = Boolean(flag && flag.checked);
       item.classList.toggle("answered", answered);
       item.classList.toggle("flagged", flagged);
-      item.querySelector(".nav-state").textContent = ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
+      item.querySelector(".nav-label").textContent = "Question " + box.id.replace(/^q(\d+)-box$/, "$1") + ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
       var done = nav.querySelectorAll(".nav-q.answered").length;
       if (count && count.textContent !== String(done)) {
         count.textContent = String(done);
@@ -204,7 +210,8 @@
       dirty = false;
       var data = new FormData(form);
       data.set("action", "save");
-      fetch(form.action || window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
+      // getAttribute: `form.action` would be the buttons named "action", not the address.
+      fetch(form.getAttribute("action") || window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
         .then(function (response) {
           status.textContent = response.ok ? "Answers saved automatically." : "Could not save automatically; use the Save button.";
         })

@@ -6,6 +6,6 @@
   var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!form || !zone || !window.fetch) { return; }
   form.querySelector('input[name="time_zone"]').value = zone;
-  fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+  fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" })
     .catch(function () { /* offline: asked again on the next page */ });
 })();

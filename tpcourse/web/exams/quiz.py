@@ -120,7 +120,7 @@ def _answer(attempt_id: str):
         return "", 204
     if errors:
         return _questions_page(record, errors, step.page)
-    if step.kind == "save":
+    if step.kind == "save" and step.target == "stay":
         flash("Your answers are saved. You can come back and finish later.", "success")
     return redirect(step_target(record, step))
 

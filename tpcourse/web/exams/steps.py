@@ -65,11 +65,14 @@ def step_target(attempt: Attempt, step: Step) -> str:
 
 
 def time_left(deadline: datetime | None, now: datetime) -> int | None:
-    """Whole minutes left before the deadline (rounded up), or None when untimed."""
+    """Whole seconds left before the deadline by the server's clock, or None when untimed.
+
+    Pages print it as `<time datetime="PT…S">` and quiz.js counts down from it: the browser's
+    own clock may be wrong, the time left is not.
+    """
     if deadline is None:
         return None
-    seconds = (deadline - now).total_seconds()
-    return max(0, -(-int(seconds) // 60))
+    return max(0, int((deadline - now).total_seconds()))
 
 
 def completed_by(attempt: Attempt, user) -> object | None:
