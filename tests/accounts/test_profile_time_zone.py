@@ -134,3 +134,11 @@ def test_no_template_formats_a_time_by_itself():
         for line in text.splitlines():
             if "isoformat()" in line:
                 assert 'data-deadline="{{ attempt.deadline.isoformat() }}"' in line, template
+
+
+def test_profile_posts_need_their_csrf_token(app, client, db, make_user, login_as):
+    user = login_as(make_user())
+    app.config["WTF_CSRF_ENABLED"] = True
+    for url in ("/profile", "/profile/time-zone"):
+        assert client.post(url, data={"time_zone": TOKYO}).status_code == 400, url
+    assert zone_of(db, user) is None

@@ -63,6 +63,7 @@ def test_flags_of_other_pages_survive_a_page_post():
     # A ticked box for a question not on the page, or nonsense, changes nothing.
     assert merge_flags(ids, ["d"], range(1, 3), ["5", "x", "0", "99"]) == ["d"]
     assert merge_flags(ids, None, range(1, 6), ["3", "1"]) == ["a", "c"]  # draw order
+    assert merge_flags(ids, None, range(1, 6), ["q4", "qq4", "q"]) == ["d"]  # the page's form
 
 
 def test_drawn_count_and_must_pass_count_follow_the_draw():

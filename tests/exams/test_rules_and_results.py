@@ -152,4 +152,4 @@ def test_the_attempt_that_completes_the_course_shows_the_certificate(client, db,
     assert "Course complete" not in earlier  # only the attempt that completed it
     records = client.get("/records").get_data(as_text=True)
     assert f'<tr id="record-{record.certificate_code}" class="fresh">' in records
-    assert '<span class="badge new">New</span>' in records
+    assert '<span class="new-mark">New</span>' in records

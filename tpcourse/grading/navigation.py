@@ -72,13 +72,13 @@ def merge_flags(question_ids: Sequence[str], stored: Iterable[str] | None,
     """Return the attempt's flags after a page was posted.
 
     `shown` are the numbers of the questions the page held (their boxes were posted, ticked or
-    not); `ticked` are the raw values of the ticked flag boxes (question numbers as text). Flags
-    of questions on other pages are kept; the result is in draw order.
+    not); `ticked` are the raw values of the ticked flag boxes (the question's field, "q3", or
+    its number). Flags of questions on other pages are kept; the result is in draw order.
     """
     on_page = {question_ids[n - 1] for n in shown if 1 <= n <= len(question_ids)}
     chosen = set()
     for raw in ticked:
-        text = str(raw).strip()
+        text = str(raw).strip().removeprefix("q")
         if text.isdigit() and 1 <= int(text) <= len(question_ids):
             chosen.add(question_ids[int(text) - 1])
     keep = (set(stored or ()) - on_page) | (chosen & on_page)

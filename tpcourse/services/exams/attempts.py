@@ -23,8 +23,7 @@ from ...grading.attempts import (
     past_deadline,
     start_decision,
 )
-from ...grading.navigation import clamp_page, merge_flags, page_numbers
-from ...grading.types import FormData, question_type
+from ...grading.types import FormData
 from ...models import (
     SESSION_USER_COLUMNS,
     Accommodation,
@@ -38,6 +37,12 @@ from ...models import (
 )
 from .. import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
 from ..errors import Conflict, IdentityRejected, NotFound, ServiceError
+from .answers import (  # noqa: F401  (field_name, read_responses: part of this service's API)
+    field_name,
+    read_flags,
+    read_responses,
+    response_errors,
+)
 from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this service's API)
     ALREADY_CLOSED,
     close_expired,
@@ -254,61 +259,6 @@ def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
     if checking and not user.confirm(row[1:]):
         raise IdentityRejected(SESSION_CHANGED)
     return row[0]
-
-
-def field_name(number: int) -> str:
-    """Return the form field of the question drawn at `number` (1-based).
-
-    Fields are named by position, never by question id: authors write ids such as
-    `loc-referred-term`, and an id in the page could hint at the answer.
-    """
-    return f"q{number}"
-
-
-def posted_numbers(attempt: Attempt, form: FormData) -> range:
-    """Return the numbers of the questions the posted form held: one page of a paged quiz
-    (the form says which in `page`), else every drawn question."""
-    per_page = attempt.quiz_version.data.get("questions_per_page")
-    count = len(attempt.question_ids)
-    if per_page and form.get("page"):
-        return page_numbers(clamp_page(form["page"][0], count, per_page), count, per_page)
-    return range(1, count + 1)
-
-
-def read_responses(attempt: Attempt, form: FormData) -> dict:
-    """Turn the submitted form into stored responses for every drawn question.
-
-    A page of a paged quiz holds only some questions: the others keep their stored answers.
-    """
-    by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    numbers = posted_numbers(attempt, form)
-    responses = {} if len(numbers) == len(attempt.question_ids) else dict(
-        attempt.responses or {})
-    for number in numbers:
-        qid = attempt.question_ids[number - 1]
-        responses[qid] = question_type(by_id[qid]["type"]).parse_response(
-            by_id[qid], attempt.orders.get(qid, []), field_name(number), form)
-    return responses
-
-
-def read_flags(attempt: Attempt, form: FormData) -> list[str] | None:
-    """Return the attempt's flags after this post, or None when the form carried no flag
-    boxes (an older page, a script): then the stored flags stay as they are."""
-    if not form.get("flagging"):
-        return None
-    return merge_flags(attempt.question_ids, attempt.flags, posted_numbers(attempt, form),
-                       form.get("flag") or [])
-
-
-def response_errors(attempt: Attempt, responses: dict) -> dict[str, str]:
-    """Return a message per question whose answer cannot be graded as typed."""
-    by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    errors = {}
-    for qid, response in responses.items():
-        message = question_type(by_id[qid]["type"]).response_error(by_id[qid], response)
-        if message:
-            errors[qid] = message
-    return errors
 
 
 @dataclass
