@@ -36,7 +36,7 @@ def posted_step(form) -> Step:
     """Read which button was pressed (a missing action is the old one-step submit)."""
     action = (form.get("action") or "").strip()
     page = form.get("page")
-    clicked = next((m for m in map(_HOTSPOT_CLICK.match, form) if m), None)
+    clicked = next((_HOTSPOT_CLICK.match(key) for key in form if key.endswith("-img.x")), None)
     if clicked:
         return Step("save", "question", int(clicked.group(1)), page)
     if action == "save":
