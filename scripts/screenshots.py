@@ -34,6 +34,7 @@ TRAINEES = (  # email, name, lessons read, quizzes passed
     ("marcus@demo.tpcourse.local", "Marcus Webb", 3, 0),
     ("lena@demo.tpcourse.local", "Lena Fischer", 13, 2),
     ("omar@demo.tpcourse.local", "Omar Haddad", 0, 0),
+    ("jamal@demo.tpcourse.local", "Jamal Reyes", 999, 4),  # every lesson, all but the final exam
 )
 
 
@@ -91,23 +92,26 @@ def seed(now: datetime) -> dict[str, str]:
             mark_lesson_read(user, course.id, key, now)
         for slug in QUIZZES[:passed]:
             pass_quiz(user, slug, now)
-    for skill in version.practical_skills:
-        sign_off(instructor, COURSE, tess.id, skill["key"], now.date(), "Confident and careful.",
-                 now)
-    submit_evaluation(tess, COURSE, {"objectives-met": "5", "useful-in-practice": "5",
-                                     "practical-fair": "4", "change-in-practice":
-                                     "Check in about pressure every few breaths.",
-                                     "improve": ""}, now)
+    jamal = find_user_by_email(TRAINEES[4][0])  # signed off and evaluated: the final completes
+    for trainee in (tess, jamal):
+        for skill in version.practical_skills:
+            sign_off(instructor, COURSE, trainee.id, skill["key"], now.date(),
+                     "Confident and careful.", now)
+        submit_evaluation(trainee, COURSE, {"objectives-met": "5", "useful-in-practice": "5",
+                                            "practical-fair": "4", "change-in-practice":
+                                            "Check in about pressure every few breaths.",
+                                            "improve": ""}, now)
     return {"trainee": tess.email, "instructor": instructor.email,
             "school_admin": DEMO_ACCOUNTS[2][1], "priya": TRAINEES[0][0],
-            "marcus": TRAINEES[1][0]}
+            "marcus": TRAINEES[1][0], "jamal": jamal.email}
 
 
 class Camera:
     """Logged-in browser tabs and a folder of PNGs."""
 
-    def __init__(self, browser, base: str, out: Path, passwords: dict[str, str]) -> None:
+    def __init__(self, browser, base: str, out: Path, passwords: dict[str, str], app) -> None:
         self.browser, self.base, self.out, self.passwords = browser, base, out, passwords
+        self.app = app  # to read an attempt's draw, so the key answers can be clicked
         self.written: list[Path] = []
 
     @contextmanager
@@ -140,11 +144,23 @@ class Camera:
 def mark_body_map(page) -> None:
     """Scroll to the first body-map question and click a point on it."""
     question = page.locator("fieldset.question", has=page.locator(".hotspot")).first
-    image = question.locator(".hotspot-image[role='application']")  # quiz.js has set it up
+    image = question.locator(".hotspot-stage[role='application'] .hotspot-image")  # quiz.js ran
     image.wait_for()
     question.evaluate("el => el.scrollIntoView({block: 'start'})")
     box = image.bounding_box()
     image.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.3})
+
+
+def answer_attempt(camera: Camera, page) -> None:
+    """Answer every question of the attempt open in `page` with its key, as a trainee would."""
+    from tests.browser.fill import answer_in_browser
+    from tpcourse.extensions import db
+    from tpcourse.models import Attempt
+
+    with camera.app.app_context():
+        attempt = db.session.get(Attempt, page.url.split("?")[0].rsplit("/", 1)[-1])
+        db.session.expunge_all()
+    answer_in_browser(page, attempt)
 
 
 def photograph(camera: Camera, logins: dict[str, str]) -> None:
@@ -159,10 +175,24 @@ def photograph(camera: Camera, logins: dict[str, str]) -> None:
         page.click("a:has-text('Result')")
         camera.shoot(page, "desktop-result")
     with camera.tab(logins["marcus"], DESKTOP) as page:
+        camera.shoot(page, "desktop-quiz-rules", f"/quizzes/{QUIZZES[-1]}")
         page.goto(camera.base + f"/quizzes/{QUIZZES[0]}")
         page.click("button:has-text('Start attempt'), button:has-text('Resume')")
+        page.locator("#q2-box .flag-toggle input").check()  # flagged in the navigator too
         mark_body_map(page)
         camera.shoot(page, "desktop-quiz-body-map")
+    with camera.tab(logins["jamal"], DESKTOP) as page:
+        page.goto(camera.base + f"/quizzes/{QUIZZES[-1]}")
+        page.click("button:has-text('Start attempt'), button:has-text('Resume')")
+        answer_attempt(camera, page)
+        page.click("button:has-text('Review and submit')")
+        page.wait_for_url("**/summary")
+        camera.shoot(page, "desktop-summary", full_page=True)
+        page.click("form.finish-form button:has-text('Submit all and finish')")
+        camera.shoot(page, "desktop-summary-confirm")
+        page.click("dialog .confirm-submit")
+        page.wait_for_url("**/result")
+        camera.shoot(page, "desktop-result-course-complete")
     with camera.tab(logins["trainee"], DESKTOP) as page:
         camera.shoot(page, "desktop-records", "/records")
         code = page.locator("table.data code").first.inner_text()
@@ -184,6 +214,9 @@ def photograph(camera: Camera, logins: dict[str, str]) -> None:
         page.click("button:has-text('Start attempt'), button:has-text('Resume')")
         mark_body_map(page)
         camera.shoot(page, "phone-quiz-body-map")
+        page.click("button:has-text('Review and submit')")
+        page.wait_for_url("**/summary")
+        camera.shoot(page, "phone-summary")
     with camera.tab(logins["trainee"], PHONE, scale=2) as page:
         camera.shoot(page, "phone-records", "/records")
 
@@ -209,7 +242,7 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                 args=["--no-sandbox", "--disable-gpu", "--font-render-hinting=none"])
-            camera = Camera(browser, base, args.out, passwords)
+            camera = Camera(browser, base, args.out, passwords, app)
             photograph(camera, logins)
             browser.close()
     for path in camera.written:

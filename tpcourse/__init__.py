@@ -133,7 +133,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach every web blueprint."""
     from .web import authoring as author
-    from .web.accounts import auth
+    from .web.accounts import auth, profile
     from .web.admin import site as admin
     from .web.authoring import analysis
     from .web.certification import certificates, evaluation, records, skills, verify
@@ -142,7 +142,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.public import assets, health, keys
     from .web.schools import api, people, school
 
-    for module in (auth, learn, quiz, records, certificates, evaluation, skills, author,
+    for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health):
         app.register_blueprint(module.bp)
 

@@ -140,12 +140,13 @@ def test_a_claimed_user_is_confirmed_by_a_row_or_refused(db, enrolled, clock):
     assert checked == [] and signed_out == []  # the row confirmed it: no check of its own
 
     stale = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
-    assert not stale.confirm((*row[:6], "another password hash", row[7]))
+    hashed = SessionUser.COLUMNS.index("password_hash")
+    assert not stale.confirm((*row[:hashed], "another password hash", *row[hashed + 1:]))
     assert not stale.is_authenticated and not stale.needs_confirming and signed_out == [1]
     assert stale.role == "" and stale.name == ""  # an unchecked user can act as no one
     assert not ClaimedUser(enrolled.get_id(), check, lambda: None).confirm(None)
     assert not ClaimedUser(enrolled.get_id(), check, lambda: None).confirm(
-        (*row[:7], None))  # the session named by the cookie has ended (logged out)
+        (*row[:-1], None))  # the session named by the cookie has ended (logged out)
 
     lazy = ClaimedUser(enrolled.get_id(), check, lambda: signed_out.append(1))
     assert lazy.name == enrolled.name and checked == [enrolled.get_id()]  # checked on its own

@@ -6,10 +6,14 @@ from tests.helpers import field as field_for
 from tpcourse.grading.types import question_type
 
 
-def answer_in_browser(page, attempt, correct: bool = True, keyboard_hotspot: bool = False):
-    """Fill every question of `attempt` on the open attempt page."""
+def answer_in_browser(page, attempt, correct: bool = True, keyboard_hotspot: bool = False,
+                      numbers=None):
+    """Fill every question of `attempt` on the open attempt page (only those `numbers`, the
+    questions of one page of a paged quiz, if given)."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    for qid in attempt.question_ids:
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        if numbers is not None and number not in numbers:
+            continue
         q, order, field = by_id[qid], attempt.orders.get(qid, []), field_for(attempt, qid)
         key = question_type(q["type"]).key_response(q)
         kind = q["type"]

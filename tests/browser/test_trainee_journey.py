@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.exam_steps import submit_via_summary
 from tests.browser.fill import answer_in_browser, register_in_browser
 from tests.helpers import link_in, outbox
 from tpcourse.extensions import db
@@ -26,8 +27,7 @@ def take_quiz(page, base, app, slug, correct=True, keyboard=False):
     page.click("button:has-text('Start attempt'), button:has-text('Resume')")
     attempt = current_attempt(app, page)
     answer_in_browser(page, attempt, correct, keyboard_hotspot=keyboard)
-    page.click("button:has-text('Submit for grading')")
-    page.wait_for_url("**/result")
+    submit_via_summary(page)
     return attempt
 
 
@@ -109,7 +109,6 @@ def test_attempt_page_is_accessible_and_usable_on_a_phone(live, browser, page):
     assert width <= 320, f"page scrolls sideways at 320 px ({width} px wide)"
     attempt = current_attempt(app, phone)
     answer_in_browser(phone, attempt, correct=True)
-    phone.click("button:has-text('Submit for grading')")
-    phone.wait_for_url("**/result")
+    submit_via_summary(phone)
     expect(phone.locator("text=Passed").first).to_be_visible()
     phone.context.close()

@@ -86,11 +86,11 @@ def ce_section(client, login_as, user) -> str:
 def test_records_page_totals_each_period_from_the_first_completion(client, login_as, trainee):
     section = ce_section(client, login_as, trainee)
 
-    assert "Periods of 2 years, counted from your first completion on 01 May 2023" in section
-    current = section[section.index("01 May 2025 – 30 Apr 2027"):]
-    earlier = section[section.index("01 May 2023 – 30 Apr 2025"):]
-    assert section.index("01 May 2025 –") < section.index("01 May 2023 –")  # newest first
-    assert current.startswith("01 May 2025 – 30 Apr 2027 <span class=\"badge valid\">current")
+    assert "Periods of 2 years, counted from your first completion on 1 May 2023" in section
+    current = section[section.index("1 May 2025 – 30 April 2027"):]
+    earlier = section[section.index("1 May 2023 – 30 April 2025"):]
+    assert section.index("1 May 2025 –") < section.index("1 May 2023 –")  # newest first
+    assert current.startswith("1 May 2025 – 30 April 2027 <span class=\"badge valid\">current")
     assert "<strong>8 CE hours</strong>" in current[:400]
     assert "Jaw Work" in current and "revoked, not counted" in current
     assert "<strong>6 CE hours</strong>" in earlier[:300]  # 2.5 + 3.5
@@ -101,11 +101,11 @@ def test_period_length_and_anchor_are_settings(app, client, login_as, trainee):
     app.config.update(TPCOURSE_CE_PERIOD_YEARS="1", TPCOURSE_CE_PERIOD_ANCHOR="2026-01-01")
     section = ce_section(client, login_as, trainee)
 
-    assert "Periods of 1 year, counted from 01 Jan 2026" in section
-    for period, hours in [("01 Jan 2026 – 31 Dec 2026", "0 CE hours"),
-                          ("01 Jan 2025 – 31 Dec 2025", "8 CE hours"),
-                          ("01 Jan 2024 – 31 Dec 2024", "3.5 CE hours"),
-                          ("01 Jan 2023 – 31 Dec 2023", "2.5 CE hours")]:
+    assert "Periods of 1 year, counted from 1 January 2026" in section
+    for period, hours in [("1 January 2026 – 31 December 2026", "0 CE hours"),
+                          ("1 January 2025 – 31 December 2025", "8 CE hours"),
+                          ("1 January 2024 – 31 December 2024", "3.5 CE hours"),
+                          ("1 January 2023 – 31 December 2023", "2.5 CE hours")]:
         assert f"<strong>{hours}</strong>" in section[section.index(period):][:300], period
 
 

@@ -56,6 +56,7 @@ PAGES: dict[str, Callable[[World], Request]] = {
     "lesson": lambda w: ("GET", f"/courses/{COURSE}/01-intro/02-holding", None),
     "quiz overview": lambda w: ("GET", f"/quizzes/{QUIZ}", None),
     "attempt": lambda w: ("GET", f"/attempts/{w.open_attempt}", None),
+    "summary": lambda w: ("GET", f"/attempts/{w.open_attempt}/summary", None),
     "result": lambda w: ("GET", f"/attempts/{w.submitted_attempt}/result", None),
     "history": lambda w: ("GET", f"/quizzes/{QUIZ}/attempts", None),
     "records": lambda w: ("GET", "/records", None),

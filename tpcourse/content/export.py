@@ -14,7 +14,7 @@ import yaml
 QUIZ_KEY_ORDER = (
     "slug", "title", "description", "pass_mark", "max_attempts", "cooldown_minutes",
     "time_limit_minutes", "shuffle_questions", "shuffle_options", "draw", "review", "grading",
-    "questions",
+    "questions_per_page", "questions",
 )
 QUESTION_KEY_ORDER = (
     "id", "name", "category", "pool", "objective", "type", "points", "scoring", "must_pass",

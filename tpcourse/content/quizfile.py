@@ -22,7 +22,7 @@ MAX_POINTS = 1_000
 QUIZ_KEYS = {
     "slug", "title", "description", "pass_mark", "max_attempts", "cooldown_minutes",
     "time_limit_minutes", "shuffle_questions", "shuffle_options", "draw", "review", "grading",
-    "questions",
+    "questions_per_page", "questions",
 }
 COMMON_QUESTION_KEYS = {
     "id", "pool", "objective", "type", "points", "prompt", "explanation", "must_pass", "tags",
@@ -61,6 +61,9 @@ def parse_quiz(doc: Any, stem: str, report: Report, ctx: ValidationContext) -> Q
         "review": _choice(doc, "review", REVIEW_POLICIES, report),
         "grading": _choice(doc, "grading", GRADING_MODES, report),
     }
+    per_page = _number(doc, "questions_per_page", report, default=None, low=1, whole=True)
+    if per_page is not None:  # left out when unset, so existing quizzes keep their hash
+        data["questions_per_page"] = per_page
     questions, lines = _questions(doc, report, ctx)
     data["questions"] = questions
     data["draw"] = _draw(doc, questions, report)

@@ -10,11 +10,17 @@ EVALUATION_MISSING = "complete the course evaluation"
 
 @dataclass(frozen=True)
 class CompletionStatus:
-    """Whether a course is complete, and what is still missing."""
+    """Whether a course is complete, and what is still missing (as sentences in `missing`,
+    and item by item in the fields after `score`, for pages that name and link each step)."""
 
     complete: bool
     missing: list[str]
     score: float | None
+    unread: tuple[str, ...] = ()  # lesson keys still to read, in course order
+    quizzes_to_pass: tuple[str, ...] = ()  # module quiz slugs, in course order
+    final_exam_to_pass: str | None = None
+    skills_to_sign: tuple[str, ...] = ()  # practical skill keys not signed off yet
+    evaluation_missing: bool = False
 
 
 def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[str],
@@ -29,23 +35,31 @@ def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[s
     needs `evaluation_done`.
     """
     missing = []
+    unread: list[str] = []
+    quizzes: list[str] = []
+    unsigned: list[str] = []
+    exam = None
     if rules.get("lessons") == "all":
         unread = [key for key in lesson_keys if key not in read_keys]
         if unread:
             missing.append(f"{len(unread)} lesson(s) still to read")
     if rules.get("quizzes") == "all":
-        missing.extend(f"pass the quiz '{slug}'" for slug in module_quizzes if slug not in passed)
+        quizzes = [slug for slug in module_quizzes if slug not in passed]
+        missing.extend(f"pass the quiz '{slug}'" for slug in quizzes)
     if rules.get("final_exam") == "passed" and final_exam and final_exam not in passed:
+        exam = final_exam
         missing.append(f"pass the final exam '{final_exam}'")
     if rules.get("skills") == "all":
         unsigned = [key for key in skill_keys if key not in signed_skills]
         if unsigned:
             missing.append(f"get {len(unsigned)} practical skill(s) signed off by an instructor")
-    if rules.get("evaluation") == "required" and not evaluation_done:
+    evaluation_missing = rules.get("evaluation") == "required" and not evaluation_done
+    if evaluation_missing:
         missing.append(EVALUATION_MISSING)
     if final_exam and final_exam in best_percent:
         score = best_percent[final_exam]
     else:
         scores = [best_percent[s] for s in module_quizzes if s in best_percent]
         score = round(sum(scores) / len(scores), 2) if scores else None
-    return CompletionStatus(not missing, missing, score)
+    return CompletionStatus(not missing, missing, score, tuple(unread), tuple(quizzes), exam,
+                            tuple(unsigned), evaluation_missing)

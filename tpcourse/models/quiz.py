@@ -65,6 +65,8 @@ class Attempt(db.Model):
     question_ids: Mapped[list] = mapped_column(JSONType)
     orders: Mapped[dict] = mapped_column(JSONType)
     responses: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Question ids the trainee flagged for review (a reminder to themselves, never graded).
+    flags: Mapped[list | None] = mapped_column(JSONType)
     results: Mapped[list | None] = mapped_column(JSONType)
     score: Mapped[float | None]
     max_score: Mapped[float | None]

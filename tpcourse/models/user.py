@@ -91,6 +91,9 @@ class User(SignedInIdentity, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="trainee")
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # An IANA name ("Europe/Berlin"), detected in the browser or chosen on the profile page;
+    # None until then (times are shown in UTC).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data reduced
 
@@ -123,10 +126,12 @@ class SessionUser(SignedInIdentity):
     role: str
     school_id: int | None
     active: bool
+    time_zone: str | None  # read with the row: exam pages show times in it
     password_hash: str
     session_id: str | None  # None when the session named in the cookie has ended
 
-    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "password_hash")
+    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "time_zone",
+               "password_hash")
 
     @classmethod
     def checked(cls, row: Sequence[Any] | None, identity: str) -> SessionUser | None:

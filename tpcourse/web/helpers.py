@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import wraps
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, abort, current_app
+from flask import Flask, abort, current_app, has_request_context
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
+from ..records.certificate import format_date
+
+_UTC = ZoneInfo("UTC")
 
 
 def now() -> datetime:
@@ -48,13 +54,107 @@ def form_data(form) -> dict[str, list[str]]:
     return {key: form.getlist(key) for key in form}
 
 
-def _date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
-    return value.strftime(fmt) if value else ""
+def user_zone() -> ZoneInfo:
+    """The signed-in user's time zone (chosen or detected), else UTC."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        name = getattr(current_user, "time_zone", None)
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):  # a zone the system no longer knows
+                pass
+    return _UTC
+
+
+def format_day(value: date | datetime | str | None) -> str:
+    """Write a calendar day as everywhere in tpcourse, certificates included: "7 March 2025".
+
+    A datetime gives its UTC day, the day its certificate and verification page show, so one
+    record never shows two different days.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return format_date(value)
+
+
+def format_moment(value: datetime, zone: ZoneInfo | None = None) -> str:
+    """Write a moment in a time zone: "7 March 2025, 14:05 CET"."""
+    local = value.astimezone(zone or _UTC)
+    label = "UTC" if (zone or _UTC) is _UTC else local.tzname()
+    return f"{format_date(local.date())}, {local:%H:%M} {label}"
+
+
+def time_element(value: datetime | None) -> Markup:
+    """A moment in the user's zone, as `<time>` with the UTC instant machine-readable and,
+    when the zone is not UTC, the UTC time on hover."""
+    if value is None:
+        return Markup("")
+    zone = user_zone()
+    instant = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    shown = format_moment(value, zone)
+    title = "" if zone is _UTC else Markup(' title="{}"').format(format_moment(value))
+    return Markup('<time datetime="{}"{}>{}</time>').format(instant, title, shown)
+
+
+def percent(value: float | None, pass_mark: float | None = None) -> Markup:
+    """A score as people read it: a whole percentage ("92 %"), the exact figure on hover.
+
+    One decimal is kept where rounding would cross the pass mark (79.6 % is not a pass of 80).
+    """
+    if value is None:
+        return Markup("—")
+    whole = round(value)
+    crosses = pass_mark is not None and (whole >= pass_mark) != (value >= pass_mark)
+    shown = f"{int(value * 10) / 10:g}" if crosses else f"{whole:d}"
+    if float(shown) == value:
+        return Markup("{}\u00a0%").format(shown)
+    return Markup('<span class="exact" title="Exactly {}\u00a0%">{}\u00a0%</span>').format(
+        f"{value:.2f}".rstrip("0").rstrip("."), shown)
+
+
+def duration(minutes: float | None) -> str:
+    """Write a number of minutes in the units people use: "30 minutes", "24 hours", "3 days"."""
+    if not minutes:
+        return "no time"
+    minutes = round(minutes)
+    if minutes < 60:
+        return plural(minutes, "minute")
+    if minutes <= 48 * 60 or minutes % (24 * 60):
+        hours, rest = divmod(minutes, 60)
+        return plural(hours, "hour") + (f" {plural(rest, 'minute')}" if rest else "")
+    return plural(minutes // (24 * 60), "day")
+
+
+def plural(count: float, noun: str, many: str | None = None) -> str:
+    """Return "1 lesson", "3 lessons" (or the irregular plural given)."""
+    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{shown} {noun if count == 1 else (many or noun + 's')}"
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+
+
+def scrollable_tables(html: str) -> Markup:
+    """Wrap each table of sanitised lesson HTML in a box that scrolls sideways on its own, so a
+    wide table never makes the page scroll at 320 px. The box is a labelled, focusable region:
+    keyboard users can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable)."""
+    count = iter(range(1, 1000))
+    return Markup(_TABLE.sub(
+        lambda m: f'<div class="table-scroll" role="region" tabindex="0" '
+                  f'aria-label="Table {next(count)}"><table>{m.group(1)}</table></div>', html))
 
 
 def register_helpers(app: Flask) -> None:
     """Expose permission predicates and filters to Jinja."""
     app.jinja_env.globals.update(perm=permissions, site_name=app.config["TPCOURSE_SITE_NAME"])
-    app.jinja_env.filters["date"] = _date
-    app.jinja_env.filters["datetime"] = lambda v: _date(v, "%d %b %Y, %H:%M UTC")
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["datetime"] = time_element
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["scrollable_tables"] = scrollable_tables
     app.jinja_env.filters["num"] = lambda v: f"{v:g}" if isinstance(v, int | float) else v

@@ -2,40 +2,112 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from ..grading.navigation import (
+    QuestionState,
+    clamp_page,
+    drawn_question_count,
+    must_pass_count,
+    page_count,
+    page_numbers,
+    page_of,
+    question_states,
+)
 from ..grading.types import question_type
 from ..models import Accommodation, Attempt
 from ..services.exams.attempts import field_name
+from .helpers import duration
 
 
-def quiz_rules(data: dict[str, Any], extra: Accommodation | None) -> dict[str, Any]:
+def quiz_rules(data: dict[str, Any], extra: Accommodation | None,
+               attempts_used: int = 0) -> dict[str, Any]:
     """Return the limits a trainee sees, with any accommodation beside the normal value."""
     limit = data.get("time_limit_minutes")
     adjusted = None
     if extra and limit and (extra.extra_minutes or extra.extra_percent):
         adjusted = round(limit * (1 + extra.extra_percent / 100) + extra.extra_minutes)
     attempts = data.get("max_attempts")
+    allowed = attempts + (extra.extra_attempts if extra else 0) if attempts else None
     return {
         "pass_mark": data["pass_mark"],
+        "questions": drawn_question_count(data),
+        "must_pass": must_pass_count(data),
         "time_limit": limit,
         "time_limit_adjusted": adjusted,
         "max_attempts": attempts,
-        "max_attempts_adjusted": attempts + extra.extra_attempts
-        if extra and attempts and extra.extra_attempts else None,
+        "max_attempts_adjusted": allowed if allowed != attempts else None,
+        "attempts_allowed": allowed,
+        "attempts_left": max(allowed - attempts_used, 0) if allowed else None,
         "cooldown": data.get("cooldown_minutes"),
         "review": data.get("review", "after_submit"),
         "grading": data.get("grading", "highest"),
+        "per_page": data.get("questions_per_page"),
     }
 
 
+@dataclass(frozen=True)
+class AttemptPage:
+    """One page of an open attempt: its questions, and every question's state for the
+    navigator (answered, flagged: nothing about correctness)."""
+
+    number: int
+    count: int
+    questions: list[dict[str, Any]]
+    states: list[QuestionState]
+    problems: list[tuple[QuestionState, str]]  # answers to fix, on any page
+
+    @property
+    def answered(self) -> int:
+        """How many questions of the whole attempt have an answer."""
+        return sum(1 for state in self.states if state.answered)
+
+    @property
+    def flagged(self) -> list[QuestionState]:
+        """The questions flagged for review."""
+        return [state for state in self.states if state.flagged]
+
+
+def attempt_page(attempt: Attempt, page: Any, errors: dict[str, str]) -> AttemptPage:
+    """Build the page of an open attempt asked for (the page of the first error, if any)."""
+    per_page = attempt.quiz_version.data.get("questions_per_page")
+    count = len(attempt.question_ids)
+    number = clamp_page(page, count, per_page)
+    if errors:
+        first = min(attempt.question_ids.index(qid) + 1 for qid in errors)
+        number = page_of(first, per_page)
+    states = question_states(attempt.question_ids, attempt.responses, attempt.flags, per_page)
+    questions = question_views(attempt, errors, numbers=page_numbers(number, count, per_page))
+    for view in questions:
+        view["flagged"] = states[view["number"] - 1].flagged
+    problems = sorted(((states[attempt.question_ids.index(qid)], message)
+                       for qid, message in errors.items()), key=lambda p: p[0].number)
+    return AttemptPage(number, page_count(count, per_page), questions, states, problems)
+
+
+def attempt_cost(rules: dict[str, Any], number: int) -> str:
+    """Say what submitting attempt `number` costs: "This uses attempt 1 of 2; if you do not
+    pass, the next attempt opens 30 minutes after you submit." """
+    allowed = rules["attempts_allowed"]
+    used = f"attempt {number} of {allowed}" if allowed else f"attempt {number}"
+    if allowed and number >= allowed:
+        return f"This uses {used}, your last attempt at this quiz."
+    cooldown = rules["cooldown"]
+    after = (f"if you do not pass, the next attempt opens {duration(cooldown)} after you submit"
+             if cooldown else "if you do not pass, you can try again straight away")
+    return f"This uses {used}; {after}."
+
+
 def question_views(attempt: Attempt, errors: dict[str, str], graded: bool = False,
-                   reveal: bool = False) -> list[dict[str, Any]]:
-    """Build one template context per drawn question; keys only when `reveal` is set."""
+                   reveal: bool = False, numbers: range | None = None) -> list[dict[str, Any]]:
+    """Build one template context per drawn question (those `numbers` only, if given); keys
+    only when `reveal` is set."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
     results = {r["id"]: r for r in (attempt.results or [])}
     views = []
-    for number, qid in enumerate(attempt.question_ids, start=1):
+    for number in numbers or range(1, len(attempt.question_ids) + 1):
+        qid = attempt.question_ids[number - 1]
         question = by_id[qid]
         kind = question_type(question["type"])
         order = attempt.orders.get(qid, [])

@@ -23,7 +23,7 @@ from ...grading.attempts import (
     past_deadline,
     start_decision,
 )
-from ...grading.types import FormData, question_type
+from ...grading.types import FormData
 from ...models import (
     SESSION_USER_COLUMNS,
     Accommodation,
@@ -38,6 +38,12 @@ from ...models import (
 )
 from .. import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
 from ..errors import Conflict, IdentityRejected, NotFound, ServiceError
+from .answers import (  # noqa: F401  (field_name, read_responses: part of this service's API)
+    field_name,
+    read_flags,
+    read_responses,
+    response_errors,
+)
 from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this service's API)
     ALREADY_CLOSED,
     close_expired,
@@ -198,7 +204,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
         attempts = attempt_rows(user.id, quiz.id)
     decision = can_start(user, quiz, version, now, attempts, extra)
     if not decision.allowed:
-        raise ServiceError(decision.reason + _retry_text(decision))
+        raise StartRefused(decision)
     draw = draw_attempt(version.data, rng or unpredictable_rng())
     return _store_new({
         "id": secrets.token_urlsafe(16), "user_id": user.id, "quiz_id": quiz.id,
@@ -209,6 +215,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
                                      extra.extra_minutes if extra else 0,
                                      extra.extra_percent if extra else 0),
         "question_ids": draw.question_ids, "orders": draw.orders, "responses": {},
+        "flags": None,
     }, version)
 
 
@@ -237,10 +244,14 @@ def _store_new(values: dict, version: QuizVersion) -> Attempt:
     return attempt
 
 
-def _retry_text(decision: StartDecision) -> str:
-    if decision.retry_at is None:
-        return ""
-    return f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)"
+class StartRefused(ServiceError):
+    """The rules refuse a new attempt now; `decision` says why and when it may start."""
+
+    def __init__(self, decision: StartDecision) -> None:
+        retry = "" if decision.retry_at is None else (
+            f" (from {decision.retry_at:%Y-%m-%d %H:%M} UTC)")
+        super().__init__(decision.reason + retry)
+        self.decision = decision
 
 
 def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
@@ -254,36 +265,6 @@ def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
     if checking and not user.confirm(row[1:]):
         raise IdentityRejected(SESSION_CHANGED)
     return row[0]
-
-
-def field_name(number: int) -> str:
-    """Return the form field of the question drawn at `number` (1-based).
-
-    Fields are named by position, never by question id: authors write ids such as
-    `loc-referred-term`, and an id in the page could hint at the answer.
-    """
-    return f"q{number}"
-
-
-def read_responses(attempt: Attempt, form: FormData) -> dict:
-    """Turn the submitted form into stored responses for every drawn question."""
-    by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    return {
-        qid: question_type(by_id[qid]["type"]).parse_response(
-            by_id[qid], attempt.orders.get(qid, []), field_name(number), form)
-        for number, qid in enumerate(attempt.question_ids, start=1)
-    }
-
-
-def response_errors(attempt: Attempt, responses: dict) -> dict[str, str]:
-    """Return a message per question whose answer cannot be graded as typed."""
-    by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
-    errors = {}
-    for qid, response in responses.items():
-        message = question_type(by_id[qid]["type"]).response_error(by_id[qid], response)
-        if message:
-            errors[qid] = message
-    return errors
 
 
 @dataclass
@@ -305,7 +286,11 @@ def save_attempt(attempt_id: str, user: AnyUser, form: FormData,
     if past_deadline(attempt.deadline, now):
         return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
-    if not write_if_open(attempt, {"responses": responses, "saved_at": now}):
+    values = {"responses": responses, "saved_at": now}
+    flags = read_flags(attempt, form)
+    if flags is not None:
+        values["flags"] = flags
+    if not write_if_open(attempt, values):
         raise Conflict("This attempt has already been submitted.")
     commit_keeping_state()
     return SubmitOutcome(attempt, response_errors(attempt, responses))
@@ -332,6 +317,22 @@ def submit_attempt(attempt_id: str, user: AnyUser, form: FormData,
         commit_keeping_state()
         return SubmitOutcome(attempt, errors)
     finish_attempt(attempt, now, use_posted=True, responses=responses, owner=user)
+    return SubmitOutcome(attempt, {})
+
+
+def finish_saved(attempt_id: str, user: AnyUser, now: datetime | None = None) -> SubmitOutcome:
+    """Grade the answers saved so far, exactly once: "Submit all and finish" on the summary
+    page, which posts no answers. Answers that cannot be graded as typed are sent back."""
+    now = now or utcnow()
+    attempt = get_attempt(attempt_id, user)
+    if attempt.status != "in_progress":
+        raise Conflict(ALREADY_CLOSED)
+    if past_deadline(attempt.deadline, now):
+        return _late(attempt_id, user, now)
+    errors = response_errors(attempt, attempt.responses or {})
+    if errors:
+        return SubmitOutcome(attempt, errors)
+    finish_attempt(attempt, now, use_posted=True, owner=user)
     return SubmitOutcome(attempt, {})
 
 

@@ -1,7 +1,25 @@
-// Progressive enhancement for quiz pages: body-map marking and a polite countdown.
-// Everything works without this file: the server enforces every rule.
+// Progressive enhancement for quiz pages: body-map marking, a polite countdown, autosave, the
+// navigator's live state and the confirmation before submitting.
+// Everything works without this file: the server enforces every rule, and every control is a
+// plain form button or link.
 (function () {
   "use strict";
+
+  var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  var fine = window.matchMedia && window.matchMedia("(any-pointer: fine)").matches;
+
+  function changed(input) {
+    // Values set from script fire no event: tell the autosave and the navigator.
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function hotspotHint() {
+    if (coarse && !fine) {
+      return "Tap the drawing where you would press; tap again to move the mark.";
+    }
+    var pointer = coarse ? "Click or tap" : "Click";
+    return pointer + " the drawing to mark your answer. With a keyboard: focus the drawing, then move the marker with the arrow keys (hold Shift for bigger steps).";
+  }
 
   function setupHotspot(box) {
     var vb = box.dataset.viewbox.split(" ").map(Number);
@@ -10,6 +28,8 @@
     var xInput = box.querySelector(".hotspot-x");
     var yInput = box.querySelector(".hotspot-y");
     var stage = box.querySelector(".hotspot-stage");
+    var hint = box.querySelector(".hint");
+    if (hint) { hint.textContent = hotspotHint(); } // speaks to this device, not to a page without script
     stage.style.width = "100%";
     stage.style.maxWidth = vb[2] + "px";
     // Screen readers pass the arrow keys through inside an application region. The role goes on
@@ -27,6 +47,7 @@
       marker.style.left = ((x - vb[0]) / vb[2]) * 100 + "%";
       marker.style.top = ((y - vb[1]) / vb[3]) * 100 + "%";
       image.setAttribute("aria-label", "Body map: marker at " + xInput.value + " across, " + yInput.value + " down");
+      changed(xInput);
     }
 
     image.addEventListener("click", function (event) {
@@ -48,29 +69,132 @@
       show(x + move[0], y + move[1]);
     });
     [xInput, yInput].forEach(function (input) {
-      input.addEventListener("change", function () {
-        if (xInput.value !== "" && yInput.value !== "") { show(Number(xInput.value), Number(yInput.value)); }
+      input.addEventListener("change", function (event) {
+        if (event.isTrusted && xInput.value !== "" && yInput.value !== "") { show(Number(xInput.value), Number(yInput.value)); }
       });
     });
   }
 
+  function clockText(seconds) {
+    if (seconds <= 0) { return "Time is up"; }
+    if (seconds < 60) { return seconds + " s left"; }
+    return Math.ceil(seconds / 60) + " min left";
+  }
+
   function setupTimer(timer) {
-    var deadline = new Date(timer.dataset.deadline).getTime();
+    // Count down from the time left by the server's clock when the page was made (the
+    // browser's clock may be wrong); the deadline itself is only a fallback.
+    var shown = timer.querySelector("time.time-left");
+    var match = shown && /^PT(\d+)S$/.exec(shown.getAttribute("datetime"));
+    var deadline = match ? Date.now() + Number(match[1]) * 1000 : new Date(timer.dataset.deadline).getTime();
     var live = timer.querySelector(".timer-live");
+    var clock = document.querySelector(".bar-clock");
+    var summary = timer.classList.contains("summary-timer");
     var lastAnnounced = null;
     function tick() {
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000)); // seconds
       var minutes = Math.ceil(left / 60);
+      if (clock) { clock.textContent = clockText(left); }
+      if (shown) { shown.textContent = left >= 60 ? minutes + (minutes === 1 ? " minute" : " minutes") : (left > 0 ? "less than a minute" : "no time"); }
       // Announce only at meaningful moments, not every second.
       var milestone = left === 0 ? 0 : (minutes <= 1 ? 1 : (minutes <= 5 ? 5 : Math.ceil(minutes / 5) * 5));
       if (milestone !== lastAnnounced) {
-        live.textContent = left === 0 ? "Time is up: submit now; answers saved before the deadline count."
+        live.textContent = left === 0
+          ? (summary ? "Time is up: your saved answers are being graded." : "Time is up: submit now; answers saved before the deadline count.")
           : "About " + milestone + " minute" + (milestone === 1 ? "" : "s") + " left.";
         lastAnnounced = milestone;
+        live.classList.toggle("sr-only", left > 0); // shown, not only spoken, once time is up
       }
-      if (left > 0) { setTimeout(tick, 1000); }
+      if (left > 0) {
+        setTimeout(tick, 1000);
+      } else if (summary) {
+        // The server grades what was saved once the deadline and its grace have passed: ask
+        // for the page again then, and it shows the result.
+        setTimeout(function () { window.location.reload(); }, 31000);
+      }
     }
     tick();
+  }
+
+  function isAnswered(box) {
+    var hotspot = box.querySelector(".hotspot");
+    if (hotspot) {
+      return hotspot.querySelector(".hotspot-x").value !== "" && hotspot.querySelector(".hotspot-y").value !== "";
+    }
+    var fields = box.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i += 1) {
+      var field = fields[i];
+      if (field.name === "flag" || field.type === "hidden" || field.type === "image") { continue; }
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) { return true; }
+      } else if (field.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function setupNavigator(form) {
+    var nav = form.querySelector(".navigator");
+    if (!nav) { return; }
+    var total = nav.querySelectorAll(".nav-q").length;
+    var count = nav.querySelector(".answered-count strong");
+    var liveCount = document.createElement("p");
+    liveCount.className = "sr-only";
+    liveCount.setAttribute("aria-live", "polite");
+    nav.appendChild(liveCount);
+
+    function itemFor(box) {
+      return nav.querySelector('a[href="#' + box.id + '"]');
+    }
+
+    function refresh(box, announce) {
+      var item = itemFor(box);
+      if (!item) { return; }
+      var answered = isAnswered(box);
+      var flag = box.querySelector('input[name="flag"]');
+      var flagged = Boolean(flag && flag.checked);
+      item.classList.toggle("answered", answered);
+      item.classList.toggle("flagged", flagged);
+      item.querySelector(".nav-label").textContent = "Question " + box.id.replace(/^q(\d+)-box$/, "$1") + ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
+      var done = nav.querySelectorAll(".nav-q.answered").length;
+      if (count && count.textContent !== String(done)) {
+        count.textContent = String(done);
+        if (announce) { liveCount.textContent = "Answered " + done + " of " + total + "."; }
+      }
+    }
+
+    var boxes = form.querySelectorAll("fieldset.question");
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () { refresh(box, true); });
+      box.addEventListener("input", function () { refresh(box, false); });
+      box.addEventListener("focusin", function () { markCurrent(box); });
+    });
+
+    function markCurrent(box) {
+      nav.querySelectorAll(".nav-q.current").forEach(function (item) {
+        item.classList.remove("current");
+        item.removeAttribute("aria-current");
+      });
+      var item = itemFor(box);
+      if (item) {
+        item.classList.add("current");
+        item.setAttribute("aria-current", "location");
+      }
+    }
+
+    if ("IntersectionObserver" in window) {
+      var visible = new Map();
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) { visible.set(entry.target, entry.intersectionRatio); });
+        var best = null;
+        boxes.forEach(function (box) {
+          if ((visible.get(box) || 0) > 0 && (best === null || (visible.get(box) || 0) > (visible.get(best) || 0))) { best = box; }
+        });
+        if (best) { markCurrent(best); }
+      }, { threshold: [0, 0.25, 0.5, 0.75, 1] });
+      boxes.forEach(function (box) { observer.observe(box); });
+    }
   }
 
   function setupAutosave(form) {
@@ -86,16 +210,56 @@
       dirty = false;
       var data = new FormData(form);
       data.set("action", "save");
-      fetch(form.action || window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
+      // getAttribute: `form.action` would be the buttons named "action", not the address.
+      fetch(form.getAttribute("action") || window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
         .then(function (response) {
           status.textContent = response.ok ? "Answers saved automatically." : "Could not save automatically; use the Save button.";
         })
         .catch(function () { status.textContent = "Offline: your answers will be saved when you press Save."; dirty = true; });
     }
+    // A flag is saved at once: the summary page should show it even if the tab is closed.
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "flag") { save(); }
+    });
     setInterval(save, 30000);
+  }
+
+  function setupConfirm(form) {
+    var dialog = document.querySelector(".confirm-dialog");
+    var button = form.querySelector('button[value="finish"]');
+    if (!dialog || !button || typeof dialog.showModal !== "function") { return; }
+    var confirmed = false;
+    form.addEventListener("submit", function (event) {
+      if (confirmed) { return; }
+      event.preventDefault();
+      dialog.showModal();
+      dialog.querySelector(".confirm-cancel").focus(); // the safe choice has the focus
+    });
+    dialog.querySelector(".confirm-cancel").addEventListener("click", function () {
+      dialog.close();
+      button.focus();
+    });
+    dialog.querySelector(".confirm-submit").addEventListener("click", function () {
+      confirmed = true;
+      dialog.close();
+      if (form.requestSubmit) {
+        form.requestSubmit(button);
+      } else {
+        var action = document.createElement("input");
+        action.type = "hidden";
+        action.name = "action";
+        action.value = "finish";
+        form.appendChild(action);
+        form.submit();
+      }
+    });
   }
 
   document.querySelectorAll(".hotspot").forEach(setupHotspot);
   document.querySelectorAll(".timer[data-deadline]").forEach(setupTimer);
-  document.querySelectorAll("form.quiz-form").forEach(setupAutosave);
+  document.querySelectorAll("form.quiz-form").forEach(function (form) {
+    setupNavigator(form);
+    setupAutosave(form);
+  });
+  document.querySelectorAll("form.finish-form").forEach(setupConfirm);
 })();

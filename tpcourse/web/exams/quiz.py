@@ -8,12 +8,14 @@ from flask_wtf import FlaskForm
 
 from ...extensions import limiter
 from ...grading.attempts import counting_attempt, review_allowed
+from ...grading.navigation import failed_must_pass
 from ...permissions import roles as permissions
 from ...services.errors import Conflict, IdentityRejected, NotFound
 from ...services.exams import attempts as attempt_service
 from ...services.learning import learning
 from ..helpers import form_data, now
-from ..quiz_views import question_views, quiz_rules
+from ..quiz_views import attempt_cost, attempt_page, question_views, quiz_rules
+from .steps import completed_by, posted_step, step_target, time_left
 
 bp = Blueprint("quiz", __name__)
 # No per-address rate limit on exam pages: a whole class behind one school address submits
@@ -48,7 +50,7 @@ def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.Qu
 @bp.route("/quizzes/<slug>")
 @login_required
 def overview(slug: str):
-    """Show a quiz's rules, the trainee's attempts, and a start or resume button."""
+    """Show a quiz's rules in plain words, the trainee's attempts, and a start or resume button."""
     access = _quiz_for_user(slug)
     quiz, version = access.quiz, access.version
     attempts = attempt_service.attempts_of(current_user, quiz)
@@ -58,7 +60,7 @@ def overview(slug: str):
         "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
         decision=attempt_service.can_start(current_user, quiz, version, now(), attempts,
                                            access.extra),
-        rules=quiz_rules(version.data, access.extra),
+        rules=quiz_rules(version.data, access.extra, len(attempts)),
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         counted=counting_attempt(attempts, version.data.get("grading", "highest")),
         form=FlaskForm())
@@ -69,32 +71,41 @@ def overview(slug: str):
 def start(slug: str):
     """Start a new attempt (or resume the open one) and go to it."""
     access = _quiz_for_user(slug, with_attempts=True)  # CSRFProtect checked the token
-    attempt = attempt_service.start_attempt(current_user, access.quiz, access.version, now(),
-                                            extra=access.extra, attempts=access.attempts)
+    try:
+        attempt = attempt_service.start_attempt(current_user, access.quiz, access.version, now(),
+                                                extra=access.extra, attempts=access.attempts)
+    except attempt_service.StartRefused as refused:  # a stale page: the overview says when
+        flash(refused.decision.reason, "warning")
+        return redirect(url_for("quiz.overview", slug=slug))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: str):
-    """Show the questions; POST saves (action=save) or submits them."""
+    """Show a page of questions; POST saves them (and moves on) or submits the attempt."""
     if request.method == "POST":
         return _answer(attempt_id)
+    record = _open_attempt(attempt_id)
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    return _questions_page(record, {}, request.args.get("page"))
+
+
+def _open_attempt(attempt_id: str):
+    """The user's attempt, graded first if its time ran out (the trainee is told)."""
     record = attempt_service.get_attempt(attempt_id, current_user)
     if attempt_service.close_if_expired(record, now()):
         flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
-    if record.status != "in_progress":
-        return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    return _questions_page(record, {})
+    return record
 
 
 def _answer(attempt_id: str):
-    """Save or submit (CSRFProtect has checked the token): the service reads the attempt once
-    and writes only if it is still in progress."""
-    # A click on a no-JS body map submits the form too: treat it as a save, not a submit.
-    saving = request.form.get("action") == "save" or any(
-        key.endswith("-img.x") for key in request.form)
-    action = attempt_service.save_attempt if saving else attempt_service.submit_attempt
+    """Save, move, review, or grade (CSRFProtect has checked the token): the service reads the
+    attempt once and writes only if it is still in progress."""
+    step = posted_step(request.form)
+    action = {"finish": _finish_saved, "submit": attempt_service.submit_attempt}.get(
+        step.kind, attempt_service.save_attempt)
     try:
         outcome = action(attempt_id, current_user, form_data(request.form), now())
     except Conflict:  # submitted already (another tab, a double click): show its result
@@ -105,25 +116,49 @@ def _answer(attempt_id: str):
               "answers saved in time.", "warning")
     if record.status != "in_progress":
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    if request.headers.get("X-Autosave") and saving:
+    if request.headers.get("X-Autosave") and step.kind == "save":
         return "", 204
-    if not errors:
+    if errors:
+        return _questions_page(record, errors, step.page)
+    if step.kind == "save" and step.target == "stay":
         flash("Your answers are saved. You can come back and finish later.", "success")
-        return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
-    return _questions_page(record, errors)
+    return redirect(step_target(record, step))
 
 
-def _questions_page(record, errors: dict[str, str]):
+def _finish_saved(attempt_id: str, user, _form, moment):
+    """"Submit all and finish" posts no answers: grade the saved ones."""
+    return attempt_service.finish_saved(attempt_id, user, moment)
+
+
+def _questions_page(record, errors: dict[str, str], page=None):
+    view = attempt_page(record, page, errors)
     return render_template(
         "quiz/attempt.html", attempt=record, data=record.quiz_version.data, errors=errors,
-        questions=question_views(record, errors), form=FlaskForm(),
+        page=view, questions=view.questions, form=FlaskForm(),
+        left=time_left(record.deadline, now()),
     ), 422 if errors else 200
+
+
+@bp.route("/attempts/<attempt_id>/summary")
+@login_required
+def summary(attempt_id: str):
+    """Before grading: every question answered or not and flagged or not, the time left,
+    and what submitting costs. Nothing about correctness."""
+    record = _open_attempt(attempt_id)
+    if record.status != "in_progress":
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    view = attempt_page(record, 1, {})
+    extra = attempt_service.accommodation_for(current_user, record.quiz_version.quiz)
+    rules = quiz_rules(record.quiz_version.data, extra)
+    return render_template("quiz/summary.html", attempt=record, data=record.quiz_version.data,
+                           page=view, rules=rules, cost=attempt_cost(rules, record.number),
+                           left=time_left(record.deadline, now()), form=FlaskForm())
 
 
 @bp.route("/attempts/<attempt_id>/result")
 @login_required
 def result(attempt_id: str):
-    """Show the grade, and the review the quiz's policy allows."""
+    """Show the grade, the review the quiz's policy allows, and a completed course's moment."""
     record = attempt_service.get_attempt(attempt_id, current_user)
     attempt_service.close_if_expired(record, now())
     if record.status == "in_progress":
@@ -132,9 +167,11 @@ def result(attempt_id: str):
     show_review = review_allowed(data.get("review", "after_submit"), bool(record.passed))
     # Without review, nothing per question reaches the page: even "0 / 1" per prompt gives
     # a true/false answer away.
-    questions = question_views(record, {}, graded=True, reveal=True) if show_review else []
-    return render_template("quiz/result.html", attempt=record, data=data, review=show_review,
-                           questions=questions)
+    return render_template(
+        "quiz/result.html", attempt=record, data=data, review=show_review,
+        questions=question_views(record, {}, graded=True, reveal=True) if show_review else [],
+        failed_must=failed_must_pass(record.results, record.question_ids),
+        completed=completed_by(record, current_user))
 
 
 @bp.route("/quizzes/<slug>/attempts")

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from ...permissions import roles as permissions
 from ...services.certification import completion
-from ...services.learning import learning
+from ...services.learning import learning, steps
 
 bp = Blueprint("learn", __name__)
 
@@ -40,7 +40,8 @@ def course(slug: str):
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
     return render_template("learn/course.html", version=version, outline=outline,
-                           enrolled=enrolled, status=status, record=record, form=FlaskForm())
+                           enrolled=enrolled, status=status, record=record, form=FlaskForm(),
+                           remaining=steps.remaining_steps(version, status) if status else [])
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -67,7 +68,8 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
     read = f"{module.slug}/{current.slug}" in learning.read_lesson_keys(current_user,
                                                                        version.course_id)
     return render_template("learn/lesson.html", version=version, module=module, lesson=current,
-                           before=before, after=after, read=read, form=FlaskForm())
+                           before=before, after=after, read=read, form=FlaskForm(),
+                           step=steps.next_step(current_user, module, current, after))
 
 
 @bp.route("/courses/<slug>/<module_slug>/<lesson_slug>/read", methods=["POST"])
@@ -80,10 +82,13 @@ def mark_read(slug: str, module_slug: str, lesson_slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     module, current, _before, after = learning.find_lesson(version, module_slug, lesson_slug)
+    step = steps.next_step(current_user, module, current, after)  # before the commit expires them
     learning.mark_lesson_read(current_user, version.course_id, f"{module.slug}/{current.slug}")
     if completion.check_completion(current_user, version.course_id):
         flash("You have completed the course. Your certificate is in My records.", "success")
-    if after:
-        return redirect(url_for("learn.lesson", slug=slug, module_slug=after[0].slug,
-                                lesson_slug=after[1].slug))
+    if step.kind == "quiz":
+        return redirect(url_for("quiz.overview", slug=step.quiz_slug))
+    if step.kind == "lesson":
+        return redirect(url_for("learn.lesson", slug=slug, module_slug=step.module_slug,
+                                lesson_slug=step.lesson_slug))
     return redirect(url_for("learn.course", slug=slug))

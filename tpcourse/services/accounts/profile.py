@@ -1,0 +1,61 @@
+"""A user's own settings: for now, the time zone their times are shown in."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from sqlalchemy import update
+
+from ...extensions import db
+from ...models import User
+from ..errors import ServiceError
+
+# Aliases and legacy names browsers may still report (Chrome says "Asia/Calcutta"): accepted,
+# but the list people pick from holds the current names only.
+_LEGACY_PREFIXES = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Mexico/",
+                    "Brazil/", "Chile/")
+UNKNOWN_ZONE = "Choose your time zone from the list."
+
+
+@lru_cache(maxsize=1)
+def known_time_zones() -> frozenset[str]:
+    """Every IANA time zone name this system knows (aliases included)."""
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1)
+def time_zone_choices() -> tuple[str, ...]:
+    """The zones offered on the profile page: "Region/City" names and UTC, sorted."""
+    names = (name for name in known_time_zones()
+             if "/" in name and not name.startswith(_LEGACY_PREFIXES))
+    return ("UTC", *sorted(names))
+
+
+def valid_time_zone(name: str | None) -> str | None:
+    """Return the zone name if this system knows it, else None."""
+    name = (name or "").strip()
+    return name if name in known_time_zones() else None
+
+
+def set_time_zone(user: User, name: str) -> str:
+    """Show the user's times in `name` from now on; ServiceError for an unknown zone."""
+    zone = valid_time_zone(name)
+    if zone is None:
+        raise ServiceError(UNKNOWN_ZONE)
+    user.time_zone = zone
+    db.session.commit()
+    return zone
+
+
+def adopt_detected_time_zone(user_id: int, name: str) -> bool:
+    """Store the zone the browser reported, unless the user already has one (a choice made
+    on the profile page, or another device, is never overwritten). True when stored."""
+    zone = valid_time_zone(name)
+    if zone is None:
+        raise ServiceError(UNKNOWN_ZONE)
+    stored = db.session.execute(
+        update(User).where(User.id == user_id, User.time_zone.is_(None)).values(time_zone=zone)
+    ).rowcount
+    db.session.commit()
+    return stored == 1
