@@ -71,12 +71,12 @@ def _outside(q) -> tuple[float, float]:
     raise AssertionError("no point outside every region")
 
 
-def outbox(app) -> list:
+def outbox(app, limit: int = 1000) -> list:
     """The messages the app kept in its outbox (no MAIL_SERVER in tests), newest first."""
     from tpcourse.services.notifications.mail import outbox_messages
 
     with app.app_context():
-        return outbox_messages()
+        return outbox_messages(limit)
 
 
 def link_in(body: str, path: str) -> str:

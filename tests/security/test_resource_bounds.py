@@ -79,3 +79,28 @@ def test_the_cli_import_has_the_same_limit(runner, db, content, tmp_path):
     result = runner.invoke(args=["quiz", "import", str(path), "--format", "gift", "--quiz",
                                  "intro-quiz"])
     assert result.exit_code == 0 and "Added 1 question(s)" in result.output
+
+
+def test_a_class_list_at_the_limit_is_read_and_one_byte_more_is_refused():
+    from tpcourse.records.people_csv import MAX_BYTES, read_people_csv
+
+    head = b"name,email,note\nAna Kim,ana@example.org"
+    at_limit = head + b",x" * ((MAX_BYTES - len(head)) // 2) + b"x" * ((MAX_BYTES - len(head)) % 2)
+    parsed = read_people_csv(at_limit)
+    assert len(at_limit) == MAX_BYTES and parsed.problems == [] and len(parsed.rows) == 1
+    over = read_people_csv(at_limit + b"x")
+    assert over.rows == [] and "class lists are limited to 1 MB" in over.problems[0].message
+
+
+def test_a_class_list_upload_at_the_limit_is_previewed(client, db, make_user, login_as):
+    from tpcourse.records.people_csv import MAX_BYTES
+    from tpcourse.services.accounts.accounts import ensure_school
+
+    ensure_school("north", "North")
+    login_as(make_user(role="school_admin", school="north"))
+    head = b"name,email,note\nAna Kim,ana@example.org"
+    for size, shown in ((MAX_BYTES, "1</strong> new account"), (MAX_BYTES + 1, "limited to 1 MB")):
+        data = head + b",x" * ((size - len(head)) // 2) + b"x" * ((size - len(head)) % 2)
+        page = client.post("/school/north/people/import", data={
+            "people": (BytesIO(data), "class.csv")}, content_type="multipart/form-data")
+        assert page.status_code == 200 and shown in page.get_data(as_text=True), size

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..inputs import ascii_int
+
 
 def page_count(questions: int, per_page: int | None) -> int:
     """Return how many pages an attempt of `questions` questions has (at least one)."""
@@ -35,7 +37,7 @@ def page_numbers(page: int, questions: int, per_page: int | None) -> range:
 def clamp_page(raw: Any, questions: int, per_page: int | None) -> int:
     """Read a page number from a form or query string; anything odd means the first page."""
     text = str(raw or "").strip()
-    page = int(text) if text.isdigit() else 1
+    page = ascii_int(text) or 1
     return min(max(page, 1), page_count(questions, per_page))
 
 
@@ -79,8 +81,9 @@ def merge_flags(question_ids: Sequence[str], stored: Iterable[str] | None,
     chosen = set()
     for raw in ticked:
         text = str(raw).strip().removeprefix("q")
-        if text.isdigit() and 1 <= int(text) <= len(question_ids):
-            chosen.add(question_ids[int(text) - 1])
+        number = ascii_int(text, maximum=len(question_ids))
+        if number:
+            chosen.add(question_ids[number - 1])
     keep = (set(stored or ()) - on_page) | (chosen & on_page)
     return [qid for qid in question_ids if qid in keep]
 

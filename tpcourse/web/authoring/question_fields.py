@@ -299,7 +299,12 @@ def region_overlay(form: QuestionForm, qtype: str, assets: Path) -> dict[str, An
     """Return what the editor draws over a body map, as `flask content regions` does:
     the regions numbered, the drawing's endangerment zones, and what the checks find."""
     image = (form.image.data or "").strip() if qtype == "hotspot" else ""
-    if not image or "/" in image or image.startswith(".") or not (assets / image).is_file():
+    if not image or len(image) > 200 or "/" in image or "\\" in image or image.startswith("."):
+        return None
+    try:
+        if not (assets / image).is_file():
+            return None
+    except OSError:  # a name the filesystem refuses is no drawing of ours
         return None
     drawing = load_drawing(assets / image)
     if drawing is None:

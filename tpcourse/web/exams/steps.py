@@ -15,10 +15,11 @@ from datetime import datetime
 from flask import url_for
 
 from ...grading.navigation import clamp_page, page_of
+from ...inputs import ascii_int
 from ...models import Attempt
 from ...services.certification import completion
 
-_HOTSPOT_CLICK = re.compile(r"^q(\d+)-img\.x$")
+_HOTSPOT_CLICK = re.compile(r"^q([0-9]{1,4})-img\.x$")
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ def posted_step(form) -> Step:
         return Step("save", "stay", page=page)
     if action == "review":
         return Step("save", "review", page=page)
-    if action.startswith("goto:") and action[5:].isdigit():
-        return Step("save", "question", int(action[5:]), page)
+    if action.startswith("goto:") and ascii_int(action[5:]) is not None:
+        return Step("save", "question", ascii_int(action[5:]), page)
     if action == "finish":
         return Step("finish", page=page)
     return Step("submit", page=page)

@@ -46,7 +46,7 @@ class ImportForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     """Carry out a previewed class list (the file travels back in the form)."""
 
-    data = HiddenField()
+    class_list = HiddenField()
     cohort = HiddenField()
 
 
@@ -143,7 +143,7 @@ def import_people(slug: str):
         else:
             plan = bulk_enrolment.plan_enrolment(school, data,
                                                  _chosen_cohort(school, form.cohort.data))
-            confirm = ConfirmForm(formdata=None, data=base64.b64encode(data).decode(),
+            confirm = ConfirmForm(formdata=None, class_list=base64.b64encode(data).decode(),
                                   cohort=form.cohort.data or "")
             return render_template("school/people_preview.html", school=school, plan=plan,
                                    form=confirm, actions=bulk_enrolment)
@@ -160,7 +160,7 @@ def confirm_import(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        data = base64.b64decode(form.data.data or "", validate=True)
+        data = base64.b64decode(form.class_list.data or "", validate=True)
     except (binascii.Error, ValueError):
         abort(400)
     if not data:
