@@ -6,19 +6,28 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
-from flask import Flask, abort, current_app
-from flask_login import current_user, login_required
+from flask import Flask, abort, current_app, request, session
+from flask_login import current_user, login_required, login_user
 from wtforms.validators import ValidationError
 
 from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
+from ..services.accounts import sessions
 
 
 def now() -> datetime:
     """Return the current time; tests may set TPCOURSE_NOW to a callable to control it."""
     clock = current_app.config.get("TPCOURSE_NOW")
     return clock() if clock else utcnow()
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Sign the user in on this browser, as a new session of its own (a row of user_sessions,
+    which logging out ends): the one way every login — password, LMS launch, school SSO — does it."""
+    session.clear()  # start the logged-in session afresh: nothing carried over
+    sessions.start_session(user, request.user_agent.string, now())
+    login_user(user, remember=remember)
 
 
 def roles_required(*roles: str) -> Callable:

@@ -12,10 +12,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -24,6 +23,7 @@ from ...extensions import limiter
 from ...services.accounts import accounts, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
 from ..helpers import now
+from ..helpers import start_session as _start_session
 from . import limits
 
 bp = Blueprint("auth", __name__)
@@ -87,13 +87,6 @@ def _registration_link(kind: str) -> str:
     if kind.startswith("finish:"):
         return _absolute("auth.finish_registration", token=kind.partition(":")[2])
     return _absolute("auth.login" if kind == "login" else "auth.forgot_password")
-
-
-def _start_session(user, remember: bool = False) -> None:
-    """Sign the user in on this browser, as a new session of its own."""
-    session.clear()  # start the logged-in session afresh: nothing carried over
-    sessions.start_session(user, request.user_agent.string, now())
-    login_user(user, remember=remember)
 
 
 def _safe_next(target: str | None) -> str:
