@@ -46,6 +46,12 @@ def get_link(link_id: int) -> LtiLink:
     return link
 
 
+def link_school(link: LtiLink) -> int | None:
+    """The school whose LMS the link is in."""
+    platform = db.session.get(LtiPlatform, link.platform_id)
+    return platform.school_id if platform else None
+
+
 def sync_roster(link_id: int, actor: str, config: Mapping[str, Any], now: datetime) -> RosterSync:
     """Read the LMS course's members and enrol them (see the module's docstring)."""
     link = get_link(link_id)

@@ -20,6 +20,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ...extensions import limiter
+from ...integrations.sso import providers as sso_providers
 from ...services.accounts import accounts, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
 from ..helpers import now
@@ -153,6 +154,11 @@ def login():
             form.password.errors.append(LOCKED)
             return render_template("auth/login.html", form=form, locked=True), 429
         user = accounts.authenticate(form.email.data, form.password.data)
+        school_login = user is not None and sso_providers.password_login_allowed(user)
+        if school_login:  # the school made its login the only way in ("SSO only")
+            form.password.errors.append(f"Your school signs you in: use \u201cLog in with "
+                                        f"{school_login}\u201d below.")
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
