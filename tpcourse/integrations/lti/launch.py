@@ -130,6 +130,23 @@ class Launch:
     claims: dict[str, Any] = field(default_factory=dict)
 
 
+REASONS = {
+    "Registration not found": "it is not meant for this tool (no registered LMS has its issuer "
+                              "and audience)",
+    "Client id not registered": "it is not meant for this tool (audience)",
+    "Invalid Nonce": "its nonce is unknown or used already (a replayed launch)",
+    "State not found": "it does not answer a login this browser started (state)",
+    "Signature verification failed": "its signature does not match the LMS's key",
+    "Signature has expired": "its id token has expired",
+    "Unable to find deployment": "its deployment is not registered for this LMS",
+}
+
+
+def _reason(message: str) -> str:
+    """pylti1p3's reason, said for the person who sees it."""
+    return next((said for found, said in REASONS.items() if found in message), message)
+
+
 def _validated_claims(lti_request: Any, cookies: Any, config: Mapping[str, Any],
                       now: datetime) -> tuple[dict[str, Any], LtiPlatform]:
     tool = DatabaseToolConf(config, now)
@@ -141,7 +158,7 @@ def _validated_claims(lti_request: Any, cookies: Any, config: Mapping[str, Any],
     try:
         claims = dict(launch.get_launch_data())
     except LtiException as exc:
-        raise LaunchRefused(f"This launch cannot be accepted: {exc}") from None
+        raise LaunchRefused(f"This launch cannot be accepted: {_reason(str(exc))}") from None
     except (KeyError, TypeError, ValueError, AttributeError):  # a body pylti1p3 could not read
         raise LaunchRefused("This launch cannot be accepted: its id token is malformed.") from None
     state = db.session.get(LtiLoginState, store.state)
