@@ -5,6 +5,7 @@ spec's negative cases."""
 from __future__ import annotations
 
 import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,8 +14,13 @@ from tests.integrations import lti_steps as lms
 from tests.integrations.peers import browser, csrf_of, forms_of, lti_platform, wait_for
 from tpcourse.extensions import db
 from tpcourse.models import Attempt, CourseInstructor, Enrollment, User
-from tpcourse.models.integrations import LtiAttempt, LtiIdentity, LtiLink, LtiScoreSent,
-                                        LtiToolKey
+from tpcourse.models.integrations import (
+    LtiAttempt,
+    LtiIdentity,
+    LtiLink,
+    LtiScoreSent,
+    LtiToolKey,
+)
 
 
 @pytest.fixture
