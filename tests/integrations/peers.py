@@ -119,3 +119,57 @@ def wait_for(condition, seconds: float = 15.0):
             assert value, f"still waiting after {seconds} s"
             return value
         time.sleep(0.05)
+
+
+OIDC_PEER = ROOT / "tests" / "integrations" / "oidc_peer"
+
+
+@contextmanager
+def oidc_provider(clients: list[dict], accounts: dict) -> Iterator[str]:
+    """panva's oidc-provider under Node, in its own process; yield its issuer URL. Its packages
+    come from tests/integrations/oidc_peer/package-lock.json (`npm ci` there; .ci/run does it)."""
+    import json
+    import os
+    import shutil
+
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the OpenID provider the tests start"
+    assert (OIDC_PEER / "node_modules" / "oidc-provider").is_dir(), \
+        "run `npm ci --prefix tests/integrations/oidc_peer` first (.ci/run does)"
+    port = free_port()
+    env = {**os.environ, "OIDC_CLIENTS": json.dumps(clients), "OIDC_ACCOUNTS": json.dumps(accounts)}
+    peer = subprocess.Popen([node, "provider.mjs", str(port)], cwd=OIDC_PEER, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = peer.stdout.readline()
+        assert "ready" in line, f"the OpenID provider did not start: {line!r}"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        peer.terminate()
+        try:
+            peer.wait(10)
+        except subprocess.TimeoutExpired:
+            peer.kill()
+            peer.wait(10)
+
+
+def through_provider(session: requests.Session, url: str, stop_at: str, login: str,
+                     max_steps: int = 12) -> str:
+    """Follow the provider's pages as a person would (log in as `login`, consent) until it
+    redirects to an address starting with `stop_at`; return that address, unvisited."""
+    from urllib.parse import urljoin
+
+    response = session.get(url, allow_redirects=False, timeout=10)
+    for _ in range(max_steps):
+        if response.is_redirect:
+            target = urljoin(response.url, response.headers["Location"])
+            if target.startswith(stop_at):
+                return target
+            response = session.get(target, allow_redirects=False, timeout=10)
+            continue
+        assert response.status_code == 200, response.text[:500]
+        form = forms_of(response.text)[0]
+        fields = {**form["fields"], "login": login, "password": "any password"}
+        response = session.post(urljoin(response.url, form["action"] or response.url),
+                                data=fields, allow_redirects=False, timeout=10)
+    raise AssertionError("the provider never sent the browser back")

@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from authlib.common.security import generate_token
@@ -116,6 +117,9 @@ def finish(pending: Mapping[str, Any] | None, callback_url: str, state: str | No
     if int(time.time()) - int(pending.get("started", 0)) > PENDING_SECONDS:
         raise LoginRefused("This school login took too long. Start again from the login page.")
     provider = active_provider(int(pending["provider"]))
+    answered_by = parse_qs(urlsplit(callback_url).query).get("iss")
+    if answered_by and answered_by[0] != provider.issuer:  # RFC 9207: a mixed-up provider
+        raise LoginRefused("This answer comes from another provider than the one you chose.")
     client = _client(provider, redirect_uri, config)
     try:
         token = client.fetch_token(provider.token_endpoint, authorization_response=callback_url,
