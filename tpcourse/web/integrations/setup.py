@@ -3,7 +3,7 @@ configuration to paste into Moodle and Canvas, and the school's login provider (
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...integrations import secrets
@@ -46,8 +46,8 @@ def platform(slug: str, platform_id: int | None):
     """Register an LMS, or change one."""
     school = schools.school_for(current_user, slug)
     existing = registrations.get_platform(school, platform_id) if platform_id else None
-    form = LtiPlatformForm(obj=existing)
-    if existing is not None and not form.is_submitted():
+    form = LtiPlatformForm(obj=existing if request.method == "GET" else None)
+    if existing is not None and request.method == "GET":
         form.deployment_ids.data = "\n".join(existing.deployment_ids or [])
     if form.validate_on_submit():
         try:
@@ -70,8 +70,8 @@ def provider(slug: str, provider_id: int | None):
     """Set up the school's login provider, or change it."""
     school = schools.school_for(current_user, slug)
     existing = providers.get_provider(school, provider_id) if provider_id else None
-    form = SsoProviderForm(obj=existing)
-    if existing is not None and not form.is_submitted():
+    form = SsoProviderForm(obj=existing if request.method == "GET" else None)
+    if existing is not None and request.method == "GET":
         form.client_secret.data = ""
     if form.validate_on_submit():
         try:
