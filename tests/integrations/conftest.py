@@ -23,3 +23,11 @@ def tool(_migrated, tmp_path, clock):
         with served(app, port) as base:
             yield app, base
         _empty()
+
+
+@pytest.fixture
+def count_statements(db):
+    """Return a context manager counting the SQL statements sent inside it."""
+    from tests.perf.pages import StatementCounter
+
+    return lambda: StatementCounter(db.engine)

@@ -47,6 +47,7 @@ def _place(base, platform, targets: list[str]) -> list[dict]:
     signed = teacher.post(picker.url, data={"csrf_token": csrf_of(picker.text),
                                             "target": targets}, timeout=10)
     assert signed.status_code == 200, signed.text
+    assert f"form-action 'self' {platform}" in signed.headers["Content-Security-Policy"]
     form = forms_of(signed.text)[-1]
     assert form["action"] == f"{platform}/deep_link_return"
     returned = teacher.post(form["action"], data=form["fields"], timeout=10)
