@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 
 import requests
 
+from tests.integrations.peers import browser, csrf_of, forms_of
 from tpcourse.integrations.lti.registrations import PlatformForm, save_platform
 from tpcourse.services.accounts.accounts import ensure_school
 
@@ -49,3 +50,26 @@ def follow(base: str, browser: requests.Session, response: requests.Response):
 def platform_state(platform: str) -> dict:
     """What the LMS holds: line items, scores, links, deep-linked items."""
     return requests.get(f"{platform}/control/state", timeout=10).json()
+
+
+def place(base, platform, targets: list[str]) -> list[dict]:
+    """An LMS instructor deep-links tpcourse content; returns the LMS's new links."""
+    teacher = browser()
+    response, _ = start(platform, teacher, user="teacher-1", kind="deeplink")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/lti/deep-link")
+    picker = follow(base, teacher, response)
+    assert picker.status_code == 200 and "quiz/intro-quiz" in picker.text
+    signed = teacher.post(picker.url, data={"csrf_token": csrf_of(picker.text),
+                                            "target": targets}, timeout=10)
+    assert signed.status_code == 200, signed.text
+    assert f"form-action 'self' {platform}" in signed.headers["Content-Security-Policy"]
+    form = forms_of(signed.text)[-1]
+    assert form["action"] == f"{platform}/deep_link_return"
+    returned = teacher.post(form["action"], data=form["fields"], timeout=10)
+    assert returned.status_code == 200, returned.text
+    return returned.json()["items"]
+
+
+def link_id(platform, target: str) -> str:
+    return next(rlid for rlid, link in platform_state(platform)["links"].items()
+                if link["custom"].get("target") == target)

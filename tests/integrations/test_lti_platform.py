@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.helpers import answer_form
 from tests.integrations import lti_steps as lms
-from tests.integrations.peers import browser, csrf_of, forms_of, lti_platform, wait_for
+from tests.integrations.peers import browser, csrf_of, lti_platform, wait_for
 from tpcourse.extensions import db
 from tpcourse.models import Attempt, CourseInstructor, Enrollment, User
 from tpcourse.models.integrations import (
@@ -35,29 +35,6 @@ def lms_world(tool, clock):
             "learner-2": {"name": "Lou Learner", "roles": lms.LEARNER},
         })
         yield app, base, platform
-
-
-def _place(base, platform, targets: list[str]) -> list[dict]:
-    """An LMS instructor deep-links tpcourse content; returns the LMS's new links."""
-    teacher = browser()
-    response, _ = lms.start(platform, teacher, user="teacher-1", kind="deeplink")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/lti/deep-link")
-    picker = lms.follow(base, teacher, response)
-    assert picker.status_code == 200 and "quiz/intro-quiz" in picker.text
-    signed = teacher.post(picker.url, data={"csrf_token": csrf_of(picker.text),
-                                            "target": targets}, timeout=10)
-    assert signed.status_code == 200, signed.text
-    assert f"form-action 'self' {platform}" in signed.headers["Content-Security-Policy"]
-    form = forms_of(signed.text)[-1]
-    assert form["action"] == f"{platform}/deep_link_return"
-    returned = teacher.post(form["action"], data=form["fields"], timeout=10)
-    assert returned.status_code == 200, returned.text
-    return returned.json()["items"]
-
-
-def _link_id(platform, target: str) -> str:
-    return next(rlid for rlid, link in lms.platform_state(platform)["links"].items()
-                if link["custom"].get("target") == target)
 
 
 def _take_quiz(base, session, clock, correct: bool) -> str:
@@ -92,7 +69,7 @@ def _passbacks_done(count: int) -> int:
 def test_deep_link_launch_take_quiz_and_the_counting_score_reaches_the_gradebook(lms_world,
                                                                                  clock):
     app, base, platform = lms_world
-    items = _place(base, platform, ["quiz/intro-quiz", "course/basics"])
+    items = lms.place(base, platform, ["quiz/intro-quiz", "course/basics"])
     by_target = {item["custom"]["target"]: item for item in items}
     assert by_target["quiz/intro-quiz"]["lineItem"]["scoreMaximum"] == 100  # graded column
     assert "lineItem" in by_target["course/basics"]  # the final exam is graded too
@@ -101,7 +78,7 @@ def test_deep_link_launch_take_quiz_and_the_counting_score_reaches_the_gradebook
 
     learner = browser()
     response, _ = lms.start(platform, learner, user="learner-1",
-                            link=_link_id(platform, "quiz/intro-quiz"))
+                            link=lms.link_id(platform, "quiz/intro-quiz"))
     assert response.status_code == 302, response.text
     assert response.headers["Location"].endswith("/quizzes/intro-quiz")
     page = lms.follow(base, learner, response)
@@ -132,10 +109,10 @@ def test_deep_link_launch_take_quiz_and_the_counting_score_reaches_the_gradebook
 
 def test_an_lms_instructor_teaches_the_course_and_syncs_the_roster(lms_world, clock):
     app, base, platform = lms_world
-    _place(base, platform, ["course/basics"])
+    lms.place(base, platform, ["course/basics"])
     teacher = browser()
     response, _ = lms.start(platform, teacher, user="teacher-1",
-                            link=_link_id(platform, "course/basics"))
+                            link=lms.link_id(platform, "course/basics"))
     assert response.headers["Location"].endswith("/courses/basics")
     db.session.remove()
     link = db.session.execute(select(LtiLink)).scalar_one()
@@ -156,7 +133,7 @@ def test_an_lms_instructor_teaches_the_course_and_syncs_the_roster(lms_world, cl
     assert sorted(enrolled) == ["Lee Learner", "Lou Learner"]
     # The roster's people are matched by sub on their own launch later: no second account.
     learner = browser()
-    lms.start(platform, learner, user="learner-1", link=_link_id(platform, "course/basics"))
+    lms.start(platform, learner, user="learner-1", link=lms.link_id(platform, "course/basics"))
     db.session.remove()
     assert db.session.execute(select(func.count()).select_from(User)
                               .where(User.name == "Lee Learner")).scalar() == 1
@@ -171,12 +148,12 @@ def test_an_lms_instructor_teaches_the_course_and_syncs_the_roster(lms_world, cl
 ])
 def test_a_spoiled_id_token_is_refused_and_nothing_is_written(lms_world, tamper, reason):
     app, base, platform = lms_world
-    _place(base, platform, ["quiz/intro-quiz"])
+    lms.place(base, platform, ["quiz/intro-quiz"])
     db.session.remove()
     users_before = db.session.execute(select(func.count()).select_from(User)).scalar()
     learner = browser()
     response, _ = lms.start(platform, learner, user="learner-1", tamper=tamper,
-                            link=_link_id(platform, "quiz/intro-quiz"))
+                            link=lms.link_id(platform, "quiz/intro-quiz"))
     assert response.status_code == 400 and reason.lower() in response.text.lower()
     db.session.remove()
     assert db.session.execute(select(func.count()).select_from(User)).scalar() == users_before
@@ -186,10 +163,10 @@ def test_a_spoiled_id_token_is_refused_and_nothing_is_written(lms_world, tamper,
 
 def test_a_replayed_launch_is_refused(lms_world):
     app, base, platform = lms_world
-    _place(base, platform, ["quiz/intro-quiz"])
+    lms.place(base, platform, ["quiz/intro-quiz"])
     learner = browser()
     first, posted = lms.start(platform, learner, user="learner-1",
-                              link=_link_id(platform, "quiz/intro-quiz"))
+                              link=lms.link_id(platform, "quiz/intro-quiz"))
     assert first.status_code == 302
     again = learner.post(f"{base}/lti/launch", data=posted, allow_redirects=False, timeout=10)
     assert again.status_code == 400 and "nonce" in again.text.lower()
@@ -203,7 +180,7 @@ def test_the_tool_key_set_is_what_the_platform_checks_signatures_with(lms_world)
     keys = browser().get(f"{base}/lti/keys.json", timeout=10).json()["keys"]
     assert [key["kty"] for key in keys] == ["RSA"] and keys[0]["alg"] == "RS256"
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", keys[0]["kid"])
-    _place(base, platform, ["quiz/intro-quiz"])  # the platform verified a signed response
+    lms.place(base, platform, ["quiz/intro-quiz"])  # the platform verified a signed response
     assert lms.platform_state(platform)["deep_link_items"]
 
 

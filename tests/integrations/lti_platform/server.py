@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
 from lti1p3platform.exceptions import LtiException
+from lti1p3platform.framework.templates import template
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
@@ -131,7 +132,9 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         return data
 
     def render_launch_form(self, launch_data: dict[str, t.Any], **kwargs: t.Any) -> Response:
-        return jsonify(launch_data)  # the test's browser posts these fields to launch_url
+        if self.spec.get("html"):  # as an LMS does: a form the browser posts at once
+            return Response(template.render(launch_data), content_type="text/html")
+        return jsonify(launch_data)  # the test's HTTP client posts these fields itself
 
 
 def _page(items: list[t.Any]) -> TPage:
@@ -227,6 +230,19 @@ def make_app(state: State) -> Flask:
         if spec.get("kind") == "deeplink":
             login.set_deeplinking_launch_url()
         return jsonify(url=login.prepare_preflight_url(spec["user"]))
+
+    @app.get("/lms")
+    def lms_page():
+        """A course page of this LMS with the tool in an iframe, as Moodle and Canvas show it."""
+        from html import escape
+
+        src = escape(request.args.get("src", ""), quote=True)
+        return (f"<!doctype html><html><head><title>{CONTEXT.title} - Test LMS</title></head>"
+                "<body style='font-family:sans-serif;margin:0;background:#eef'>"
+                f"<header style='padding:12px;background:#335;color:#fff'>Test LMS &rsaquo; "
+                f"{CONTEXT.title} &rsaquo; tpcourse</header>"
+                f"<iframe id='tool' title='tpcourse' src='{src}' "
+                "style='width:100%;height:760px;border:0;background:#fff'></iframe></body></html>")
 
     @app.get("/control/state")
     def snapshot():
