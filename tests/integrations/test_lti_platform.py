@@ -113,16 +113,16 @@ def test_an_lms_instructor_teaches_the_course_and_syncs_the_roster(lms_world, cl
     teacher = browser()
     response, _ = lms.start(platform, teacher, user="teacher-1",
                             link=lms.link_id(platform, "course/basics"))
-    assert response.headers["Location"].endswith("/courses/basics")
     db.session.remove()
     link = db.session.execute(select(LtiLink)).scalar_one()
+    assert response.headers["Location"].endswith(f"/lti/links/{link.id}")  # the link's page
     teacher_user = db.session.execute(select(User).filter_by(name="Tess Teacher")).scalar_one()
     assert teacher_user.role == "instructor"
     assert db.session.get(CourseInstructor, (teacher_user.id, link.course_id)) is not None
     lms.add_users(platform, {"learner-3": {"name": "Left Learner", "roles": lms.LEARNER,
                                            "status": "Inactive"}})
     page = teacher.get(f"{base}/lti/links/{link.id}", timeout=10)
-    assert page.status_code == 200
+    assert page.status_code == 200 and 'href="/courses/basics"' in page.text
     synced = teacher.post(f"{base}/lti/links/{link.id}/roster", timeout=10,
                           data={"csrf_token": csrf_of(page.text)})
     assert synced.status_code == 200 and "2 learner(s) enrolled" in synced.text

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...grading.attempts import counting_attempt
-from ...models import Attempt
+from ...models import Attempt, User
 from ...models.integrations import LtiAttempt, LtiIdentity, LtiLink, LtiPlatform, LtiScoreSent
 from ..http import BoundedSession
 from .deep_linking import SCORE_MAXIMUM
@@ -130,7 +130,8 @@ def pass_back(link_id: int, user_id: int, config: Mapping[str, Any],
     return row
 
 
-def scores_sent(link_id: int, limit: int = 50) -> list[LtiScoreSent]:
-    """The latest scores sent on a link, newest first."""
-    return list(db.session.execute(select(LtiScoreSent).where(LtiScoreSent.link_id == link_id)
-                                   .order_by(LtiScoreSent.id.desc()).limit(limit)).scalars())
+def scores_sent(link_id: int, limit: int = 50) -> list[tuple[LtiScoreSent, str]]:
+    """The latest scores sent on a link, newest first, with the trainee's name."""
+    return [(row, name) for row, name in db.session.execute(
+        select(LtiScoreSent, User.name).join(User, User.id == LtiScoreSent.user_id)
+        .where(LtiScoreSent.link_id == link_id).order_by(LtiScoreSent.id.desc()).limit(limit))]

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import School
-from ...models.integrations import LtiPlatform
+from ...models.integrations import LtiLink, LtiPlatform
 from ...services.errors import Conflict, NotFound, ServiceError
 from ...services.records.audit import record_event
 from . import keys
@@ -110,6 +110,14 @@ def platforms_of(school: School) -> list[LtiPlatform]:
     """A school's registered platforms, by name."""
     return list(db.session.execute(select(LtiPlatform).where(LtiPlatform.school_id == school.id)
                                    .order_by(LtiPlatform.name, LtiPlatform.id)).scalars())
+
+
+def links_of(school: School, limit: int = 100) -> list[tuple[LtiLink, str]]:
+    """The LMS links of a school's platforms, newest first, with their platform's name."""
+    return [(link, name) for link, name in db.session.execute(
+        select(LtiLink, LtiPlatform.name).join(LtiPlatform, LtiPlatform.id == LtiLink.platform_id)
+        .where(LtiPlatform.school_id == school.id).order_by(LtiLink.updated_at.desc())
+        .limit(limit))]
 
 
 def get_platform(school: School, platform_id: int) -> LtiPlatform:

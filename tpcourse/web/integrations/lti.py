@@ -21,7 +21,7 @@ from pylti1p3.contrib.flask import FlaskCookieService, FlaskRequest
 
 from ...extensions import csrf
 from ...integrations.lti import deep_linking, grades, keys, roster, targets
-from ...integrations.lti.launch import Launch, accept_launch, start_login
+from ...integrations.lti.launch import accept_launch, start_login
 from ...permissions.integrations import can_manage_link
 from ...services.errors import ServiceError
 from ...services.learning import learning
@@ -83,7 +83,9 @@ def launch():
         session[DEEP_LINK_KEY] = deep_linking.settings_to_keep(
             result.deep_linking, result.platform.id, result.deployment_id)
         return redirect(url_for("lti.deep_link"))
-    response = redirect(_destination(result))
+    # An LMS instructor lands on the link's page (what it opens, roster, scores sent).
+    response = redirect(url_for("lti.link", link_id=result.link.id) if result.role == "instructor"
+                        else destination(result.target))
     if result.link.quiz_id is not None:  # catch up on a score that could not be sent before
         frame.defer(response, _pass_back_link, result.link.id, result.user.id)
     return response
@@ -93,8 +95,8 @@ def _pass_back_link(link_id: int, user_id: int, config, at) -> None:
     grades.pass_back(link_id, user_id, config, at)
 
 
-def _destination(result: Launch) -> str:
-    target = result.target
+def destination(target) -> str:
+    """The page a target opens."""
     if target.kind == "quiz":
         return url_for("quiz.overview", slug=target.quiz_slug)
     if target.kind == "module" and target.lesson_slug:
@@ -142,8 +144,10 @@ def deep_link():
 def link(link_id: int):
     """An LMS link: what it opens, the scores sent to the LMS, and the roster sync button."""
     item = _manageable_link(link_id)
+    target = targets.resolve(item.target)
     return render_template("integrations/link.html", link=item, form=FlaskForm(),
-                           scores=grades.scores_sent(item.id))
+                           scores=grades.scores_sent(item.id),
+                           opens=destination(target) if target else None)
 
 
 @bp.route("/links/<int:link_id>/roster", methods=["POST"])

@@ -3,6 +3,8 @@ configuration to paste into Moodle and Canvas, and the school's login provider (
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -18,11 +20,38 @@ from .forms import LtiPlatformForm, SsoProviderForm
 bp = Blueprint("integrations", __name__, url_prefix="/school/<slug>/integrations")
 
 
+AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+CANVAS_SCOPES = [AGS + "lineitem", AGS + "lineitem.readonly", AGS + "result.readonly",
+                 AGS + "score",
+                 "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"]
+
+
+def canvas_json(tool: dict[str, str], site_name: str) -> str:
+    """Canvas's developer key configuration ("Paste JSON"), with deep-linking placements."""
+    placements = [{"placement": placement, "message_type": "LtiDeepLinkingRequest",
+                   "target_link_uri": tool["launch"]}
+                  for placement in ("link_selection", "assignment_selection")]
+    return json.dumps({
+        "title": site_name, "description": "Trigger-point therapy CE courses and quizzes",
+        "oidc_initiation_url": tool["login"], "target_link_uri": tool["launch"],
+        "public_jwk_url": tool["key_set"], "scopes": CANVAS_SCOPES,
+        "extensions": [{"platform": "canvas.instructure.com", "privacy_level": "public",
+                        "domain": tool["domain"], "settings": {"placements": placements}}],
+    }, indent=2)
+
+
 def tool_configuration() -> dict[str, str]:
     """The addresses an LMS asks for when adding tpcourse as an external tool."""
+    tool = _addresses()
+    tool["canvas_json"] = canvas_json(tool, current_app.config.get("TPCOURSE_SITE_NAME",
+                                                                   "tpcourse"))
+    return tool
+
+
+def _addresses() -> dict[str, str]:
     return {"login": url_for("lti.login", _external=True),
             "launch": url_for("lti.launch", _external=True),
-            "keys": url_for("lti.key_set", _external=True),
+            "key_set": url_for("lti.key_set", _external=True),
             "deep_link": url_for("lti.launch", _external=True),
             "domain": url_for("learn.catalogue", _external=True).split("/")[2],
             "sso_callback": url_for("sso.callback", _external=True)}
@@ -35,6 +64,7 @@ def index(slug: str):
     school = schools.school_for(current_user, slug)
     return render_template("integrations/index.html", school=school,
                            platforms=registrations.platforms_of(school),
+                           links=registrations.links_of(school),
                            providers=providers.providers_of(school), tool=tool_configuration(),
                            describe=secrets.describe)
 
