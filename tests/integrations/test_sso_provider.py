@@ -112,9 +112,20 @@ def test_link_a_school_login_then_sso_only_refuses_the_password(sso_world, clock
     page = fresh.get(f"{base}/login", timeout=10)
     refused = fresh.post(f"{base}/login", timeout=10, data={
         "email": "bo@north.example", "password": PASSWORD, "csrf_token": csrf_of(page.text)})
-    assert refused.status_code == 403 and "Log in with North ID" in refused.text
+    # Answered as a wrong password (nothing revealed, counted by the log-in limits), with the
+    # hint every login page gets while a school is "SSO only", and the school's button.
+    assert refused.status_code == 422 and "use its \u201cLog in with\u201d button" in refused.text
+    assert "Log in with North ID" in refused.text
+    wrong = fresh.post(f"{base}/login", timeout=10, data={
+        "email": "bo@north.example", "password": "not the password",
+        "csrf_token": csrf_of(page.text)})
+    assert (wrong.status_code, _error_of(wrong.text)) == (422, _error_of(refused.text))
     _, through_school = _log_in(base, fresh, provider.id, "bo-0002")
     assert through_school.status_code == 302 and "Bo Lind" in _signed_in_as(base, fresh)
+
+
+def _error_of(html: str) -> str:
+    return html.split('class="error"', 1)[1].split("</p>", 1)[0]
 
 
 def test_a_callback_for_another_login_of_this_browser_is_refused_by_state(sso_world):

@@ -22,6 +22,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...grading.attempts import counting_attempt
@@ -49,7 +50,10 @@ def pass_back_attempt(attempt_id: str, link_ids: Sequence[int], config: Mapping[
     for link in links:
         if db.session.get(LtiAttempt, attempt.id) is None:
             db.session.add(LtiAttempt(attempt_id=attempt.id, link_id=link.id, created_at=now))
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same passback ran at the same moment: it noted it
+                db.session.rollback()
         if db.session.get(LtiAttempt, attempt.id).link_id == link.id:
             result = pass_back(link.id, attempt.user_id, config, now)
             if result is not None:

@@ -66,7 +66,8 @@ def active_provider(provider_id: int) -> SsoProvider:
 
 def password_login_allowed(user: Any) -> str | None:
     """None when the account may log in with its password; else the name of the school login it
-    must use ("SSO only"). Site admins always may, so nobody is locked out by an outage."""
+    must use ("SSO only"). Site admins always may, so nobody is locked out by an outage.
+    (Truthy means refused: the login form then answers as for a wrong password.)"""
     if user.role == "admin" or user.school_id is None:
         return None
     return db.session.execute(select(SsoProvider.name).where(
@@ -74,11 +75,15 @@ def password_login_allowed(user: Any) -> str | None:
         SsoProvider.sso_only.is_(True)).limit(1)).scalar()
 
 
-def school_has_sso_only(school_id: int) -> bool:
-    """Whether a school's accounts must log in through its provider."""
+SSO_ONLY_HINT = (" If your school signs you in itself, use its \u201cLog in with\u201d button "
+                 "below.")
+
+
+def any_sso_only() -> bool:
+    """Whether some school signs its accounts in only through its provider (the login page then
+    says so to everyone alike: which accounts are "SSO only" is not revealed)."""
     return bool(db.session.execute(select(exists().where(
-        SsoProvider.school_id == school_id, SsoProvider.active.is_(True),
-        SsoProvider.sso_only.is_(True)))).scalar())
+        SsoProvider.active.is_(True), SsoProvider.sso_only.is_(True)))).scalar())
 
 
 def _check_url(label: str, url: str) -> None:

@@ -154,16 +154,14 @@ def login():
             form.password.errors.append(LOCKED)
             return render_template("auth/login.html", form=form, locked=True), 429
         user = accounts.authenticate(form.email.data, form.password.data)
-        school_login = user is not None and sso_providers.password_login_allowed(user)
-        if school_login:  # the school made its login the only way in ("SSO only")
-            form.password.errors.append(f"Your school signs you in: use \u201cLog in with "
-                                        f"{school_login}\u201d below.")
-            return render_template("auth/login.html", form=form), 403
+        if user is not None and sso_providers.password_login_allowed(user):
+            user = None  # "SSO only": answered as a wrong password, so nothing is revealed
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         limits.count_failure(email)
-        form.password.errors.append("That email and password don't match an account.")
+        form.password.errors.append("That email and password don't match an account."
+                                    + sso_providers.SSO_ONLY_HINT * sso_providers.any_sso_only())
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 

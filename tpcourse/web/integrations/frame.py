@@ -84,7 +84,10 @@ def after_request(response: Response) -> Response:
     if target and policy:
         response.headers["Content-Security-Policy"] = policy.replace(
             "form-action 'self'", f"form-action 'self' {target}")
-    kept = session.get(SESSION_KEY) if request.endpoint != "static" else None
+    # Read without marking the session accessed: a response that never used the session (a
+    # public key set, say) must not get `Vary: Cookie` from this check.
+    kept = dict.get(session._get_current_object(), SESSION_KEY) \
+        if request.endpoint != "static" else None
     if not kept:
         return response  # every other request: one dictionary lookup
     if kept.get("frame"):
