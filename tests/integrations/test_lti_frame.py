@@ -110,3 +110,16 @@ def test_submitting_sends_nothing_inside_the_request(app, client, db, enrolled, 
     assert [(s.status, s.score_given) for s in sent] == [("failed", 100.0)] * 2
     assert sent[-1].attempt_id == attempt_id
     assert "refused" in sent[-1].detail.lower() or "connect" in sent[-1].detail.lower()
+
+
+def test_the_cli_prints_rotates_and_resends(app, runner, lti_link, enrolled):
+    import json
+
+    before = json.loads(runner.invoke(args=["lti", "keys"]).output)["keys"]
+    rotated = runner.invoke(args=["lti", "rotate-key"])
+    assert rotated.exit_code == 0 and "New LTI signing key" in rotated.output
+    after = json.loads(runner.invoke(args=["lti", "keys"]).output)["keys"]
+    assert len(after) == len(before) + 1
+    nothing = runner.invoke(args=["lti", "pass-back", "--link", str(lti_link), "--user",
+                                  str(enrolled.id)])
+    assert nothing.exit_code == 0 and "Nothing new" in nothing.output  # no LMS attempt yet
