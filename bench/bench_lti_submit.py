@@ -4,7 +4,8 @@
 
 The same exam and requests as bench_cycle.py (Flask's test client), for trainees whose browser
 sessions were launched from an LMS link with a line item, and for the same trainees without.
-Passback runs in `manual` mode: the request only schedules it (as `after_response` does), so the
+Plain and launched exams alternate in windows (ABBA) over the same accounts. Passback runs in
+`manual` mode: the request only schedules it (as `after_response` does), so the
 figures are the submit request's own; the kept jobs are then run against an LMS that cannot be
 reached (connection refused at once), and their count and time are printed apart.
 """
@@ -74,37 +75,46 @@ def measure(kind: str, cycles: int) -> list[tuple[str, float, float, int, int]]:
         event.listen(engine, "before_cursor_execute",
                      lambda *args: statements.append(args[2])
                      if threading.get_ident() == requests else None)
+        sessions = {}
         for launched in (False, True):
-            clients = []
+            sessions[launched] = []
             for email in emails:
                 client = app.test_client()
                 client.post("/login", data={"email": email, "password": harness.PASSWORD})
                 if launched:
                     with client.session_transaction() as kept:
                         kept[frame.SESSION_KEY] = {"links": [link_id], "frame": ""}
-                clients.append(client)
+                sessions[launched].append(client)
 
-            def cycle(n: int, clients: list = clients) -> tuple[int, int]:
-                client, before = clients[n % len(clients)], len(statements)
-                started = client.post(start_path)
-                middle = len(statements)
-                submitted = client.post(started.headers["Location"], data=prepared["key"])
-                assert submitted.headers["Location"].endswith("/result")
-                return middle - before, len(statements) - middle
+        def cycle(n: int, launched: bool) -> tuple[int, int]:
+            clients = sessions[launched]
+            client, before = clients[n % len(clients)], len(statements)
+            started = client.post(start_path)
+            middle = len(statements)
+            submitted = client.post(started.headers["Location"], data=prepared["key"])
+            assert submitted.headers["Location"].endswith("/result")
+            return middle - before, len(statements) - middle
 
-            for n in range(len(clients)):  # warm up
-                cycle(n)
-            app.extensions.pop("lti_deferred", None)
-            began, cpu = time.perf_counter(), time.process_time()
-            for n in range(cycles):
-                counts = cycle(n)
-            elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-            rows.append(("LMS-launched" if launched else "plain", 1000 * elapsed / cycles,
-                         1000 * cpu / cycles, *counts))
+        for n in range(len(emails)):  # warm up both kinds of session
+            cycle(n, n % 2 == 1)
+        app.extensions.pop("lti_deferred", None)
+        totals = {False: [0.0, 0.0, (0, 0)], True: [0.0, 0.0, (0, 0)]}
+        window = max(1, cycles // 4)
+        for launched in (False, True, True, False):  # ABBA: the accounts' growing histories
+            began, cpu = time.perf_counter(), time.process_time()  # weigh on both alike
+            for n in range(window):
+                counts = cycle(n, launched)
+            totals[launched][0] += time.perf_counter() - began
+            totals[launched][1] += time.process_time() - cpu
+            totals[launched][2] = counts
+        for launched in (False, True):
+            wall, cpu, counts = totals[launched]
+            rows.append(("LMS-launched" if launched else "plain", 1000 * wall / (2 * window),
+                         1000 * cpu / (2 * window), *counts))
         jobs = len(app.extensions.get("lti_deferred", []))
         began = time.perf_counter()
         frame.run_deferred(app)
-        print(f"  {kind}: {jobs} passbacks kept by {cycles} LMS submits, run afterwards in "
+        print(f"  {kind}: {jobs} passbacks kept by the LMS submits, run afterwards in "
               f"{1000 * (time.perf_counter() - began) / max(jobs, 1):.1f} ms each "
               f"(LMS unreachable: refused at once)")
         from tpcourse.services.records.audit_sealer import sealer_for
