@@ -229,3 +229,59 @@ def test_i18_ce_fields_upgrade_and_downgrade_with_data(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             engine.dispose()
+
+
+def test_0009_lti_and_sso_tables_up_and_down_with_data(tmp_path):
+    """Issue 23's tables take rows (an LMS, its link and launched identity, a school login and
+    a linked identity) and go on downgrade; accounts made by launches stay; upgrade again."""
+    url, cleanup = _fresh_url(tmp_path)
+    app = make_app(url, tmp_path)
+    at = "'2026-01-01 00:00:00+00:00'"
+    try:
+        with app.app_context():
+            upgrade(revision="0005")
+            with db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO schools (id, slug, name, created_at) VALUES "
+                                  f"(1, 'north', 'North', {at})"))
+                conn.execute(text(
+                    "INSERT INTO users (id, email, name, password_hash, role, active, school_id,"
+                    f" created_at) VALUES (1, 'lti-1-x@lti.invalid', 'Lee', 'h', 'trainee', true, 1, {at})"))
+            upgrade(revision="0009")
+            with db.engine.begin() as conn:
+                conn.execute(text(
+                    "INSERT INTO lti_platforms (id, school_id, name, issuer, client_id, "
+                    "deployment_ids, auth_login_url, auth_token_url, key_set_url, active, "
+                    "created_at) VALUES (1, 1, 'LMS', 'https://lms', 'c', '[\"1\"]', "
+                    f"'https://lms/a', 'https://lms/t', 'https://lms/k', true, {at})"))
+                conn.execute(text(
+                    "INSERT INTO lti_identities (platform_id, subject, user_id, created_at) "
+                    f"VALUES (1, 'sub-1', 1, {at})"))
+                conn.execute(text(
+                    "INSERT INTO lti_links (platform_id, deployment_id, resource_link_id, "
+                    "context_title, title, target, ags_scopes, created_at, updated_at) VALUES "
+                    f"(1, '1', 'rl', '', 'Quiz', 'quiz/q', '[]', {at}, {at})"))
+                conn.execute(text(
+                    "INSERT INTO sso_providers (id, school_id, name, issuer, client_id, "
+                    "client_secret, authorization_endpoint, token_endpoint, jwks_uri, scopes, "
+                    "create_accounts, sso_only, active, created_at) VALUES (1, 1, 'ID', "
+                    "'https://id', 'c', 'env:X', 'https://id/a', 'https://id/t', 'https://id/k',"
+                    f" 'openid', true, false, true, {at})"))
+                conn.execute(text(
+                    "INSERT INTO sso_identities (provider_id, issuer, subject, user_id, "
+                    f"created_at) VALUES (1, 'https://id', 's', 1, {at})"))
+                assert conn.execute(text("SELECT COUNT(*) FROM lti_links")).scalar() == 1
+            downgrade(revision="0008")
+            names = set(inspect(db.engine).get_table_names())
+            assert not {n for n in names if n.startswith(("lti_", "sso_"))}
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["Lee"]
+            upgrade(revision="heads")
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT COUNT(*) FROM lti_platforms")).scalar() == 0
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

@@ -138,12 +138,14 @@ def register_blueprints(app: Flask) -> None:
     from .web.authoring import analysis
     from .web.certification import certificates, evaluation, records, skills, verify
     from .web.exams import quiz
+    from .web.integrations import lti, setup, sso
     from .web.learning import learn
     from .web.public import assets, health, keys
     from .web.schools import api, people, school
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
-                   analysis, school, people, admin, api, keys, verify, assets, health):
+                   analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
+                   setup):
         app.register_blueprint(module.bp)
 
 

@@ -94,6 +94,10 @@ def load_settings(instance_path: Path) -> dict:
         "TPCOURSE_MAIL_OUTBOX": os.environ.get("TPCOURSE_MAIL_OUTBOX"),
         "TPCOURSE_SITE_URL": os.environ.get("TPCOURSE_SITE_URL", "http://127.0.0.1:5000"),
         "TPCOURSE_SIGNING_KEY": os.environ.get("TPCOURSE_SIGNING_KEY"),
+        # Integrations (docs/integrations.md): the key sealing LMS and identity-provider
+        # secrets at rest (default: derived from SECRET_KEY), and when grades go back to an LMS.
+        "TPCOURSE_SECRETS_KEY": os.environ.get("TPCOURSE_SECRETS_KEY"),
+        "TPCOURSE_LTI_PASSBACK": os.environ.get("TPCOURSE_LTI_PASSBACK", "after_response"),
         "TPCOURSE_RECORD_RETENTION_DAYS": int(os.environ.get("TPCOURSE_RECORD_RETENTION_DAYS",
                                                              2192)),
     }

@@ -191,6 +191,7 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     upload, image = _bank_upload(users["instructor"], clock)
     invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
                              clock.now)
+    values.update(_integrations(world, north, courses, clock))
     values.update(code=record.certificate_code, attempt=attempt.id, result=submitted.id,
                   export=export.export_id, token=str(token.id), accommodation=str(grant.id),
                   reset_token=make_reset_token(trainee, clock.now), upload=upload,
@@ -198,6 +199,31 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
                   registration_token=make_registration_token("newcomer@example.com",
                                                              "Newcomer", "/", clock.now),
                   invitation_token=make_invitation_token(invited, clock.now))
+
+
+def _integrations(world: World, north: School, courses: dict[str, int],
+                  clock: Clock) -> dict[str, str]:
+    """North's LMS registration, school login and an LMS link on `basics` (issue 23)."""
+    from tpcourse.integrations.lti.registrations import PlatformForm, save_platform
+    from tpcourse.integrations.sso.providers import ProviderForm, save_provider
+    from tpcourse.models.integrations import LtiLink
+
+    platform = save_platform(north, None, PlatformForm(
+        "North Moodle", "https://moodle.north.example", "client-1", ["1"],
+        "https://moodle.north.example/mod/lti/auth.php",
+        "https://moodle.north.example/mod/lti/token.php",
+        "https://moodle.north.example/mod/lti/certs.php"), "user:test", clock.now)
+    provider = save_provider(north, None, ProviderForm(
+        "North ID", "https://id.north.example", "tpcourse", "secret",
+        "https://id.north.example/auth", "https://id.north.example/token",
+        "https://id.north.example/jwks"), world.app.config, "user:test", clock.now)
+    link = LtiLink(platform_id=platform.id, deployment_id="1", resource_link_id="rl-1",
+                   target="course/basics", course_id=courses["basics"], created_at=clock.now,
+                   updated_at=clock.now)
+    db.session.add(link)
+    db.session.commit()
+    return {"lti_platform": str(platform.id), "sso_provider": str(provider.id),
+            "lti_link": str(link.id)}
 
 
 def _drafts(author: User, clock: Clock) -> None:

@@ -13,11 +13,12 @@ def register_commands(app: Flask) -> None:
     from .content import content_cli
     from .demo import demo_command
     from .export import export_cli
+    from .lti import lti_cli
     from .quiz import quiz_cli
     from .records import records_cli
     from .reminders import reminders_cli
     from .users import users_cli
 
     for command in (content_cli, users_cli, demo_command, quiz_cli, export_cli, records_cli,
-                    audit_cli, reminders_cli, certificates_cli, backup_cli):
+                    audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli):
         app.cli.add_command(command)

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, abort, current_app, has_request_context
-from flask_login import current_user, login_required
+from flask import Flask, abort, current_app, has_request_context, request, session
+from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
@@ -17,6 +17,7 @@ from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
 from ..records.certificate import format_date
+from ..services.accounts import sessions
 
 _UTC = ZoneInfo("UTC")
 
@@ -25,6 +26,14 @@ def now() -> datetime:
     """Return the current time; tests may set TPCOURSE_NOW to a callable to control it."""
     clock = current_app.config.get("TPCOURSE_NOW")
     return clock() if clock else utcnow()
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Sign the user in on this browser, as a new session of its own (a row of user_sessions,
+    which logging out ends): the one way every login — password, LMS launch, school SSO — does it."""
+    session.clear()  # start the logged-in session afresh: nothing carried over
+    sessions.start_session(user, request.user_agent.string, now())
+    login_user(user, remember=remember)
 
 
 def roles_required(*roles: str) -> Callable:

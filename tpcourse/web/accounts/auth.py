@@ -12,20 +12,21 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ...extensions import limiter
+from ...integrations.sso import providers as sso_providers
 from ...services.accounts import accounts, invitations, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
 from ...services.notifications.links import site_link
 from ...services.schools import cohorts
 from ..helpers import now
+from ..helpers import start_session as _start_session
 from . import limits
 
 bp = Blueprint("auth", __name__)
@@ -84,13 +85,6 @@ def _registration_link(kind: str) -> str:
     if kind.startswith("finish:"):
         return site_link("auth.finish_registration", token=kind.partition(":")[2])
     return site_link("auth.login" if kind == "login" else "auth.forgot_password")
-
-
-def _start_session(user, remember: bool = False) -> None:
-    """Sign the user in on this browser, as a new session of its own."""
-    session.clear()  # start the logged-in session afresh: nothing carried over
-    sessions.start_session(user, request.user_agent.string, now())
-    login_user(user, remember=remember)
 
 
 def _arrive(user, next_path: str | None):
@@ -173,11 +167,14 @@ def login():
             form.password.errors.append(LOCKED)
             return render_template("auth/login.html", form=form, locked=True), 429
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and sso_providers.password_login_allowed(user):
+            user = None  # "SSO only": answered as a wrong password, so nothing is revealed
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return _arrive(user, request.args.get("next"))
         limits.count_failure(email)
-        form.password.errors.append("That email and password don't match an account.")
+        form.password.errors.append("That email and password don't match an account."
+                                    + sso_providers.SSO_ONLY_HINT * sso_providers.any_sso_only())
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
