@@ -55,8 +55,41 @@ def baseline_app(database: harness.Database, prepared: dict):
     return app, app.config["BENCH_ENGINE"], "/start"
 
 
+def subscribe_to_grades(app) -> object:
+    """Put every trainee in a school whose webhook endpoint (a local receiver answering 204)
+    subscribed to attempt.graded; return the receiver's server (shut it down after)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from sqlalchemy import update
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config["TPCOURSE_WEBHOOK_ALLOW_PRIVATE"] = "127.0.0.1/32"
+    with app.app_context():
+        from tpcourse.extensions import db
+        from tpcourse.integrations.webhooks import endpoints
+        from tpcourse.models import User, utcnow
+        from tpcourse.services.accounts.accounts import ensure_school
+
+        school = ensure_school("bench", "Bench")
+        db.session.execute(update(User).values(school_id=school.id))
+        db.session.commit()
+        endpoints.create_endpoint(school, f"http://127.0.0.1:{server.server_address[1]}/",
+                                  ["attempt.graded"], "bench", None, utcnow())
+    return server
+
+
 def measure(kind: str, which: str, cycles: int, profile: str = "",
-            show_sql: bool = False) -> tuple[float, float, int, int]:
+            show_sql: bool = False, webhook: bool = False) -> tuple[float, float, int, int]:
     """Return wall ms and CPU ms per cycle and statements per start and per submit.
 
     Each account sits the exam at most about three times (cycles / 2 accounts), as trainees
@@ -69,6 +102,7 @@ def measure(kind: str, which: str, cycles: int, profile: str = "",
         emails = harness.create_trainees(database, "cycle", trainees, scrypt_count=0)
         app, engine, start_path = (tpcourse_app if which == "tpcourse" else baseline_app)(
             database, prepared)
+        receiver = subscribe_to_grades(app) if webhook and which == "tpcourse" else None
         clients = []
         for email in emails:
             client = app.test_client()
@@ -119,6 +153,13 @@ def measure(kind: str, which: str, cycles: int, profile: str = "",
             from tpcourse.services.records.audit_sealer import sealer_for
 
             sealer_for(app).wait_until_sealed(timeout=60)
+            if receiver is not None:  # and the webhook deliveries it queued
+                from tpcourse.services.jobs import adapter
+
+                queue = adapter(app)
+                if hasattr(queue, "wait_idle"):  # in-process jobs; on Redis they just wait
+                    queue.wait_idle(timeout=120)
+                receiver.shutdown()
         engine.dispose()
         return 1000 * elapsed / cycles, 1000 * cpu / cycles, *counts
 
@@ -131,6 +172,8 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--profile", default="", help="write a pyinstrument profile of tpcourse")
     parser.add_argument("--sql", action="store_true", help="print the statements of one exam")
+    parser.add_argument("--webhook", action="store_true",
+                        help="tpcourse's trainees' school subscribes a webhook to attempt.graded")
     args = parser.parse_args()
     databases = args.databases.split(",")
     if "postgresql" in databases and not harness.postgres_available():
@@ -142,7 +185,8 @@ def main() -> None:
     for kind in databases:
         for which in args.apps.split(","):
             profile = f"{args.profile}.{kind}" if args.profile and which == "tpcourse" else ""
-            ms, cpu, start, submit = measure(kind, which, args.cycles, profile, args.sql)
+            ms, cpu, start, submit = measure(kind, which, args.cycles, profile, args.sql,
+                                             args.webhook)
             print(f"{kind:<11}{which:<10}{ms:>9.2f}{cpu:>8.2f}{start:>11}{submit:>12}", flush=True)
 
 

@@ -56,14 +56,48 @@ def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quizzes", quizzes)
     exam = yaml.safe_load((quizzes / f"{EXAM}.yaml").read_text())
-    kept = [q for q in exam["questions"] if q["type"] in EXAM_TYPES][:questions]
+    kept = _bench_questions(exam["questions"], _safety_objectives(lessons), questions)
     for question in kept:
         question.pop("pool", None)
+        question.pop("excludes", None)
     for key in ("draw", "max_attempts", "cooldown_minutes"):
         exam.pop(key, None)
     exam.update(questions=kept, shuffle_questions=False, shuffle_options=False)
     (quizzes / f"{EXAM}.yaml").write_text(yaml.safe_dump(exam, sort_keys=False, allow_unicode=True))
     return lessons, quizzes
+
+
+def _safety_objectives(lessons: Path) -> set[str]:
+    """The objectives of the course's safety modules (the final must examine each)."""
+    codes: set[str] = set()
+    for module_file in lessons.glob("*/*/module.yaml"):
+        module = yaml.safe_load(module_file.read_text()) or {}
+        if module.get("safety"):
+            codes.update(o["code"] if isinstance(o, dict) else o
+                         for o in module.get("objectives") or ())
+    return codes
+
+
+def _bench_questions(questions: list[dict], safety: set[str], count: int) -> list[dict]:
+    """`count` questions of the bench's types, in file order: one on every safety objective
+    first (so `content check` accepts the exam), then the rest; never two that exclude each
+    other."""
+    usable = [q for q in questions if q["type"] in EXAM_TYPES]
+    first = {}
+    for question in usable:
+        if question.get("objective") in safety:
+            first.setdefault(question["objective"], question["id"])
+    order = [q for q in usable if q["id"] in first.values()] + \
+        [q for q in usable if q["id"] not in first.values()]
+    chosen: list[dict] = []
+    for question in order:
+        ids = {q["id"] for q in chosen}
+        linked = set(question.get("excludes") or ()) | {
+            q["id"] for q in chosen if question["id"] in (q.get("excludes") or ())}
+        if len(chosen) < count and not linked & ids:
+            chosen.append(question)
+    position = {q["id"]: i for i, q in enumerate(questions)}
+    return sorted(chosen, key=lambda q: position[q["id"]])
 
 
 def correct_form(quiz_data: dict) -> dict[str, list[str]]:

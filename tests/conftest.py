@@ -65,6 +65,12 @@ def make_app(database_url: str, instance: Path, **overrides):
         # Grades are chained by the request, so a test sees them at once (the background
         # sealer has its own tests: tests/records/test_audit_queue.py).
         "TPCOURSE_AUDIT_SEALING": "inline",
+        # Background jobs run right after the commit that enqueued them (tests/jobs has the
+        # thread mode of the demo, and real RQ workers on Redis).
+        "TPCOURSE_JOBS_INLINE": "sync",
+        "TPCOURSE_JOBS_REDIS_URL": None,
+        # Webhook receivers in the tests listen on 127.0.0.1.
+        "TPCOURSE_WEBHOOK_ALLOW_PRIVATE": "127.0.0.1/32",
         "SERVER_NAME": "tpcourse.test",
         "WTF_CSRF_ENABLED": False,
     }

@@ -52,3 +52,8 @@ def smtp_server(app, sender: str, **config) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+def text_of(message) -> str:
+    """The plain-text part of a received email (emails carry an HTML part too)."""
+    return message.get_body(preferencelist=("plain",)).get_content()

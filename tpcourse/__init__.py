@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_cli(app)
     register_template_helpers(app)
+    register_jobs(app)
     return app
 
 
@@ -133,7 +134,8 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach every web blueprint."""
     from .web import authoring as author
-    from .web.accounts import auth, profile
+    from .web.accounts import auth, notifications, profile
+    from .web.admin import jobs as admin_jobs
     from .web.admin import site as admin
     from .web.authoring import analysis
     from .web.certification import certificates, evaluation, records, skills, verify
@@ -141,11 +143,11 @@ def register_blueprints(app: Flask) -> None:
     from .web.integrations import lti, setup, sso
     from .web.learning import learn
     from .web.public import assets, health, keys
-    from .web.schools import api, people, school
+    from .web.schools import api, export_jobs, people, school, webhooks
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
-                   setup):
+                   setup, notifications, admin_jobs, webhooks, export_jobs):
         app.register_blueprint(module.bp)
 
 
@@ -161,6 +163,18 @@ def register_cli(app: Flask) -> None:
     from .cli import register_commands
 
     register_commands(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Check the job settings and hand enqueued jobs over at commit (services/jobs)."""
+    from .services.jobs.inline import MODES
+    from .services.jobs.registry import parse_delays
+
+    mode = app.config.get("TPCOURSE_JOBS_INLINE", "thread")
+    if mode not in MODES:
+        raise ValueError(f"TPCOURSE_JOBS_INLINE is {mode!r}; use one of {', '.join(MODES)}.")
+    for name in ("TPCOURSE_JOBS_RETRY_DELAYS", "TPCOURSE_WEBHOOK_RETRY_DELAYS"):
+        parse_delays(app.config.get(name), ())
 
 
 def register_template_helpers(app: Flask) -> None:

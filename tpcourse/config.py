@@ -100,4 +100,22 @@ def load_settings(instance_path: Path) -> dict:
         "TPCOURSE_LTI_PASSBACK": os.environ.get("TPCOURSE_LTI_PASSBACK", "after_response"),
         "TPCOURSE_RECORD_RETENTION_DAYS": int(os.environ.get("TPCOURSE_RECORD_RETENTION_DAYS",
                                                              2192)),
+        # Background jobs (docs/operations.md): Redis + RQ workers when a URL is set, else in
+        # this process ("thread": a background thread; "sync": at commit, for tests).
+        "TPCOURSE_JOBS_REDIS_URL": os.environ.get("TPCOURSE_JOBS_REDIS_URL"),
+        "TPCOURSE_JOBS_QUEUE": os.environ.get("TPCOURSE_JOBS_QUEUE", "tpcourse"),
+        "TPCOURSE_JOBS_INLINE": os.environ.get("TPCOURSE_JOBS_INLINE", "thread"),
+        "TPCOURSE_JOBS_RETRY_DELAYS": os.environ.get("TPCOURSE_JOBS_RETRY_DELAYS",
+                                                     "10,60,300,1800"),
+        "TPCOURSE_EMAIL_LEASE_SECONDS": int(os.environ.get("TPCOURSE_EMAIL_LEASE_SECONDS", 120)),
+        "TPCOURSE_AUDIT_CHECKPOINT_DIR": os.environ.get("TPCOURSE_AUDIT_CHECKPOINT_DIR"),
+        # Webhooks (docs/webhooks.md): retries over about a day, a short timeout, and no
+        # private or loopback receivers unless listed here (CIDRs, comma-separated).
+        "TPCOURSE_WEBHOOK_RETRY_DELAYS": os.environ.get(
+            "TPCOURSE_WEBHOOK_RETRY_DELAYS", "30,120,600,1800,3600,7200,14400,28800,36000"),
+        "TPCOURSE_WEBHOOK_TIMEOUT": float(os.environ.get("TPCOURSE_WEBHOOK_TIMEOUT", 5)),
+        "TPCOURSE_WEBHOOK_ALLOW_PRIVATE": os.environ.get("TPCOURSE_WEBHOOK_ALLOW_PRIVATE", ""),
+        # A school export of more rows than this is made by a background job.
+        "TPCOURSE_EXPORT_BACKGROUND_ROWS": int(os.environ.get("TPCOURSE_EXPORT_BACKGROUND_ROWS",
+                                                              5000)),
     }

@@ -9,14 +9,19 @@ from sqlalchemy import select
 
 from tests.certification.conftest import SITE_URL
 from tests.certification.steps import complete_basics
+from tests.mail_server import text_of
 from tpcourse.models import ReminderSent
 from tpcourse.services.certification.reminders import due_thresholds, parse_thresholds
 
 
 @pytest.fixture
-def issued(make_user, school, basics, clock):
+def issued(make_user, school, basics, clock, smtp):
     trainee = make_user(school="northfield", name="Rosa Díaz", email="rosa@example.com")
-    return trainee, complete_basics(trainee, clock.now)
+    record = complete_basics(trainee, clock.now)
+    [issued_mail] = smtp.wait_for(1)  # "your certificate is issued" (tests/notifications)
+    assert "is issued" in issued_mail["Subject"]
+    smtp.messages.clear()  # these tests count the reminders
+    return trainee, record
 
 
 def days_before(clock, record, days: int) -> None:
@@ -45,7 +50,7 @@ def test_each_threshold_emails_once(runner, smtp, issued, clock, db):
     [mail] = smtp.wait_for(1)
     assert mail["To"] == "rosa@example.com"
     assert "Basics of Pressure Work" in mail["Subject"] and "in 90 days" in mail["Subject"]
-    body = mail.get_content()
+    body = text_of(mail)
     assert "Hello Rosa Díaz" in body and record.certificate_code in body
     assert f"{SITE_URL}/verify/{record.certificate_code}" in body
     assert "Northfield School of Massage" in body

@@ -22,7 +22,16 @@ from werkzeug.test import TestResponse
 from tests.conftest import CONTENT, PASSWORD, Clock
 from tests.schools.conftest import complete_course
 from tpcourse.extensions import db
-from tpcourse.models import Accommodation, Course, CourseInstructor, School, SkillSignoff, User
+from tpcourse.integrations.webhooks import endpoints as webhook_endpoints
+from tpcourse.models import (
+    Accommodation,
+    Course,
+    CourseInstructor,
+    School,
+    SkillSignoff,
+    User,
+    WebhookDelivery,
+)
 from tpcourse.services.accounts.accounts import create_user, ensure_school
 from tpcourse.services.accounts.invitations import create_invited, make_invitation_token
 from tpcourse.services.accounts.password_reset import make_reset_token
@@ -32,8 +41,9 @@ from tpcourse.services.authoring.content_sync import sync_from_folders
 from tpcourse.services.certification.completion import records_of
 from tpcourse.services.exams.attempts import attempts_of, get_quiz, start_attempt
 from tpcourse.services.learning.learning import enroll
+from tpcourse.services.notifications.notices import unsubscribe_token
 from tpcourse.services.records import signing_keys
-from tpcourse.services.schools import cohorts, exports, tokens
+from tpcourse.services.schools import cohorts, export_jobs, exports, tokens
 
 ROLES = ("anonymous", "other_trainee", "trainee", "other_instructor", "instructor",
          "other_school_admin", "school_admin", "admin")
@@ -192,6 +202,13 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
                              clock.now)
     values.update(_integrations(world, north, courses, clock))
+    hook, _secret = webhook_endpoints.create_endpoint(
+        north, "http://127.0.0.1:9/hook", ["completion.issued"], "", None, clock.now)
+    webhook_endpoints.send_test(hook, clock.now)  # nothing listens: one failed try is logged
+    delivery = db.session.execute(select(WebhookDelivery)).scalars().first()
+    big_export = export_jobs.start(north, "csv", exports.RosterFilter(), None, 1, clock.now)
+    values.update(webhook=str(hook.id), delivery=str(delivery.id), export_job=big_export.id,
+                  unsubscribe_token=unsubscribe_token(trainee.id, "certificate_expiring"))
     values.update(code=record.certificate_code, attempt=attempt.id, result=submitted.id,
                   export=export.export_id, token=str(token.id), accommodation=str(grant.id),
                   reset_token=make_reset_token(trainee, clock.now), upload=upload,

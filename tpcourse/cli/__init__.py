@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     from .content import content_cli
     from .demo import demo_command
     from .export import export_cli
+    from .jobs import jobs_cli
     from .lti import lti_cli
     from .quiz import quiz_cli
     from .records import records_cli
@@ -20,5 +21,5 @@ def register_commands(app: Flask) -> None:
     from .users import users_cli
 
     for command in (content_cli, users_cli, demo_command, quiz_cli, export_cli, records_cli,
-                    audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli):
+                    audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli, jobs_cli):
         app.cli.add_command(command)

@@ -28,5 +28,10 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"\nServing on http://{host}:{port}/ — press Ctrl+C to stop.")
     # The demo serves plain HTTP on localhost, where Secure cookies would not be sent back.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    from ..services.jobs import adapter
+
+    jobs = adapter()
+    if hasattr(jobs, "start_schedule"):  # no Redis: the job thread runs the schedule too
+        jobs.start_schedule()
     # app.run() refuses to start inside the `flask` CLI, so serve with werkzeug directly.
     run_simple(host, port, current_app._get_current_object(), threaded=True)

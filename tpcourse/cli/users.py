@@ -101,9 +101,8 @@ def users_import(file: Path, school_slug: str, cohort: str | None, dry_run: bool
                    f"{plan.count(bulk_enrolment.UNCHANGED)} already done, "
                    f"{len(plan.problems)} with problems.")
     else:
-        from ..services.notifications.links import account_links
 
-        result = bulk_enrolment.apply_enrolment(plan, school, "cli", now(), account_links)
+        result = bulk_enrolment.apply_enrolment(plan, school, "cli", now())
         click.echo(f"Created and invited {result.created}, enrolled {result.enrolled}, "
                    f"{result.unchanged} already done, {result.skipped} with problems left out.")
     if plan.problems:

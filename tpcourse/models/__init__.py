@@ -12,6 +12,8 @@ from .course import (
     LessonProgress,
     Module,
 )
+from .export_job import ExportJob
+from .notification import EmailDelivery, Notification, NotificationOptOut
 from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
@@ -29,6 +31,7 @@ from .user import (
     identity_parts,
     join_live_session,
 )
+from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "PASSWORD_NOT_CHOSEN", "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt",
@@ -39,7 +42,8 @@ __all__ = [
     "ReminderSent", "SkillSignoff",
     "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",
     "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",
-    "join_live_session", "utcnow",
+    "join_live_session", "utcnow", "EmailDelivery", "Notification", "NotificationOptOut",
+    "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "ExportJob",
 ]
 
 

@@ -10,9 +10,7 @@ reset link to an account that is already in use, and deactivate or reactivate an
 from __future__ import annotations
 
 import hmac
-import logging
-import smtplib
-from collections.abc import Callable
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -23,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from ...extensions import db
 from ...models import PASSWORD_NOT_CHOSEN, ROLES, School, User
 from ..errors import Conflict, ServiceError
-from ..notifications.mail import send_mail
+from ..notifications.links import account_links
 from ..records.audit import record_event
 from .accounts import MIN_PASSWORD_LENGTH, create_user
 from .password_reset import account_fingerprint, make_reset_token, reset_max_age
@@ -34,7 +32,6 @@ DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
 _SKEW = 300
 INVALID_LINK = ("This invitation link has expired or was already used. Ask whoever invited you "
                 "for a new one, or use 'Forgot your password?' if you already chose one.")
-log = logging.getLogger(__name__)
 
 
 def invite_max_age() -> int:
@@ -90,41 +87,53 @@ def create_invited(email: str, name: str, role: str, school: School | None, acto
     return user
 
 
-def send_invitation(user: User, links: Callable[[str, str], str], now: datetime,
-                    inviter: str | None = None) -> None:
-    """Email the account its link to choose a password (`links("invite"|"reset", token)`)."""
-    site = current_app.config["TPCOURSE_SITE_NAME"]
-    days = invite_max_age() // 86400
-    who = f"{inviter} has" if inviter else "Your school has"
-    body = (f"Hello {user.name},\n\n{who} created a {site} account for you"
-            f"{' at ' + user.school.name if user.school else ''}.\n\n"
-            f"Choose your password here (the link works once, within {days} days):\n\n"
-            f"{links('invite', make_invitation_token(user, now))}\n\n"
-            f"Your email address is your log-in: {user.email}\n")
-    _send(user, f"Your {site} account is ready", body)
+def send_invitation(user: User, now: datetime, inviter: str | None = None) -> None:
+    """Have a job email the account its link to choose a password (after the commit)."""
+    from ..jobs import enqueue
+    from ..notifications.jobs import email_account_link
+
+    enqueue(email_account_link, [user.id, "invite", inviter or "", secrets.token_hex(16)])
 
 
-def send_reset_link(user: User, links: Callable[[str, str], str], actor: str,
-                    now: datetime) -> None:
-    """Email a password reset link at staff's request (an account already in use)."""
+def send_reset_link(user: User, actor: str, now: datetime) -> None:
+    """Have a job email a password reset link at staff's request (an account already in use)."""
+    from ..jobs import enqueue
+    from ..notifications.jobs import email_account_link
+
     if user.awaiting_password:
         raise Conflict("This person has not chosen a password yet: send the invitation again "
                        "instead.")
-    minutes = reset_max_age(current_app.config) // 60
-    body = (f"Hello {user.name},\n\nYour school asked us to send you a link to choose a new "
-            f"password. Open it within {minutes} minutes; it works once:\n\n"
-            f"{links('reset', make_reset_token(user, now))}\n\n"
-            "If you did not expect this, you can ignore it: your password stays as it is.\n")
     record_event("account.reset_link_sent", {"user": user.id}, actor, now)
+    enqueue(email_account_link, [user.id, "reset", "", secrets.token_hex(16)])
     db.session.commit()
-    _send(user, "Choose a new password", body)
 
 
-def _send(user: User, subject: str, body: str) -> None:
-    try:
-        send_mail(user.email, subject, body)
-    except (smtplib.SMTPException, OSError):
-        log.exception("Could not send '%s' to user %s", subject, user.id)
+def account_link_message(user: User, kind: str, inviter: str,
+                         now: datetime) -> tuple[str, str, str, str] | None:
+    """The email staff had sent (to, subject, text, link), built when the job runs; None when
+    it no longer applies (the account chose a password since, or was deactivated)."""
+    site = current_app.config["TPCOURSE_SITE_NAME"]
+    if not user.active or user.deleted_at is not None:
+        return None
+    if kind == "invite":
+        if not user.awaiting_password:
+            return None
+        days = invite_max_age() // 86400
+        who = f"{inviter} has" if inviter else "Your school has"
+        link = account_links("invite", make_invitation_token(user, now))
+        text = (f"Hello {user.name},\n\n{who} created a {site} account for you"
+                f"{' at ' + user.school.name if user.school else ''}.\n\n"
+                f"Choose your password here (the link works once, within {days} days):\n\n"
+                f"{link}\n\nYour email address is your log-in: {user.email}")
+        return user.email, f"Your {site} account is ready", text, link
+    if user.awaiting_password:
+        return None
+    minutes = reset_max_age(current_app.config) // 60
+    link = account_links("reset", make_reset_token(user, now))
+    text = (f"Hello {user.name},\n\nYour school asked us to send you a link to choose a new "
+            f"password. Open it within {minutes} minutes; it works once:\n\n{link}\n\n"
+            "If you did not expect this, you can ignore it: your password stays as it is.")
+    return user.email, "Choose a new password", text, link
 
 
 def accept_invitation(token: str, password: str, now: datetime) -> User:

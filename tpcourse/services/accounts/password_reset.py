@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import smtplib
-from collections.abc import Callable, Mapping
+import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,6 @@ from werkzeug.security import generate_password_hash
 from ...extensions import db
 from ...models import User
 from ..errors import ServiceError
-from ..notifications.mail import MailNotConfigured, send_mail
 from ..records.audit import actor_of, record_event
 from .accounts import MIN_PASSWORD_LENGTH, find_user_by_email
 
@@ -81,28 +80,36 @@ def user_for_token(token: str, now: datetime, lock: bool = False) -> User | None
     return user
 
 
-def request_reset(email: str, link_for: Callable[[str], str], now: datetime) -> None:
-    """Email a reset link if the address has an active account; silently do nothing if not.
+def request_reset(email: str, now: datetime) -> None:
+    """Ask for a reset link to be emailed to `email` if it has an active account.
 
-    The caller shows the same message either way, and a mail failure is logged rather than
-    shown, so the page never tells whether an address has an account.
+    The request only hands the typed address to a job (`accounts.reset_email`), which looks
+    the account up and sends the link: the same work, and so the same time, whether or not
+    the address has an account, and no mail server on the request's path.
     """
+    from ..jobs import enqueue
+    from ..notifications.jobs import email_password_reset
+
+    enqueue(email_password_reset, [email, secrets.token_hex(16)], after_commit=False)
+
+
+def reset_message(email: str, now: datetime) -> tuple[str, str, str, str] | None:
+    """The reset email for an active account (to, subject, text, link); None for any other
+    address."""
     user = find_user_by_email(email)
     if user is None or not user.active or user.deleted_at is not None:
-        return
+        return None
     minutes = reset_max_age(current_app.config) // 60
-    body = (
+    site = current_app.config["TPCOURSE_SITE_URL"].rstrip("/")
+    link = f"{site}/password/reset/{make_reset_token(user, now)}"
+    text = (
         f"Hello {user.name},\n\n"
         f"Someone asked to reset the password of your {current_app.config['TPCOURSE_SITE_NAME']} "
         f"account. To choose a new password, open this link within {minutes} minutes:\n\n"
-        f"{link_for(make_reset_token(user, now))}\n\n"
+        f"{link}\n\n"
         "The link works once. If you did not ask for this, ignore this email: "
-        "your password stays as it is.\n"
-    )
-    try:
-        send_mail(user.email, "Reset your password", body)
-    except (MailNotConfigured, smtplib.SMTPException, OSError):
-        log.exception("Could not send a password reset email to user %s", user.id)
+        "your password stays as it is.")
+    return user.email, "Reset your password", text, link
 
 
 def reset_password(token: str, new_password: str, now: datetime) -> User:

@@ -10,8 +10,7 @@ nobody can claim someone else's address, and the page never tells who has an acc
 from __future__ import annotations
 
 import logging
-import smtplib
-from collections.abc import Callable
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +19,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...models import User
 from ..errors import ServiceError
-from ..notifications.mail import send_mail
 from .accounts import create_user, find_user_by_email, normalise_email
 
 SALT = "tpcourse.registration"
@@ -72,34 +70,41 @@ def pending_registration(token: str, now: datetime) -> PendingRegistration | Non
     return PendingRegistration(claims["e"], claims["n"], claims["x"])
 
 
-def request_registration(email: str, name: str, next_path: str, links: Callable[[str], str],
-                         now: datetime) -> None:
-    """Email a sign-up link to a new address, or a note to an address that has an account.
+def request_registration(email: str, name: str, next_path: str, now: datetime) -> None:
+    """Have a job email a sign-up link to a new address, or a note to one with an account.
 
-    `links(kind)` builds absolute links: "finish:<token>", "login" and "forgot". The caller
-    shows the same answer either way, and a mail failure is logged rather than shown.
+    The request does the same work for both (the job looks the address up), and the answer
+    is the same either way.
     """
-    site = current_app.config["TPCOURSE_SITE_NAME"]
+    from ..jobs import enqueue
+    from ..notifications.jobs import email_registration
+
+    enqueue(email_registration, [email, name, next_path, secrets.token_hex(16)], after_commit=False)
+
+
+def registration_message(email: str, name: str, next_path: str,
+                         now: datetime) -> tuple[str, str, str]:
+    """The sign-up email for an address: (to, subject, text)."""
+    config = current_app.config
+    site = config["TPCOURSE_SITE_NAME"]
+    base = config["TPCOURSE_SITE_URL"].rstrip("/")
     existing = find_user_by_email(email)
     if existing is not None and existing.deleted_at is None:
         subject = f"You already have a {site} account"
         body = (f"Hello {existing.name},\n\nSomeone (probably you) tried to create a {site} "
                 f"account with this email address. You already have one.\n\n"
-                f"Log in: {links('login')}\n"
-                f"Forgotten your password? Choose a new one: {links('forgot')}\n\n"
-                "If this was not you, you can ignore this email: nothing has changed.\n")
+                f"Log in: {base}/login\n"
+                f"Forgotten your password? Choose a new one: {base}/password/forgot\n\n"
+                "If this was not you, you can ignore this email: nothing has changed.")
     else:
         hours = registration_max_age() // 3600
         token = make_registration_token(email, name, next_path, now)
         subject = f"Finish creating your {site} account"
         body = (f"Hello {name.strip()},\n\nTo finish creating your {site} account, open this "
                 f"link within {hours} hours and choose a password:\n\n"
-                f"{links('finish:' + token)}\n\n"
-                "If you did not ask for this, ignore this email: no account is created.\n")
-    try:
-        send_mail(normalise_email(email), subject, body)
-    except (smtplib.SMTPException, OSError):
-        log.exception("Could not send a registration email")
+                f"{base}/register/finish/{token}\n\n"
+                "If you did not ask for this, ignore this email: no account is created.")
+    return normalise_email(email), subject, body
 
 
 def complete_registration(token: str, password: str, now: datetime) -> tuple[User, str]:

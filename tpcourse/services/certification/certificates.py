@@ -237,6 +237,9 @@ def revoke(actor: User | None, code: str, reason: str, now: datetime) -> Complet
     record_event("certificate.revoked", {
         "record": record.id, "certificate_code": record.certificate_code,
         "reason": record.revoked_reason}, actor_of(actor), now)
+    from ..notifications import announce
+
+    announce.completion_revoked(record, now)
     db.session.commit()
     return record
 

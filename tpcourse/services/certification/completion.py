@@ -28,6 +28,7 @@ from ...models import (
 )
 from .. import cache
 from ..learning.learning import read_lesson_keys
+from ..notifications import announce
 from ..records.audit import actor_of, record_event
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -180,6 +181,7 @@ def check_completion(user: AnyUser, course_id: int, now: datetime | None = None,
             "record": record.id, "user": user.id, "course_version": version.id,
             "score": record.score, "ce_hours": record.ce_hours,
             "certificate_code": record.certificate_code}, actor_of(actor or user), now)
+        announce.completion_issued(record, now)
         db.session.commit()
     except IntegrityError:  # issued by a concurrent request: there is still exactly one
         db.session.rollback()

@@ -112,8 +112,30 @@ def reminder_email(reminder: Reminder) -> tuple[str, str]:
     return subject, body
 
 
+def _notify_and_send(reminder: Reminder, now: datetime, send: Callable[..., None]) -> None:
+    """The in-app notice of a reminder, and its email unless the trainee turned them off."""
+    from ..notifications.jobs import render_message, site_url
+    from ..notifications.notices import notify, unsubscribe_token
+
+    record = reminder.record
+    subject, body = reminder_email(reminder)
+    notice = notify(record.user_id, "certificate_expiring",
+                    f"reminder:{record.id}:{min(reminder.thresholds)}", subject,
+                    body.split("\n\n", 1)[1].rsplit("\n\n", 1)[0],
+                    f"/certificates/{record.certificate_code}", now, email=False)
+    if notice is not None and not notice.emailed:
+        return  # turned off: the notice is on their home page, and the threshold is settled
+    unsubscribe = site_url("/notifications/unsubscribe/"
+                           + unsubscribe_token(record.user_id, "certificate_expiring"))
+    text, link = body.rstrip(), None
+    plain, html = render_message(subject, text, link, unsubscribe=unsubscribe,
+                                 reason="you asked for renewal reminders")
+    send(record.user.email, subject, plain, html=html,
+         headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+
+
 def send_reminders(now: datetime, thresholds: Sequence[int], dry_run: bool = False,
-                   send: Callable[[str, str, str], None] = send_mail) -> ReminderRun:
+                   send: Callable[..., None] = send_mail) -> ReminderRun:
     """Email every due reminder once; each is recorded (and committed) with its email.
 
     The ReminderSent rows are written before the email is sent, inside the same transaction:
@@ -134,7 +156,7 @@ def send_reminders(now: datetime, thresholds: Sequence[int], dry_run: bool = Fal
             db.session.rollback()
             continue
         try:
-            send(reminder.record.user.email, *reminder_email(reminder))
+            _notify_and_send(reminder, now, send)
         except Exception as exc:  # report every failure and keep going
             db.session.rollback()
             run.failed.append((reminder, str(exc) or type(exc).__name__))

@@ -152,6 +152,9 @@ def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on
         "signoff": signoff.id, "user": trainee.id, "course": version.course_id,
         "course_version": version.id, "skill": skill_key, "signed_on": signed_on.isoformat(),
         "note": note}, actor_of(viewer), now)
+    from ..notifications import announce
+
+    announce.skill_signed_off(signoff.id, trainee, version, _skill_text(version, skill_key), now)
     db.session.commit()
     return signoff, check_completion(trainee, version.course_id, now, actor=viewer)
 

@@ -87,6 +87,10 @@ def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_min
     row.note, row.granted_by_id, row.granted_at = note.strip()[:500], user.id, now
     record_event("accommodation.granted", {"quiz": slug, "user": trainee.id, **amounts},
                  actor_of(user), now)
+    from ..notifications import announce
+
+    announce.accommodation_granted(trainee.id, slug, place.version.title if place.version
+                                   else slug, amounts, now)
     try:
         db.session.commit()
     except IntegrityError:

@@ -75,6 +75,10 @@ def enroll(user: User, course_id: int, cohort_id: int | None = None) -> Enrollme
     enrollment = Enrollment(user_id=user.id, course_id=course_id, cohort_id=cohort_id)
     db.session.add(enrollment)
     try:
+        db.session.flush()
+        from ..notifications import announce
+
+        announce.enrollment_created(enrollment, user, enrollment.enrolled_at or utcnow())
         db.session.commit()
     except IntegrityError:  # a concurrent request enrolled first
         db.session.rollback()

@@ -38,15 +38,20 @@ def uses_outbox() -> bool:
     return not current_app.config.get("MAIL_SERVER")
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text email via SMTP (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, ...), or keep
-    it in the outbox when no server is configured."""
+def send_mail(to: str, subject: str, body: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+    """Send one email via SMTP (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, ...), or keep it in the
+    outbox when no server is configured: plain text, with an HTML alternative when given."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     if uses_outbox():
         _keep_in_outbox(message)
         return

@@ -150,6 +150,11 @@ def _seal_waiting(seq: int, head_hash: str, batch: int) -> tuple[int, str, int]:
         rows.append(_row(previous))
     connection.execute(_APPEND, rows)
     connection.execute(delete(_PENDING).where(_PENDING.c.id.in_([e.id for e in waiting])))
+    # Grades reach schools' webhooks from here, off the exam's submit path (one query when
+    # no school subscribes to attempt.graded; see integrations/webhooks/events.py).
+    from ...integrations.webhooks.events import graded_events_sealed
+
+    graded_events_sealed(waiting, utcnow())
     return previous.seq, previous.hash, len(rows)
 
 

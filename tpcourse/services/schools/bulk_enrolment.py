@@ -9,7 +9,6 @@ file changes nothing and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -141,8 +140,8 @@ class EnrolmentResult:
     skipped: int
 
 
-def apply_enrolment(plan: EnrolmentPlan, school: School, actor: str, now: datetime,
-                    links: Callable[[str, str], str]) -> EnrolmentResult:
+def apply_enrolment(plan: EnrolmentPlan, school: School, actor: str,
+                    now: datetime) -> EnrolmentResult:
     """Carry out the plan's rows in one transaction, then email the new accounts."""
     created: list[User] = []
     enrolled = 0
@@ -174,5 +173,5 @@ def apply_enrolment(plan: EnrolmentPlan, school: School, actor: str, now: dateti
         raise Conflict("Someone changed these accounts while you were looking at the preview: "
                        "upload the file again to see what is left to do.") from None
     for user in created:
-        invitations.send_invitation(user, links, now, inviter=school.name)
+        invitations.send_invitation(user, now, inviter=school.name)
     return EnrolmentResult(len(created), enrolled, plan.count(UNCHANGED), len(plan.problems))

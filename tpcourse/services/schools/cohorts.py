@@ -162,6 +162,11 @@ def join_cohort(user: User, code: str, now: datetime) -> Cohort:
     if user.school_id is None:
         user.school_id = school.id
     try:
+        if enrollment.id is None:
+            db.session.flush()
+            from ..notifications import announce
+
+            announce.enrollment_created(enrollment, user, now)
         db.session.commit()
     except IntegrityError:  # enrolled by a concurrent request: join with that enrolment
         db.session.rollback()

@@ -23,7 +23,6 @@ from ...extensions import limiter
 from ...integrations.sso import providers as sso_providers
 from ...services.accounts import accounts, invitations, password_reset, registration, sessions
 from ...services.errors import Conflict, ServiceError
-from ...services.notifications.links import site_link
 from ...services.schools import cohorts
 from ..helpers import now
 from ..helpers import start_session as _start_session
@@ -81,12 +80,6 @@ def _register_limit() -> str:
     return current_app.config["TPCOURSE_REGISTER_LIMIT"]
 
 
-def _registration_link(kind: str) -> str:
-    if kind.startswith("finish:"):
-        return site_link("auth.finish_registration", token=kind.partition(":")[2])
-    return site_link("auth.login" if kind == "login" else "auth.forgot_password")
-
-
 def _arrive(user, next_path: str | None):
     """Where a user goes once signed in: the cohort an invite link named is joined on the way
     (they asked for it by following the link, then logging in or signing up)."""
@@ -124,8 +117,7 @@ def register():
     if form.validate_on_submit():
         if limits.may_email(limits.typed_email()):
             registration.request_registration(form.email.data, form.name.data,
-                                              _safe_next(request.args.get("next")),
-                                              _registration_link, now())
+                                              _safe_next(request.args.get("next")), now())
         return render_template("auth/register_sent.html",
                                message=REGISTER_SENT.format(email=form.email.data))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -210,11 +202,6 @@ def logout_everywhere():
     return redirect(url_for("learn.catalogue"))
 
 
-def _reset_link(token: str) -> str:
-    """Build the emailed link from the configured site address, never the request's Host."""
-    return site_link("auth.reset_password", token=token)
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(limits.failures_limit, methods=["POST"])
 @limiter.limit(limits.failures_limit, methods=["POST"], key_func=limits.account_from_address)
@@ -223,7 +210,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         if limits.may_email(limits.typed_email()):
-            password_reset.request_reset(form.email.data, _reset_link, now())
+            password_reset.request_reset(form.email.data, now())
         flash(RESET_SENT, "info")
         return redirect(url_for("auth.login"))
     minutes = password_reset.reset_max_age(current_app.config) // 60

@@ -14,7 +14,6 @@ from ...models import ROLES
 from ...services.accounts import invitations, retention, sessions
 from ...services.errors import Conflict, ServiceError
 from ...services.notifications import mail
-from ...services.notifications.links import account_links
 from ...services.records.audit import actor_of
 from ...services.schools import schools
 from ..helpers import now, roles_required
@@ -160,7 +159,7 @@ def user_new():
         except ServiceError as exc:
             form.role.errors.append(exc.message)
         else:
-            invitations.send_invitation(user, account_links, now())
+            invitations.send_invitation(user, now())
             flash(f"Account created for {user.name}: an invitation to choose a password is on "
                   f"its way to {user.email}.", "success")
             return redirect(url_for(".user_edit", user_id=user.id))
@@ -186,10 +185,10 @@ def _change_access(user, action: str) -> str:
     if action == "invite":
         if not user.awaiting_password:
             raise Conflict(f"{user.name} already chose a password: send a reset link instead.")
-        invitations.send_invitation(user, account_links, now())
+        invitations.send_invitation(user, now())
         return f"A new invitation is on its way to {user.email}."
     if action == "reset":
-        invitations.send_reset_link(user, account_links, actor, now())
+        invitations.send_reset_link(user, actor, now())
         return f"A password reset link is on its way to {user.email}."
     if action in ("deactivate", "reactivate"):
         invitations.set_active(user, action == "reactivate", actor, now())

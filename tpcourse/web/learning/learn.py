@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from ...permissions import roles as permissions
 from ...services.certification import completion
 from ...services.learning import learning, steps
+from ...services.notifications import notices
 
 bp = Blueprint("learn", __name__)
 
@@ -24,9 +25,11 @@ def course_access(version) -> tuple[bool, bool]:
 @bp.route("/")
 def catalogue():
     """List every course, marking the ones the user is enrolled in."""
-    enrolled = learning.enrolled_course_ids(current_user) if current_user.is_authenticated else set()
+    signed_in = current_user.is_authenticated
+    enrolled = learning.enrolled_course_ids(current_user) if signed_in else set()
+    unread = notices.unread(current_user.id) if signed_in else []
     return render_template("learn/catalogue.html", versions=learning.current_versions(),
-                           enrolled=enrolled, form=FlaskForm())
+                           enrolled=enrolled, form=FlaskForm(), notices=unread)
 
 
 @bp.route("/courses/<slug>")

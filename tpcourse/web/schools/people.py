@@ -17,7 +17,6 @@ from ...inputs import ascii_int
 from ...records.people_csv import MAX_BYTES, MAX_ROWS, SAMPLE
 from ...services.accounts import invitations
 from ...services.errors import Conflict, NotFound
-from ...services.notifications.links import account_links
 from ...services.records.audit import actor_of
 from ...services.schools import bulk_enrolment, cohorts, schools
 from ..helpers import now, roles_required
@@ -90,7 +89,7 @@ def people(slug: str):
             cohort = _chosen_cohort(school, form.cohort.data)
             if cohort is not None:
                 cohorts.join_cohort(user, cohort.invite_code, now())
-            invitations.send_invitation(user, account_links, now(), inviter=school.name)
+            invitations.send_invitation(user, now(), inviter=school.name)
             flash(f"{user.name} is invited: an email with a link to choose a password is on "
                   f"its way to {user.email}.", "success")
             return redirect(url_for(".people", slug=slug))
@@ -113,10 +112,10 @@ def access(slug: str, user_id: int):
     if action == "invite":
         if not user.awaiting_password:
             raise Conflict(f"{user.name} already chose a password: send a reset link instead.")
-        invitations.send_invitation(user, account_links, now(), inviter=school.name)
+        invitations.send_invitation(user, now(), inviter=school.name)
         message = f"A new invitation is on its way to {user.email}."
     elif action == "reset":
-        invitations.send_reset_link(user, account_links, actor, now())
+        invitations.send_reset_link(user, actor, now())
         message = f"A password reset link is on its way to {user.email}."
     elif action in ("deactivate", "reactivate"):
         invitations.set_active(user, action == "reactivate", actor, now())
@@ -166,8 +165,7 @@ def confirm_import(slug: str):
     if not data:
         abort(400)
     plan = bulk_enrolment.plan_enrolment(school, data, _chosen_cohort(school, form.cohort.data))
-    result = bulk_enrolment.apply_enrolment(plan, school, actor_of(current_user), now(),
-                                            account_links)
+    result = bulk_enrolment.apply_enrolment(plan, school, actor_of(current_user), now())
     return render_template("school/people_done.html", school=school, result=result)
 
 

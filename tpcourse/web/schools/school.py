@@ -24,7 +24,7 @@ from ...inputs import ascii_int
 from ...services.errors import ServiceError
 from ...services.records import signing_keys
 from ...services.records.audit import actor_of
-from ...services.schools import cohorts, exports, schools, tokens
+from ...services.schools import cohorts, export_jobs, exports, schools, tokens
 from ...services.schools.roster import SORTS, RosterFilter, roster_page
 from ..helpers import now, roles_required, sensible_year
 
@@ -238,6 +238,11 @@ def export(slug: str):
     where = exports.resolve_filter(
         school, args.get("cohort"), args.get("course"),
         exports.parse_bound(args.get("since")), exports.parse_bound(args.get("until"), end=True))
+    rows = export_jobs.matching_rows(school, where)
+    if rows > export_jobs.background_threshold():  # made by a job; emailed when ready
+        job = export_jobs.start(school, args.get("format", "csv"), where, current_user, rows,
+                                now())
+        return redirect(url_for("school_exports.status", slug=slug, job_id=job.id))
     export = exports.CompletionExport(
         school, args.get("format", "csv"), where, actor_of(current_user), "web", now(),
         signing_keys.signing_key(current_app), current_app.config["TPCOURSE_SITE_URL"])
