@@ -30,11 +30,11 @@ PASSWORD = "screenshots only"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 TRAINEES = (  # email, name, lessons read, quizzes passed
-    ("priya@demo.tpcourse.local", "Priya Patel", 8, 1),
-    ("marcus@demo.tpcourse.local", "Marcus Webb", 3, 0),
-    ("lena@demo.tpcourse.local", "Lena Fischer", 13, 2),
-    ("omar@demo.tpcourse.local", "Omar Haddad", 0, 0),
-    ("jamal@demo.tpcourse.local", "Jamal Reyes", 999, 4),  # every lesson, all but the final exam
+    ("priya@example.org", "Priya Patel", 8, 1),
+    ("marcus@example.org", "Marcus Webb", 3, 0),
+    ("lena@example.org", "Lena Fischer", 13, 2),
+    ("omar@example.org", "Omar Haddad", 0, 0),
+    ("jamal@example.org", "Jamal Reyes", 999, 4),  # every lesson, all but the final exam
 )
 
 

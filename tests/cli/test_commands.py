@@ -67,26 +67,70 @@ def test_users_create(runner, db):
     assert bad_school.exit_code != 0 and "No school" in bad_school.output
 
 
-def test_demo_sets_up_and_is_idempotent(tmp_path):
+def test_demo_sets_up_and_is_idempotent(tmp_path, monkeypatch):
     """Runs without the `app` fixture: the CLI runner would reuse an app context it finds."""
     from tests.conftest import make_app
 
+    monkeypatch.delenv("TPCOURSE_SITE_URL", raising=False)
     fresh = make_app(f"sqlite:///{tmp_path}/demo.sqlite3", tmp_path / "instance")
     runner = fresh.test_cli_runner()
-    first = runner.invoke(args=["demo", "--no-serve"])
+    first = runner.invoke(args=["demo", "--no-serve", "--port", "5123"])
     assert first.exit_code == 0, first.output
     for role in ("trainee", "instructor", "school_admin", "admin"):
         assert role in first.output
-    password = first.output.split("trainee@demo.tpcourse.local")[1].split()[0]
-    second = runner.invoke(args=["demo", "--no-serve"])
+    assert "http://127.0.0.1:5123/admin/outbox" in first.output
+    password = first.output.split("trainee@example.org")[1].split()[0]
+    second = runner.invoke(args=["demo", "--no-serve", "--port", "5123"])
     assert second.exit_code == 0 and password in second.output
     with fresh.app_context():
         from tpcourse.extensions import db as fresh_db
 
-        assert fresh_db.session.execute(select(func.count(User.id))).scalar() == 4
+        assert fresh_db.session.execute(select(func.count(User.id))).scalar() == 4 + 12
         assert fresh_db.session.execute(select(func.count(CourseVersion.id))).scalar() == 1
         fresh_db.engine.dispose()
     client = fresh.test_client()
-    login = client.post("/login", data={"email": "trainee@demo.tpcourse.local",
+    login = client.post("/login", data={"email": "trainee@example.org",
                                         "password": password})
     assert login.status_code == 302
+
+
+def test_the_demo_class_shows_every_stage_and_links_use_the_demo_port(tmp_path, monkeypatch):
+    """A dozen trainees: some lessons read, attempts passed and failed, one certified, one
+    whose certificate expires within the month; emailed links point at the demo's port."""
+    from datetime import timedelta
+
+    from tests.conftest import make_app
+    from tpcourse.models import Attempt, Cohort, CompletionRecord, Enrollment, LessonProgress
+    from tpcourse.models.types import utcnow
+
+    monkeypatch.delenv("TPCOURSE_SITE_URL", raising=False)
+    fresh = make_app(f"sqlite:///{tmp_path}/demo.sqlite3", tmp_path / "instance")
+    result = fresh.test_cli_runner().invoke(args=["demo", "--no-serve", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        from tpcourse.extensions import db as fresh_db
+
+        session = fresh_db.session
+        cohort = session.execute(select(Cohort)).scalar_one()
+        members = session.execute(select(Enrollment.user_id).filter_by(
+            cohort_id=cohort.id)).scalars().all()
+        assert len(members) == 12
+        read = dict(session.execute(select(LessonProgress.user_id, func.count()).where(
+            LessonProgress.user_id.in_(members)).group_by(LessonProgress.user_id)).all())
+        lessons = 3  # the test course's lessons
+        stages = {read.get(member, 0) for member in members}
+        assert {0, 1, lessons} <= stages  # nothing read, one lesson, every lesson
+        passed = session.execute(select(func.count()).select_from(Attempt).where(
+            Attempt.user_id.in_(members), Attempt.passed.is_(True))).scalar()
+        failed = session.execute(select(func.count()).select_from(Attempt).where(
+            Attempt.user_id.in_(members), Attempt.passed.is_(False))).scalar()
+        assert passed >= 10 and failed >= 2
+        records = session.execute(select(CompletionRecord).where(
+            CompletionRecord.user_id.in_(members))).scalars().all()
+        assert len(records) >= 2  # the test course asks no skills: the final completes it
+        soon = [r for r in records if r.expires_at - utcnow() < timedelta(days=30)]
+        assert len(soon) == 1 and soon[0].expires_at > utcnow()
+        fresh_db.engine.dispose()
+    mails = list((tmp_path / "instance" / "outbox").glob("*.eml"))
+    issued = [m.read_text() for m in mails if "is issued" in m.read_text()]
+    assert issued and all("http://127.0.0.1:5123/" in text for text in issued)
