@@ -97,7 +97,7 @@ def load_settings(instance_path: Path) -> dict:
         # Integrations (docs/integrations.md): the key sealing LMS and identity-provider
         # secrets at rest (default: derived from SECRET_KEY), and when grades go back to an LMS.
         "TPCOURSE_SECRETS_KEY": os.environ.get("TPCOURSE_SECRETS_KEY"),
-        "TPCOURSE_LTI_PASSBACK": os.environ.get("TPCOURSE_LTI_PASSBACK", "after_response"),
+        "TPCOURSE_LTI_PASSBACK": os.environ.get("TPCOURSE_LTI_PASSBACK", "queue"),
         "TPCOURSE_RECORD_RETENTION_DAYS": int(os.environ.get("TPCOURSE_RECORD_RETENTION_DAYS",
                                                              2192)),
         # Background jobs (docs/operations.md): Redis + RQ workers when a URL is set, else in

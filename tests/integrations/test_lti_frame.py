@@ -123,3 +123,40 @@ def test_the_cli_prints_rotates_and_resends(app, runner, lti_link, enrolled):
     nothing = runner.invoke(args=["lti", "pass-back", "--link", str(lti_link), "--user",
                                   str(enrolled.id)])
     assert nothing.exit_code == 0 and "Nothing new" in nothing.output  # no LMS attempt yet
+
+
+def test_by_default_the_passback_is_a_background_job(app, client, db, enrolled, login_as,
+                                                     lti_link, clock, monkeypatch):
+    """With the job queue (the default), a launched exam's submit enqueues one passback job,
+    keyed by the attempt; the job (run here at commit by the synchronous test queue) sends the
+    score and keeps what happened."""
+    from tpcourse.services.jobs import queue
+
+    assert app.config["TPCOURSE_LTI_PASSBACK"] == "queue"
+    submitted = []
+    real = queue.adapter
+
+    def recording(app_=None):
+        engine = real(app_)
+        original = engine.submit
+
+        def submit(call):
+            submitted.append(call)
+            original(call)
+        monkeypatch.setattr(engine, "submit", submit)
+        return engine
+    monkeypatch.setattr(queue, "adapter", recording)
+    login_as(enrolled)
+    with client.session_transaction() as kept:
+        kept[frame.SESSION_KEY] = {"links": [lti_link], "frame": LMS}
+    started = client.post("/quizzes/intro-quiz/start")
+    attempt_id = started.headers["Location"].rsplit("/", 1)[1]
+    response = client.post(f"/attempts/{attempt_id}",
+                           data=answer_form(db.session.get(Attempt, attempt_id)))
+    assert response.headers["Location"].endswith("/result")
+    passbacks = [c for c in submitted if c.name == "lti.pass_back_attempt"]
+    assert [(c.args, c.key) for c in passbacks] == [
+        ((attempt_id, [lti_link]), f"lti-passback:{attempt_id}")]
+    db.session.remove()
+    sent = db.session.execute(select(LtiScoreSent)).scalars().all()
+    assert [(s.status, s.attempt_id) for s in sent] == [("failed", attempt_id)]

@@ -17,8 +17,8 @@ from flask import Flask, Response, current_app, g, has_request_context, request,
 from flask.sessions import SecureCookieSessionInterface
 
 from ...extensions import db
-from ...integrations.lti import grades
-from ..helpers import now
+from ...integrations.lti import jobs as lti_jobs
+from ...services.jobs import enqueue
 
 SESSION_KEY = "lti"
 MAX_LINKS = 20
@@ -94,17 +94,23 @@ def after_request(response: Response) -> Response:
         _allow_the_lms_to_frame(response, kept["frame"])
     attempt_id = _closed_attempt(response)
     if attempt_id and kept.get("links"):
-        defer(response, grades.pass_back_attempt, attempt_id, list(kept["links"]))
+        defer(response, lti_jobs.pass_back_attempt, attempt_id, list(kept["links"]),
+              key=f"lti-passback:{attempt_id}")
     return response
 
 
-def defer(response: Response, job: Callable[..., Any], *args: Any) -> None:
-    """Run `job(*args, config, now)` once the response has been sent (`after_response`), or keep
-    it for `run_deferred` (`manual`, for tests). With a job queue this becomes one `enqueue`."""
+def defer(response: Response, job: Callable[..., Any], *args: Any, key: str | None = None) -> None:
+    """Run the registered job `job(*args)` after the response: on the job queue (`queue`, the
+    default: a worker, or the app's job thread without Redis, with retries), once the response
+    has been sent in this process (`after_response`), or kept for `run_deferred` (`manual`, for
+    tests)."""
     app = current_app._get_current_object()
-    mode = app.config.get("TPCOURSE_LTI_PASSBACK", "after_response")
+    mode = app.config.get("TPCOURSE_LTI_PASSBACK", "queue")
     if mode == "manual":
         app.extensions.setdefault("lti_deferred", []).append((job, args))
+        return
+    if mode == "queue":
+        enqueue(job, args, key=key, after_commit=False)  # the rows it reads are committed
         return
     response.call_on_close(lambda: _run(app, job, args))
 
@@ -112,7 +118,7 @@ def defer(response: Response, job: Callable[..., Any], *args: Any) -> None:
 def _run(app: Flask, job: Callable[..., Any], args: tuple) -> None:
     with app.app_context():
         try:
-            job(*args, app.config, now())
+            job(*args)
         except Exception:  # a failed passback must never break a page: it is logged and kept
             app.logger.exception("LTI grade passback failed: %s%r", job.__name__, args)
             db.session.rollback()

@@ -21,6 +21,7 @@ from pylti1p3.contrib.flask import FlaskCookieService, FlaskRequest
 
 from ...extensions import csrf
 from ...integrations.lti import deep_linking, grades, keys, roster, targets
+from ...integrations.lti import jobs as lti_jobs
 from ...integrations.lti.launch import accept_launch, start_login
 from ...permissions.integrations import can_manage_link
 from ...services.errors import ServiceError
@@ -87,12 +88,8 @@ def launch():
     response = redirect(url_for("lti.link", link_id=result.link.id) if result.role == "instructor"
                         else destination(result.target))
     if result.link.quiz_id is not None:  # catch up on a score that could not be sent before
-        frame.defer(response, _pass_back_link, result.link.id, result.user.id)
+        frame.defer(response, lti_jobs.pass_back_link, result.link.id, result.user.id)
     return response
-
-
-def _pass_back_link(link_id: int, user_id: int, config, at) -> None:
-    grades.pass_back(link_id, user_id, config, at)
 
 
 def destination(target) -> str:
