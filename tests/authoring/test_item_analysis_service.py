@@ -137,3 +137,75 @@ def test_analysis_page_csv_and_heatmap(client, trainees, author, enrolled, clock
 def test_no_attempts_yet(client, author):
     page = client.get("/author/quizzes/safety-quiz/analysis")
     assert page.status_code == 200 and "No graded attempts" in page.get_data(as_text=True)
+
+
+def test_the_report_is_kept_and_known_stale_when_a_grade_arrives(trainees, instructor, make_user,
+                                                                 course, clock, app,
+                                                                 monkeypatch):
+    """The first load computes and keeps the report; the next reads it without reading the
+    attempts; a new grade makes it stale: shown with what it lacks while the refresh job
+    computes the new one, which the next load shows as current."""
+    from tpcourse.services.authoring import item_analysis
+
+    first = analysis_page(instructor, "safety-quiz", None, "first")
+    assert first.freshness is None and first.report.quiz.n_attempts == 5
+    read = []
+    monkeypatch.setattr(item_analysis, "attempt_records",
+                        lambda version: read.append(version.id) or attempt_records(version))
+    again = analysis_page(instructor, "safety-quiz", None, "first")
+    assert read == [] and again.freshness.waiting == 0
+    assert again.report == first.report  # the kept JSON decodes to the same report
+    everyone = analysis_page(instructor, "safety-quiz", None, "all")  # another selection
+    assert everyone.freshness is None and read == [everyone.version.id]
+
+    queued = []
+    monkeypatch.setattr(item_analysis, "enqueue",
+                        lambda job, args, **kw: queued.append((job.job_name, args, kw["key"])))
+    late = make_user(name="Late")
+    enroll(late, course.id)
+    take(late, PATTERN["T1"], clock)
+    stale = analysis_page(instructor, "safety-quiz", None, "first")
+    assert stale.report.quiz.n_attempts == 5 and stale.freshness.waiting == 1
+    version_id = stale.version.id
+    assert queued == [("analysis.refresh", [version_id, "first"], f"analysis:{version_id}:first")]
+    assert item_analysis.refresh_analysis(version_id, "first") == 6  # what the job does
+    current = analysis_page(instructor, "safety-quiz", None, "first")
+    assert current.report.quiz.n_attempts == 6 and current.freshness.waiting == 0
+
+
+def test_a_changed_score_without_a_new_attempt_makes_the_report_stale(trainees, instructor,
+                                                                       db, monkeypatch):
+    """An override (a score changed, no attempt added) is caught by the stamp's score sum."""
+    from sqlalchemy import select
+
+    from tpcourse.models import Attempt
+    from tpcourse.services.authoring import item_analysis
+    from tpcourse.services.authoring.item_analysis import current_report
+
+    monkeypatch.setattr(item_analysis, "enqueue", lambda *a, **kw: None)  # the job waits
+
+    page = analysis_page(instructor, "safety-quiz", None, "first")
+    attempt = db.session.execute(select(Attempt).where(Attempt.score > 0)).scalars().first()
+    attempt.score = attempt.score - 1
+    db.session.commit()
+    _report, freshness = current_report(page.version, "first", refresh=False)
+    assert freshness.waiting >= 1
+    _report, freshness = current_report(page.version, "first", refresh=True)
+    assert freshness is None
+
+
+def test_the_page_says_when_the_figures_wait_for_new_grades(trainees, instructor, client,
+                                                             login_as, make_user, course, clock,
+                                                             monkeypatch):
+    from tpcourse.services.authoring import item_analysis
+
+    login_as(instructor)
+    assert client.get("/author/quizzes/safety-quiz/analysis").status_code == 200
+    kept = client.get("/author/quizzes/safety-quiz/analysis").get_data(as_text=True)
+    assert "from every graded attempt so far" in kept
+    monkeypatch.setattr(item_analysis, "enqueue", lambda *a, **kw: None)  # the job waits
+    late = make_user(name="Late")
+    enroll(late, course.id)
+    take(late, PATTERN["T2"], clock)
+    stale = client.get("/author/quizzes/safety-quiz/analysis").get_data(as_text=True)
+    assert "1 more has been graded since" in " ".join(stale.split())

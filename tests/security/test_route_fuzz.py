@@ -102,7 +102,10 @@ def fuzz_world(_migrated, tmp_path_factory):
                    TPCOURSE_API_FAILURE_LIMIT="100000 per minute",
                    TPCOURSE_VERIFY_LIMIT="100000 per minute",
                    TPCOURSE_REGISTER_LIMIT="100000 per minute",
-                   RATELIMIT_ENABLED=False)
+                   TPCOURSE_LOGIN_LIMIT="100000 per minute",
+                   TPCOURSE_LOGIN_ACCOUNT_LIMIT="100000 per minute",
+                   TPCOURSE_MAIL_PER_ADDRESS_LIMIT="100000 per minute",
+                   TPCOURSE_API_LIMIT="100000 per minute")
     world = build_world(app, folder, clock)
     writes = Writes()
     with app.app_context():

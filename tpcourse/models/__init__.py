@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from .analysis import AnalysisSnapshot
 from .authoring import BankUpload, LessonDraft, QuizDraft
 from .certification import EvaluationResponse, ReminderSent, SkillSignoff
 from .course import (
@@ -34,7 +35,8 @@ from .user import (
 from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
-    "PASSWORD_NOT_CHOSEN", "ROLES", "Accommodation", "AnyUser", "ApiToken", "Attempt",
+    "PASSWORD_NOT_CHOSEN", "ROLES", "Accommodation", "AnalysisSnapshot", "AnyUser", "ApiToken",
+    "Attempt",
     "AuditEvent", "AuditHead",
     "AuditPending", "BankUpload", "ClaimedUser", "SESSION_USER_COLUMNS",
     "Cohort",

@@ -2,16 +2,24 @@
 
 Reads the graded attempts of one version in a single query (columns only, no ORM objects),
 turns them into `tpcourse.analysis` records and lets that pure package do the statistics.
+
+The report is kept (`analysis_snapshots`, one per version and selection mode) with the stamp
+of the attempts it was computed from. A page load checks the stamp with one aggregate query:
+a current snapshot is shown as it is; a stale one (grades arrived since) is shown with what
+it is missing while a background job computes the new one; with no snapshot yet, the page
+computes it. So a quiz with 50,000 attempts does not make every visit re-read them all.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ...analysis import (
     AttemptResponses,
@@ -25,9 +33,11 @@ from ...analysis.charts import facility_bars_svg, histogram_svg, hotspot_heatmap
 from ...analysis.hotspot import hotspot_points
 from ...analysis.records import RecordBuilder
 from ...extensions import db
-from ...models import Attempt, Quiz, QuizVersion, User
+from ...models import AnalysisSnapshot, Attempt, Quiz, QuizVersion, User, utcnow
 from ...permissions import authoring as author_permissions
 from ..errors import NotFound
+from ..jobs import enqueue
+from ..jobs.registry import job
 from ..learning.learning import instructs
 from .quizzes import assets_dir, course_objectives
 
@@ -107,6 +117,93 @@ def attempt_records(version: QuizVersion) -> list[AttemptResponses]:
     return records
 
 
+class Stamp(NamedTuple):
+    """What a version's graded attempts look like now: count, latest submission, score sum."""
+
+    graded: int
+    last_submitted_at: datetime | None
+    score_sum: float | None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current a kept report is: when computed, over how many attempts, and how many
+    graded attempts it does not include yet (0: current)."""
+
+    computed_at: datetime
+    graded: int
+    waiting: int
+
+
+_encode_report = msgspec.json.Encoder().encode
+_decode_report = msgspec.json.Decoder(QuizAnalysis).decode
+
+
+def attempts_stamp(version_id: int) -> Stamp:
+    """The stamp of a version's graded attempts now (one aggregate query)."""
+    row = db.session.execute(
+        select(func.count(), func.max(Attempt.submitted_at), func.sum(Attempt.score))
+        .where(Attempt.quiz_version_id == version_id, Attempt.status.in_(GRADED),
+               Attempt.submitted_at.is_not(None))).one()
+    return Stamp(row[0], row[1], None if row[2] is None else round(float(row[2]), 6))
+
+
+def _same(snapshot: AnalysisSnapshot, stamp: Stamp) -> bool:
+    kept = None if snapshot.score_sum is None else round(snapshot.score_sum, 6)
+    return (snapshot.graded, snapshot.last_submitted_at, kept) == stamp
+
+
+def _compute(version: QuizVersion, mode: str) -> QuizAnalysis:
+    return analyse(_selected(version, mode), question_meta(version.data))
+
+
+def _store(version_id: int, mode: str, stamp: Stamp, report: QuizAnalysis) -> None:
+    """Replace the version's kept report for `mode` (a concurrent writer's copy is as good)."""
+    try:
+        db.session.execute(delete(AnalysisSnapshot).where(
+            AnalysisSnapshot.quiz_version_id == version_id, AnalysisSnapshot.mode == mode))
+        db.session.add(AnalysisSnapshot(
+            quiz_version_id=version_id, mode=mode, graded=stamp.graded,
+            last_submitted_at=stamp.last_submitted_at, score_sum=stamp.score_sum,
+            computed_at=utcnow(), report=_encode_report(report).decode()))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def current_report(version: QuizVersion, mode: str,
+                   refresh: bool = False) -> tuple[QuizAnalysis, Freshness | None]:
+    """The version's report for `mode` and how current it is (None: computed just now).
+
+    A current snapshot is returned as it is. A stale one is returned with how many graded
+    attempts it lacks, and the job `analysis.refresh` is queued to replace it (`refresh=True`,
+    as the job and the "Recompute now" button do, computes instead). No snapshot: computed."""
+    stamp = attempts_stamp(version.id)
+    snapshot = db.session.execute(select(AnalysisSnapshot).filter_by(
+        quiz_version_id=version.id, mode=mode)).scalar_one_or_none()
+    if snapshot is not None and _same(snapshot, stamp):
+        return (_decode_report(snapshot.report),
+                Freshness(snapshot.computed_at, snapshot.graded, 0))
+    if snapshot is not None and not refresh:
+        enqueue(refresh_analysis, [version.id, mode], key=f"analysis:{version.id}:{mode}",
+                after_commit=False)
+        return (_decode_report(snapshot.report), Freshness(
+            snapshot.computed_at, snapshot.graded, max(stamp.graded - snapshot.graded, 1)))
+    report = _compute(version, mode)
+    _store(version.id, mode, stamp, report)
+    return report, None
+
+
+@job("analysis.refresh")
+def refresh_analysis(version_id: int, mode: str) -> int:
+    """Compute a version's kept report again if grades arrived since; return its attempts."""
+    version = db.session.get(QuizVersion, version_id)
+    if version is None or mode not in MODES:
+        return 0
+    report, _freshness = current_report(version, mode, refresh=True)
+    return report.quiz.n_attempts
+
+
 @dataclass
 class AnalysisPage:
     """Everything the analysis page shows for one version and one selection of attempts."""
@@ -120,6 +217,7 @@ class AnalysisPage:
     objectives: dict[str, str]
     charts: dict[str, str]
     hotspots: list[dict[str, Any]]
+    freshness: Freshness | None = None  # None: computed for this page
 
 
 def _versions(quiz: Quiz) -> list[tuple[Any, int]]:
@@ -138,12 +236,13 @@ def _selected(version: QuizVersion, mode: str) -> list[AttemptResponses]:
     return select_attempts(attempt_records(version), mode if mode in MODES else "first")
 
 
-def analysis_page(user: User, slug: str, version_number: int | None, mode: str) -> AnalysisPage:
+def analysis_page(user: User, slug: str, version_number: int | None, mode: str,
+                  refresh: bool = False) -> AnalysisPage:
     """Analyse one version of a quiz over the chosen attempts (first, highest or all)."""
     quiz = _quiz_for_analysis(user, slug)
     version = _version(quiz, version_number)
     mode = mode if mode in MODES else "first"
-    report = analyse(_selected(version, mode), question_meta(version.data))
+    report, freshness = current_report(version, mode, refresh)
     charts = {
         "histogram": histogram_svg(report.quiz.histogram, title="Scores of the attempts"),
         "facility": facility_bars_svg([(i.question_id, i.facility) for i in report.items],
@@ -156,7 +255,8 @@ def analysis_page(user: User, slug: str, version_number: int | None, mode: str) 
     questions = {q["id"]: q for q in version.data["questions"]}
     return AnalysisPage(quiz, version, _versions(quiz), mode, report, questions,
                         course_objectives(quiz.course_id) or {}, charts,
-                        [q for q in version.data["questions"] if q["type"] == "hotspot"])
+                        [q for q in version.data["questions"] if q["type"] == "hotspot"],
+                        freshness)
 
 
 def analysis_csv_file(user: User, slug: str, version_number: int | None,
@@ -165,7 +265,7 @@ def analysis_csv_file(user: User, slug: str, version_number: int | None,
     quiz = _quiz_for_analysis(user, slug)
     version = _version(quiz, version_number)
     mode = mode if mode in MODES else "first"
-    report = analyse(_selected(version, mode), question_meta(version.data))
+    report, _freshness = current_report(version, mode, refresh=True)  # a download is current
     return f"{slug}-v{version.version}-{mode}-analysis.csv", analysis_csv(report)
 
 

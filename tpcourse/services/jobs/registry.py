@@ -14,6 +14,7 @@ JOB_MODULES = (
     "tpcourse.integrations.webhooks.delivery",
     "tpcourse.services.schools.export_jobs",
     "tpcourse.integrations.lti.jobs",
+    "tpcourse.services.authoring.item_analysis",
 )
 DEFAULT_RETRIES = (10, 60, 300, 1800)  # seconds before each retry of a job that raised
 
