@@ -34,6 +34,11 @@ def register_config(app: Flask, config: dict[str, Any] | None) -> None:
     from .services.records.audit_sealer import check_mode
 
     check_mode(app.config)
+    proxies = int(app.config.get("TPCOURSE_TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # behind a load balancer: the client's address and scheme from its headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 SESSION_USER_BLUEPRINTS = frozenset({"quiz"})

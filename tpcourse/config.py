@@ -94,6 +94,9 @@ def load_settings(instance_path: Path) -> dict:
         "TPCOURSE_MAIL_OUTBOX": os.environ.get("TPCOURSE_MAIL_OUTBOX"),
         "TPCOURSE_SITE_URL": os.environ.get("TPCOURSE_SITE_URL", "http://127.0.0.1:5000"),
         "TPCOURSE_SIGNING_KEY": os.environ.get("TPCOURSE_SIGNING_KEY"),
+        # Proxies in front of the app (load balancer, TLS terminator) whose X-Forwarded-For and
+        # X-Forwarded-Proto to believe; 0 believes none (a client could forge them).
+        "TPCOURSE_TRUSTED_PROXIES": int(os.environ.get("TPCOURSE_TRUSTED_PROXIES", "0") or 0),
         # Integrations (docs/integrations.md): the key sealing LMS and identity-provider
         # secrets at rest (default: derived from SECRET_KEY), and when grades go back to an LMS.
         "TPCOURSE_SECRETS_KEY": os.environ.get("TPCOURSE_SECRETS_KEY"),
