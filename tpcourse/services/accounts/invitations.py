@@ -92,7 +92,10 @@ def send_invitation(user: User, now: datetime, inviter: str | None = None) -> No
     from ..jobs import enqueue
     from ..notifications.jobs import email_account_link
 
-    enqueue(email_account_link, [user.id, "invite", inviter or "", secrets.token_hex(16)])
+    # The account is committed by now (a job waiting for a later commit would be lost if the
+    # request ends with a read-only transaction open), so the job goes at once.
+    enqueue(email_account_link, [user.id, "invite", inviter or "", secrets.token_hex(16)],
+            after_commit=False)
 
 
 def send_reset_link(user: User, actor: str, now: datetime) -> None:
