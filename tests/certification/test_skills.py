@@ -157,3 +157,28 @@ def test_trainees_can_be_searched(client, login_as, setup, certified, make_user)
     login_as(instructor)
     page = client.get("/teach/courses/certified/skills?q=okaf").get_data(as_text=True)
     assert "Ben Okafor" in page and "Noor Haddad" not in page
+
+
+def test_a_large_course_is_listed_a_page_at_a_time(client, login_as, setup, certified,
+                                                    make_user, db):
+    """Fifty trainees a page, in name order, with the same statements on every page however
+    many are enrolled."""
+    from tests.perf.pages import StatementCounter
+    from tpcourse.services.certification.skills import TRAINEES_PER_PAGE
+
+    _course, _trainee, instructor = setup  # Noor Haddad
+    for n in range(TRAINEES_PER_PAGE + 4):
+        enroll(make_user(name=f"Zed {n:03}"), certified.id)
+    login_as(instructor)
+    client.get("/teach/courses/certified/skills")  # warm the caches
+    with StatementCounter(db.engine) as first:
+        page1 = client.get("/teach/courses/certified/skills").get_data(as_text=True)
+    with StatementCounter(db.engine) as second:
+        page2 = client.get("/teach/courses/certified/skills?page=2").get_data(as_text=True)
+    assert "55 trainees · page 1 of 2" in page1 and "Noor Haddad" in page1
+    assert "Zed 048" in page1 and "Zed 049" not in page1
+    assert "Zed 049" in page2 and "Zed 053" in page2 and "Noor Haddad" not in page2
+    assert "Next page" in page1 and "Previous page" in page2
+    assert first.count == second.count
+    late = client.get("/teach/courses/certified/skills?page=99").get_data(as_text=True)
+    assert "page 2 of 2" in late  # past the end: the last page

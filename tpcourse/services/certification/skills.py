@@ -57,29 +57,54 @@ class TraineeRow:
     record: CompletionRecord | None
 
 
-def course_sheet(viewer: User, slug: str, search: str = "") -> tuple[CourseVersion,
-                                                                        list[TraineeRow]]:
-    """Return the course and its enrolled trainees (optionally filtered by name or email)."""
+TRAINEES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SheetPage:
+    """One page of a course's trainees, by name."""
+
+    rows: list[TraineeRow]
+    page: int
+    pages: int
+    total: int
+
+
+def course_sheet(viewer: User, slug: str, search: str = "",
+                 page: int = 1) -> tuple[CourseVersion, SheetPage]:
+    """Return the course and a page of its enrolled trainees (optionally filtered by name or
+    email), each with their sign-offs, evaluation and record: five statements, whatever the
+    size of the course."""
     version = taught_version(viewer, slug)
     query = (select(User).join(Enrollment, Enrollment.user_id == User.id)
-             .where(Enrollment.course_id == version.course_id).order_by(User.name, User.id))
+             .where(Enrollment.course_id == version.course_id))
     if search.strip():
         typed = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{typed}%"
         query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
                                 User.email.like(pattern, escape="\\")))
-    trainees = list(db.session.execute(query).scalars())
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // TRAINEES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    trainees = list(db.session.execute(
+        query.order_by(User.name, User.id).limit(TRAINEES_PER_PAGE)
+        .offset((page - 1) * TRAINEES_PER_PAGE)).scalars())
+    ids = [user.id for user in trainees]
     keys = [skill["key"] for skill in version.practical_skills or []]
     signed = dict(db.session.execute(
         select(SkillSignoff.user_id, func.count(SkillSignoff.id))
-        .where(SkillSignoff.course_id == version.course_id, SkillSignoff.skill_key.in_(keys))
+        .where(SkillSignoff.course_id == version.course_id, SkillSignoff.skill_key.in_(keys),
+               SkillSignoff.user_id.in_(ids))
         .group_by(SkillSignoff.user_id)).all())
     evaluated = set(db.session.execute(select(EvaluationResponse.user_id).where(
-        EvaluationResponse.course_id == version.course_id)).scalars())
+        EvaluationResponse.course_id == version.course_id,
+        EvaluationResponse.user_id.in_(ids))).scalars())
     records = {r.user_id: r for r in db.session.execute(select(CompletionRecord).where(
-        CompletionRecord.course_id == version.course_id)).scalars()}
-    return version, [TraineeRow(user, signed.get(user.id, 0), user.id in evaluated,
-                                records.get(user.id)) for user in trainees]
+        CompletionRecord.course_id == version.course_id,
+        CompletionRecord.user_id.in_(ids))).scalars()}
+    rows = [TraineeRow(user, signed.get(user.id, 0), user.id in evaluated, records.get(user.id))
+            for user in trainees]
+    return version, SheetPage(rows, page, pages, total)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ...inputs import ascii_int
 from ...services.certification import skills
 from ...services.errors import ServiceError
 from ..helpers import now, roles_required, sensible_year
@@ -39,9 +40,11 @@ def index():
 @roles_required("instructor")
 def course(slug: str):
     """List the course's trainees and how many of its skills each has signed off."""
-    search = request.args.get("q", "")
-    version, rows = skills.course_sheet(current_user, slug, search)
-    return render_template("skills/course.html", version=version, rows=rows, search=search)
+    search = request.args.get("q", "")[:100]
+    version, sheet = skills.course_sheet(current_user, slug, search,
+                                         ascii_int(request.args.get("page")) or 1)
+    return render_template("skills/course.html", version=version, rows=sheet.rows, sheet=sheet,
+                           search=search)
 
 
 def _trainee_page(slug: str, user_id: int, forms: dict[str, SignOffForm] | None = None,
