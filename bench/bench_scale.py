@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--top", type=int, default=0, help="print only the N slowest pages")
+    parser.add_argument("--pages", default="", help="only pages whose name contains this")
     args = parser.parse_args()
     if args.db == "postgresql" and not postgres_available():
         print("PostgreSQL is not available: nothing measured.")
@@ -78,7 +79,7 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
         sizes = fill(app, clock, args.scale)
     print(f"filled in {time.perf_counter() - started:.0f} s: "
           + ", ".join(f"{count:,} {name}" for name, count in sizes.items()))
-    pages = measure(world, args.loads)
+    pages = measure(world, args.loads, args.pages)
     report(pages, args.db, args.top)
 
 
@@ -387,7 +388,7 @@ def pages_to_load(world) -> list[tuple[str, str, str]]:
     return pages
 
 
-def measure(world, loads: int) -> list[dict]:
+def measure(world, loads: int, only: str = "") -> list[dict]:
     from sqlalchemy import event
 
     from tpcourse.extensions import db
@@ -402,6 +403,8 @@ def measure(world, loads: int) -> list[dict]:
     event.listen(engine, "before_cursor_execute", count)
     results = []
     for label, role, url in pages_to_load(world):
+        if only and only not in label:
+            continue
         times, size, status = [], 0, None
         for n in range(loads + 1):
             statements[0] = 0

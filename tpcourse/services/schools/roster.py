@@ -76,8 +76,18 @@ def _base(school_id: int) -> Select:
         .outerjoin(CompletionRecord, and_(CompletionRecord.user_id == Enrollment.user_id,
                                           CompletionRecord.course_id == Enrollment.course_id))
         .outerjoin(Recorded, Recorded.id == CompletionRecord.course_version_id)
-        .where(func.coalesce(Cohort.school_id, User.school_id) == school_id)
+        .where(in_school(school_id))
     )
+
+
+def in_school(school_id: int):
+    """SQL condition: the enrolment is the school's — in one of its cohorts, or in no cohort
+    and by one of its members. Two indexed look-ups (the school's cohorts, its members)
+    rather than a test on the joined row (`coalesce(cohort's school, user's school)`), which
+    made the database join every enrolment of every school before filtering."""
+    return or_(Enrollment.cohort_id.in_(select(Cohort.id).where(Cohort.school_id == school_id)),
+               and_(Enrollment.cohort_id.is_(None),
+                    Enrollment.user_id.in_(select(User.id).where(User.school_id == school_id))))
 
 
 def _started():
