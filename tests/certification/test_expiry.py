@@ -119,3 +119,33 @@ def test_certificates_that_never_expire():
 ])
 def test_expiry_labels(expiry, label):
     assert expiry.label == label
+
+
+def test_the_expiring_list_comes_fifty_a_page_soonest_first(client, login_as, issued, make_user,
+                                                            clock, db):
+    """A large school's list is paged, in expiry order across pages, two statements a page."""
+    from tests.perf.pages import StatementCounter
+    from tpcourse.models import CompletionRecord
+    from tpcourse.services.certification.certificates import EXPIRING_PER_PAGE
+
+    _trainee, record = issued
+    set_clock(clock, record.expires_at - timedelta(days=20))
+    for n in range(EXPIRING_PER_PAGE + 3):  # all expire after the issued one, in this order
+        holder = make_user(school="northfield", name=f"Holder {n:02}")
+        db.session.add(CompletionRecord(
+            user_id=holder.id, course_id=record.course_id,
+            course_version_id=record.course_version_id, completed_at=clock.now,
+            ce_hours=record.ce_hours, certificate_code=f"TP-PAGE-{n:04}",
+            expires_at=record.expires_at + timedelta(hours=n + 1)))
+    db.session.commit()
+    login_as(make_user(role="school_admin", school="northfield"))
+    client.get("/certificates/expiring")  # warm the caches
+    with StatementCounter(db.engine) as first_count:
+        first = client.get("/certificates/expiring").get_data(as_text=True)
+    with StatementCounter(db.engine) as second_count:
+        second = client.get("/certificates/expiring?page=2").get_data(as_text=True)
+    assert f"{EXPIRING_PER_PAGE + 4} certificates · page 1 of 2" in first
+    assert record.certificate_code in first and "TP-PAGE-0048" in first
+    assert "TP-PAGE-0049" not in first and "TP-PAGE-0049" in second
+    assert "TP-PAGE-0052" in second and record.certificate_code not in second
+    assert first_count.count == second_count.count

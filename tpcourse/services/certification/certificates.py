@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from ...extensions import db
 from ...models import (
@@ -263,8 +263,22 @@ def expiring_window(value: str | None) -> int:
     return days
 
 
-def expiring(viewer: User, days: int, now: datetime) -> list[ExpiringCertificate]:
-    """Return valid certificates expiring within `days` calendar days, soonest first.
+EXPIRING_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ExpiringPage:
+    """One page of the certificates expiring soon, soonest first."""
+
+    rows: list[ExpiringCertificate]
+    page: int
+    pages: int
+    total: int
+
+
+def expiring(viewer: User, days: int, now: datetime, page: int = 1) -> ExpiringPage:
+    """Return a page of the valid certificates expiring within `days` calendar days, soonest
+    first (two statements, however many there are).
 
     School admins see their own school's trainees; admins see everyone's.
     """
@@ -274,12 +288,17 @@ def expiring(viewer: User, days: int, now: datetime) -> list[ExpiringCertificate
     cutoff = datetime.combine(today + timedelta(days=days + 1), datetime.min.time(), UTC)
     query = (select(CompletionRecord).join(User, User.id == CompletionRecord.user_id)
              .where(CompletionRecord.revoked_at.is_(None), CompletionRecord.expires_at > now,
-                    CompletionRecord.expires_at < cutoff)
-             .order_by(CompletionRecord.expires_at, CompletionRecord.id))
+                    CompletionRecord.expires_at < cutoff))
     if viewer.role != "admin":
         query = query.where(User.school_id == viewer.school_id)
-    records = db.session.execute(query).scalars().all()
-    return [ExpiringCertificate(record, expiry_of(record, now)) for record in records]
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, -(-total // EXPIRING_PER_PAGE))
+    page = min(max(page, 1), pages)
+    records = db.session.execute(
+        query.order_by(CompletionRecord.expires_at, CompletionRecord.id)
+        .limit(EXPIRING_PER_PAGE).offset((page - 1) * EXPIRING_PER_PAGE)).scalars().all()
+    return ExpiringPage([ExpiringCertificate(record, expiry_of(record, now))
+                         for record in records], page, pages, total)
 
 
 @dataclass(frozen=True)

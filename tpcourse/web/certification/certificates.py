@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ...inputs import ascii_int
 from ...permissions.certification import can_revoke_certificate
 from ...services.certification import certificates
 from ...services.errors import ServiceError
@@ -29,9 +30,10 @@ class RevokeForm(FlaskForm):
 def expiring():
     """List valid certificates expiring in the next 30, 60 or 90 days."""
     days = certificates.expiring_window(request.args.get("days"))
-    rows = certificates.expiring(current_user, days, now())
-    return render_template("certificates/expiring.html", rows=rows, days=days,
-                           windows=certificates.EXPIRING_WINDOWS)
+    listed = certificates.expiring(current_user, days, now(),
+                                   ascii_int(request.args.get("page")) or 1)
+    return render_template("certificates/expiring.html", rows=listed.rows, listed=listed,
+                           days=days, windows=certificates.EXPIRING_WINDOWS)
 
 
 @bp.route("/certificates/<code>.pdf")
