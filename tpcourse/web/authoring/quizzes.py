@@ -10,6 +10,7 @@ from ...content.drafts import problems_under
 from ...inputs import ascii_int
 from ...permissions import authoring as author_permissions
 from ...services.authoring import bank_import, lessons, quizzes, studio
+from ...services.authoring import courses as course_admin
 from ...services.authoring.quizzes import DraftInvalid
 from ...services.exams import accommodations
 from ..helpers import now
@@ -30,6 +31,8 @@ def index():
     if not author_permissions.can_open_studio(current_user):
         abort(403)
     return render_template("author/index.html", courses=studio.authored_courses(current_user),
+                           drafts=course_admin.unpublished_courses(current_user),
+                           can_create=author_permissions.can_create_course(current_user),
                            school=accommodations.school_quizzes(current_user))
 
 
