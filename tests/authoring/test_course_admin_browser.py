@@ -73,7 +73,7 @@ def _publish(tab, version: int) -> None:
     tab.get_by_role("navigation", name="Course pages").get_by_role(
         "link", name="Publish", exact=True).click()
     expect(tab.locator("h2")).to_contain_text(f"Version {version} will change")
-    assert_accessible(page)
+    assert_accessible(tab)
     tab.click(f"button:has-text('Publish as version {version}')")
     expect(tab.locator(".flashes")).to_contain_text(f"Published as course version {version}")
 
