@@ -42,7 +42,7 @@ def test_admin_creates_a_course_and_bad_input_is_kept_with_field_errors(client, 
     assert response.status_code == 302 and response.location.endswith(
         "/author/courses/neck-care/outline")
     page = html.unescape(client.get("/author/courses/neck-care/outline").get_data(as_text=True))
-    assert "Never published" in page and "must list the module folder names" in page
+    assert "Never published" in page and "Add at least one module." in page
     assert "Neck care" in html.unescape(client.get("/author/").get_data(as_text=True))
 
 
@@ -59,7 +59,7 @@ def test_settings_errors_are_field_messages_and_keep_what_was_typed(client, admi
     page = html.unescape(response.get_data(as_text=True))
     assert 'value="lots"' in page and "Learn the neck." in page
     assert 'id="ce_hours-error"' in page
-    assert "completion requires skills" in page
+    assert "Completion asks for practical skills but the course lists none" in page
 
 
 def test_instructors_and_trainees_cannot_create_courses_or_choose_instructors(
@@ -121,7 +121,8 @@ def test_a_module_with_a_bad_objective_line_is_refused_and_kept(client, admin, c
     response = client.post("/author/courses/basics/modules/01-intro", data={
         "title": "Introduction", "objectives": "bad-code: Something", "quiz": ""})
     assert response.status_code == 422
-    assert "must look like ABC-1" in html.unescape(response.get_data(as_text=True))
+    assert "Write the objective code bad-code as capital letters" in html.unescape(
+        response.get_data(as_text=True))
 
 
 def test_adding_a_lesson_checks_it_as_a_file(client, admin, content, db):
@@ -129,7 +130,7 @@ def test_adding_a_lesson_checks_it_as_a_file(client, admin, content, db):
         "title": "When not to press", "minutes": "zero", "body": "Text"})
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
-    assert "When not to press" in page and "'minutes' must be a whole number" in page
+    assert "When not to press" in page and "Enter the minutes as a whole number" in page
     response = client.post("/author/courses/basics/modules/02-safety/lessons/new", data={
         "title": "When not to press", "minutes": "4", "body": "Never over a **bruise**."})
     assert response.status_code == 302

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ...banks.model import slugify
 from ...content.course_files import course_dict, numbered_slug
 from ...content.drafts import validate_lesson_draft
 from ...content.export import normalise_body
@@ -269,14 +270,8 @@ def _renumber(module: dict[str, Any]) -> None:
 
 
 def slug_from_title(title: str) -> str:
-    """Make a lesson slug from its title, cut at a word boundary."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > 60:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "lesson"
+    """Make a lesson or module slug from its title, cut at a word boundary."""
+    return slugify(title, 60) or "lesson"
 
 
 def add_lesson(ws: CourseWorkspace, user: User, module_slug: str, edit: LessonEdit,

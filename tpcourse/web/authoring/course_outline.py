@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ...content.sentences import all_for_instructors
 from ...permissions import authoring as author_permissions
 from ...services.authoring import courses, instructors
 from ...services.authoring.courses import CourseInvalid
@@ -54,7 +55,8 @@ def outline(course_slug: str):
     data = ws.data
     return render_template(
         "author/course_outline.html", ws=ws, data=data, form=form, errors=error_list(form),
-        problems=courses.current_check(ws).at if ws.draft is not None else {},
+        problems={place: all_for_instructors(messages) for place, messages in
+                  (courses.current_check(ws).at if ws.draft is not None else {}).items()},
         lesson_drafts=draft_keys(ws.course.id),
         published_keys={lesson["was"] for m in (ws.published or {"modules": []})["modules"]
                         for lesson in m["lessons"]},

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ...content.sentences import all_for_instructors
 from ...permissions import authoring as author_permissions
 from ...services.authoring import course_publish, courses
 from ...services.authoring.courses import CourseInvalid
@@ -20,7 +21,8 @@ COURSE = "/courses/<course_slug>"
 def attach(form, errors: dict[str, list[str]], field_for) -> dict[str, list[str]]:
     """Put each message on its field; return the ones that belong to no field."""
     left: dict[str, list[str]] = {}
-    for place, messages in errors.items():
+    for place, found in errors.items():
+        messages = all_for_instructors(found)
         field = field_for(place)
         if field is None:
             left.setdefault(place, []).extend(messages)
@@ -84,12 +86,14 @@ def publish_course(course_slug: str):
     """Show what publishing would change and ask to confirm; POST publishes."""
     ws = courses.course_workspace(current_user, course_slug)
     plan = course_publish.publish_plan(ws)
+    plan.problems = {place: all_for_instructors(found) for place, found in plan.problems.items()}
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit() and not plan.problems:
         try:
             version = course_publish.publish_course(ws, current_user, now())
         except CourseInvalid as exc:
-            plan.problems = exc.errors
+            plan.problems = {place: all_for_instructors(found)
+                             for place, found in exc.errors.items()}
         else:
             if version is None:
                 flash("Nothing changed, so no new course version was made.", "info")
