@@ -190,3 +190,23 @@ def test_cli_exports_and_assigns_instructors(runner, content, make_user, db, tmp
     assert result.exit_code == 0, result.output
     version = db.session.execute(select(CourseVersion).filter_by(course_id=course.id)).scalar_one()
     assert version.version == 1
+
+
+def test_an_image_at_the_limit_is_kept_and_one_byte_more_is_refused(client, admin, content,
+                                                                  own_assets, db):
+    from tpcourse.content.images import MAX_BYTES
+
+    head = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><!--'
+    tail = b'--><rect width="5" height="5"/></svg>'
+    exact = head + b"x" * (MAX_BYTES - len(head) - len(tail)) + tail
+    assert len(exact) == MAX_BYTES
+    response = client.post("/author/courses/basics/images", data={
+        "image": (io.BytesIO(exact), "big.svg")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert (own_assets / "big.svg").stat().st_size < 200  # the comment is not kept
+    over = head + b"x" * (MAX_BYTES - len(head) - len(tail) + 1) + tail
+    response = client.post("/author/courses/basics/images", data={
+        "image": (io.BytesIO(over), "bigger.svg")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "images may be at most 2 MB" in html.unescape(response.get_data(as_text=True))
+    assert not (own_assets / "bigger.svg").exists()
