@@ -160,6 +160,15 @@ def test_images_are_checked_by_content_and_svgs_sanitised(client, admin, content
     assert response.status_code == 422 and "already exists" in html.unescape(response.get_data(as_text=True))
     page = html.unescape(client.get("/author/courses/basics/images").get_data(as_text=True))
     assert "neck-map.svg" in page
+    # Used in a lesson (checked as its file would be) and offered as a body map.
+    response = client.post("/author/courses/basics/modules/02-safety/lessons/new", data={
+        "title": "The neck map", "minutes": "2", "body": "![The neck](assets/neck-map.svg)"})
+    assert response.status_code == 302
+    response = client.post("/author/courses/basics/modules/02-safety/lessons/new", data={
+        "title": "A missing map", "minutes": "2", "body": "![The neck](assets/nowhere.svg)"})
+    assert response.status_code == 422
+    editor = client.get("/author/quizzes/intro-quiz/questions/new?type=hotspot")
+    assert 'value="neck-map.svg"' in editor.get_data(as_text=True)
 
 
 def test_export_zip_passes_content_check(client, admin, content, db, tmp_path):
