@@ -60,6 +60,14 @@ def test_settings_errors_are_field_messages_and_keep_what_was_typed(client, admi
     assert 'value="lots"' in page and "Learn the neck." in page
     assert 'id="ce_hours-error"' in page
     assert "Completion asks for practical skills but the course lists none" in page
+    response = client.post("/author/courses/neck-care/settings", data={
+        "title": "Neck care", "course_type": "Home Study", "ce_hours": "1e400",
+        "hands_on_minutes": "9" * 30, "completion_lessons": "all", "completion_quizzes": "all",
+        "completion_final_exam": "none", "completion_skills": "none",
+        "completion_evaluation": "none"})
+    assert response.status_code == 422
+    assert "Enter a number no larger than 1,000." in html.unescape(
+        response.get_data(as_text=True))
 
 
 def test_instructors_and_trainees_cannot_create_courses_or_choose_instructors(

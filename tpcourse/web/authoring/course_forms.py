@@ -31,14 +31,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def number(text: str | None) -> Any:
+    """Read a typed number leniently; a value too long to be a number stays text."""
+    text = (text or "").strip()
+    return text if len(text) > 24 else lenient(text)
+
+
 def _or_none(text: str | None) -> Any:
-    value = lenient(text)
-    return value
+    return number(text)
 
 
 def _or_zero(text: str | None) -> Any:
-    value = lenient(text)
+    value = number(text)
     return 0 if value is None else value
+
+
+LIMITS = {"ce_hours": 1000, "hands_on_ce_hours": 1000, "hands_on_minutes": 100_000,
+          "certificate_valid_days": 36_500}
+"""The largest value each number field takes (what a person could mean, and fits a column)."""
+
+
+def out_of_range(name: str, value: Any) -> str | None:
+    """Say why a number is out of its field's range, or None."""
+    limit = LIMITS.get(name)
+    if limit is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or abs(value) > limit:
+        return f"Enter a number no larger than {limit:,}."
+    return None
 
 
 def _plain(text: str | None) -> str:
@@ -193,8 +213,10 @@ class CourseSettingsForm(FlaskForm):
                 values[head] = value
         approval = values.get("ce_approval") or {}
         values["ce_approval"] = approval if any(approval.values()) else None
-        errors = [("practical_skills", e) for e in read_pairs(self.practical_skills.data,
-                                                              "skill")[1]]
+        errors = [(name, message) for name in LIMITS
+                  if (message := out_of_range(name, number(getattr(self, name).data)))]
+        errors += [("practical_skills", e) for e in read_pairs(self.practical_skills.data,
+                                                               "skill")[1]]
         errors += [("evaluation", e) for e in read_evaluation(self.evaluation.data)[1]]
         return values, errors
 

@@ -14,11 +14,18 @@ from ...services.authoring.lessons import LessonEdit, draft_keys
 from ..helpers import now
 from . import bp
 from .common import error_list
-from .course_forms import ModuleForm, NewLessonForm, quiz_choices, read_pairs, show_pairs
+from .course_forms import (
+    ModuleForm,
+    NewLessonForm,
+    number,
+    quiz_choices,
+    read_pairs,
+    show_pairs,
+)
 from .courses import COURSE, attach
-from .forms import lenient
 
 MODULE = COURSE + "/modules/<module_slug>"
+MAX_MINUTES = 10_000
 
 
 def _back(course_slug: str, anchor: str | None = None):
@@ -129,9 +136,11 @@ def new_lesson(course_slug: str, module_slug: str):
     form = NewLessonForm()
     chosen = [code for code in request.form.getlist("objectives") if code]
     general: dict[str, list[str]] = {}
-    if form.validate_on_submit():
-        edit = LessonEdit((form.title.data or "").strip(), lenient(form.minutes.data), chosen,
-                          form.body.data or "")
+    minutes = number(form.minutes.data)
+    if isinstance(minutes, int) and minutes > MAX_MINUTES:
+        form.minutes.errors = [f"Enter at most {MAX_MINUTES:,} minutes."]
+    if form.validate_on_submit() and not form.minutes.errors:
+        edit = LessonEdit((form.title.data or "").strip(), minutes, chosen, form.body.data or "")
         try:
             _check, slug = courses.add_lesson(ws, current_user, module_slug, edit, now())
             flash("Lesson added to the draft.", "success")
