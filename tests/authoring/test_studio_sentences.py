@@ -35,3 +35,15 @@ def test_lists_show_rendered_text_not_markdown():
     assert plain_text("Press the **upper trapezius** for *60 s* & `hold`") == \
         "Press the upper trapezius for 60 s & hold"
     assert plain_text("<script>alert(1)</script>Safe") == "Safe"
+
+
+def test_the_quiz_page_lists_prompts_as_text_and_makes_ids_from_whole_words(client, author,
+                                                                            db):
+    prompt = "Is the **upper trapezius** usually pressed with *sustained* pressure for sixty"
+    response = client.post("/author/quizzes/intro-quiz/questions/new?type=true_false", data={
+        "action": "save", "points": "1", "qid": "", "prompt": prompt, "answer_bool": "true"})
+    assert response.status_code == 302
+    page = client.get("/author/quizzes/intro-quiz").get_data(as_text=True)
+    assert "Is the upper trapezius usually pressed with sustained pressure" in page
+    assert "**upper trapezius**" not in page
+    assert 'id="q-is-the-upper-trapezius-usually-pressed"' in page  # whole words, <= 40
