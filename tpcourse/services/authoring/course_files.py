@@ -116,6 +116,8 @@ def check_course(course: dict[str, Any]) -> CourseCheck:
 
 def _place(relative: str, line: int, files: dict[str, str]) -> str:
     parts = Path(relative).parts
+    if parts[:2] == ("lessons", ASSETS):
+        return "course"
     if parts[:1] == ("quizzes",):
         return f"quiz:{Path(relative).stem}"
     if len(parts) == 3 and parts[2] == "course.yaml":
