@@ -144,6 +144,20 @@ def test_adding_a_lesson_checks_it_as_a_file(client, admin, content, db):
     assert response.status_code == 302
     page = html.unescape(client.get("/author/courses/basics/outline").get_data(as_text=True))
     assert "When not to press" in page
+    edit = "/author/courses/basics/modules/02-safety/lessons/02-when-not-to-press/edit"
+    assert "Never over a **bruise**." in html.unescape(client.get(edit).get_data(as_text=True))
+    response = client.post(edit, data={"title": "When not to press", "minutes": "",
+                                       "body": "Kept text"})
+    assert response.status_code == 422
+    assert "Kept text" in html.unescape(response.get_data(as_text=True))
+    assert client.post(edit, data={"title": "When not to press", "minutes": "6",
+                                   "body": "Never over a bruise or a varicose vein."}
+                       ).status_code == 302
+    page = html.unescape(client.get(edit).get_data(as_text=True))
+    assert "varicose vein" in page and 'value="6"' in page
+    published = client.get("/author/courses/basics/modules/01-intro/lessons/01-welcome/edit")
+    assert published.status_code == 302
+    assert published.location.endswith("/author/courses/basics/lessons/01-intro/01-welcome")
 
 
 def test_images_are_checked_by_content_and_svgs_sanitised(client, admin, content, own_assets,

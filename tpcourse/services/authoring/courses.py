@@ -285,19 +285,37 @@ def add_lesson(ws: CourseWorkspace, user: User, module_slug: str, edit: LessonEd
     while name in taken:
         name, count = f"{base}-{count}", count + 1
     slug = numbered_slug(name, len(module["lessons"]) + 1)
-    spec = ModuleSpec(slug=module_slug, title=module["title"],
-                      objectives=dict(module.get("objectives") or {}), quiz=module.get("quiz"))
-    body = normalise_body(edit.body)
-    lesson, errors = validate_lesson_draft(
-        edit.title, edit.minutes, edit.objectives, body, spec, slug,
-        lambda asset: "/" not in asset and (assets_dir() / asset).is_file())
-    if errors or lesson is None:
-        raise CourseInvalid(errors or {"body": ["The lesson could not be read."]})
+    lesson = _checked_lesson(module, slug, edit)
     module["lessons"].append({"slug": slug, "title": lesson.title, "minutes": lesson.minutes,
                               "objectives": lesson.objectives, "body": lesson.body})
     _renumber(module)
     slug = module["lessons"][-1]["slug"]
     return _keep(ws, user, data, now, (f"lesson:{module_slug}/{slug}",)), slug
+
+
+def update_lesson(ws: CourseWorkspace, user: User, module_slug: str, lesson_slug: str,
+                  edit: LessonEdit, now: datetime) -> CourseCheck:
+    """Change a lesson added in the draft (published lessons have the lesson editor)."""
+    data = ws.data
+    module, lesson = _lesson(ws, data, module_slug, lesson_slug)
+    if lesson.get("was"):
+        raise Conflict("This lesson is published: edit it in the lesson editor.")
+    checked = _checked_lesson(module, lesson_slug, edit)
+    lesson.update(title=checked.title, minutes=checked.minutes, objectives=checked.objectives,
+                  body=checked.body)
+    return _keep(ws, user, data, now, (f"lesson:{module_slug}/{lesson_slug}",))
+
+
+def _checked_lesson(module: dict[str, Any], slug: str, edit: LessonEdit):
+    """Check a lesson as its file would be checked; raise CourseInvalid by field."""
+    spec = ModuleSpec(slug=module["slug"], title=module["title"],
+                      objectives=dict(module.get("objectives") or {}), quiz=module.get("quiz"))
+    lesson, errors = validate_lesson_draft(
+        edit.title, edit.minutes, edit.objectives, normalise_body(edit.body), spec, slug,
+        lambda asset: "/" not in asset and (assets_dir() / asset).is_file())
+    if errors or lesson is None:
+        raise CourseInvalid(errors or {"body": ["The lesson could not be read."]})
+    return lesson
 
 
 def _lesson(ws: CourseWorkspace, data: dict[str, Any], module_slug: str, lesson_slug: str):

@@ -31,9 +31,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def number(text: str | None) -> Any:
+def number(text: Any) -> Any:
     """Read a typed number leniently; a value too long to be a number stays text."""
-    text = (text or "").strip()
+    text = ("" if text is None else str(text)).strip()
     return text if len(text) > 24 else lenient(text)
 
 

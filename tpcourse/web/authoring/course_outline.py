@@ -149,7 +149,42 @@ def new_lesson(course_slug: str, module_slug: str):
             general = attach(form, exc.errors, lambda place: getattr(form, place, None))
     status = 422 if request.method == "POST" else 200
     return render_template("author/course_lesson_new.html", ws=ws, module=module, form=form,
-                           chosen=chosen, title=data["title"],
+                           chosen=chosen, title=data["title"], editing=None,
+                           errors=error_list(form, general)), status
+
+
+@bp.route(MODULE + "/lessons/<lesson_slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_new_lesson(course_slug: str, module_slug: str, lesson_slug: str):
+    """Edit a lesson added in the draft; a published lesson opens in the lesson editor."""
+    ws = courses.course_workspace(current_user, course_slug)
+    data = ws.data
+    module = ws.module(data, module_slug)
+    lesson = next((item for item in module["lessons"] if item["slug"] == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    if lesson.get("was"):
+        was_module, was_lesson = lesson["was"].split("/", 1)
+        return redirect(url_for("author.edit_lesson", course_slug=course_slug,
+                                module_slug=was_module, lesson_slug=was_lesson))
+    form = NewLessonForm(data=lesson if request.method == "GET" else None)
+    chosen = list(lesson["objectives"]) if request.method == "GET" else [
+        code for code in request.form.getlist("objectives") if code]
+    minutes = number(form.minutes.data)
+    if isinstance(minutes, int) and minutes > MAX_MINUTES:
+        form.minutes.errors = [f"Enter at most {MAX_MINUTES:,} minutes."]
+    general: dict[str, list[str]] = {}
+    if form.validate_on_submit() and not form.minutes.errors:
+        edit = LessonEdit((form.title.data or "").strip(), minutes, chosen, form.body.data or "")
+        try:
+            courses.update_lesson(ws, current_user, module_slug, lesson_slug, edit, now())
+            flash("Lesson saved in the draft.", "success")
+            return _back(course_slug, f"module-{module_slug}")
+        except CourseInvalid as exc:
+            general = attach(form, exc.errors, lambda place: getattr(form, place, None))
+    status = 422 if request.method == "POST" else 200
+    return render_template("author/course_lesson_new.html", ws=ws, module=module, form=form,
+                           chosen=chosen, title=data["title"], editing=lesson,
                            errors=error_list(form, general)), status
 
 
