@@ -114,8 +114,8 @@ def test_lesson_errors_are_field_errors_that_keep_the_text(client, db, author):
     response = client.post(LESSON, data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "&#39;minutes&#39; must be a whole number of 1 or more" in page
-    assert "objective &#39;SAF-1&#39; is not declared in 01-intro/module.yaml" in page
+    assert "Enter the minutes as a whole number, 1 or more." in page
+    assert "SAF-1 is not an objective of this module" in page
     assert "image &#39;assets/nowhere.svg&#39; not found" in page
     assert 'value="ten"' in page and "Look: ![map](assets/nowhere.svg)" in page
     assert _count(db, LessonDraft) == 0

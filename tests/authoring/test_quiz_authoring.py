@@ -90,7 +90,7 @@ def test_bad_settings_are_field_errors_and_keep_what_was_typed(client, db, autho
     response = _new_quiz(client, pass_mark="lots", draw="core 3")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "&#39;pass_mark&#39; must be a number between 0 and 100" in page
+    assert "Enter the pass mark as a percent between 0 and 100." in page
     assert "&#39;draw&#39; must map pool names to counts" in page
     assert 'value="lots"' in page and 'value="core 3"' in page and 'value="Neck quiz"' in page
     assert 'aria-invalid="true"' in page
@@ -106,27 +106,27 @@ def test_question_errors_are_shown_beside_their_fields_and_nothing_is_lost(clien
     response = _add(client, "single", two_right)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "a &#39;single&#39; question needs exactly one correct option" in page
+    assert "Mark exactly one option as correct." in page
     assert "A tender spot in a taut band" in page and "Which is a trigger point?" in page
     response = _add(client, "numeric", {**EVERY_TYPE["numeric"], "answer": "sixty"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(r'id="answer"[^>]*value="sixty"|value="sixty"[^>]*id="answer"', page)
-    assert 'id="answer-error"' in page and "&#39;answer&#39; must be a number" in page
+    assert 'id="answer-error"' in page and "Enter the answer as a number" in page
     outside = {**EVERY_TYPE["hotspot"], "regions-0-cy": "95"}
     page = _add(client, "hotspot", outside).get_data(as_text=True)
-    assert "region lies outside the image" in page and 'value="95"' in page
+    assert "Region lies outside the image" in page and 'value="95"' in page
     missing = {**EVERY_TYPE["hotspot"], "regions-0-r": ""}
     page = _add(client, "hotspot", missing).get_data(as_text=True)
-    assert 'id="regions-0-r-error"' in page and "circle region is missing &#39;r&#39;" in page
+    assert 'id="regions-0-r-error"' in page and "Give the circle region its radius." in page
     bad_objective = {**EVERY_TYPE["true_false"], "objective": "XYZ-9"}
     page = _add(client, "true_false", bad_objective).get_data(as_text=True)
-    assert "objective &#39;XYZ-9&#39; is not declared by any module of the course" in page
+    assert "XYZ-9 is not an objective of this course" in page
     assert _draft(db).data["questions"] == []
     _add(client, "ordering", EVERY_TYPE["ordering"])
     duplicate = _add(client, "short_text", {**EVERY_TYPE["short_text"], "qid": "steps"})
     assert duplicate.status_code == 422
-    assert "another question already uses the id &#39;steps&#39;" in duplicate.get_data(as_text=True)
+    assert "Another question already uses the id &#39;steps&#39;" in duplicate.get_data(as_text=True)
 
 
 def test_rows_are_added_and_removed_without_javascript_and_without_saving(client, db, author):

@@ -130,10 +130,17 @@ def too_big(size: int) -> BankImport | None:
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    """Turn a title into a lowercase ASCII id such as 'upper-trap-referral'."""
+    """Turn a title into a lowercase ASCII id such as 'upper-trap-referral'.
+
+    A long title is cut at the last whole word that fits ('where-the-neck', never
+    'where-the-ne'); a single word longer than the limit is cut where the limit falls.
+    """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug[:limit].rstrip("-")
+    if len(slug) <= limit:
+        return slug
+    words = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else ""
+    return (words or slug[:limit]).rstrip("-")
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")

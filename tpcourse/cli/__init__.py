@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
     from .backup import backup_cli
     from .certificates import certificates_cli
     from .content import content_cli
+    from .courses import courses_cli
     from .demo import demo_command
     from .export import export_cli
     from .jobs import jobs_cli
@@ -21,5 +22,6 @@ def register_commands(app: Flask) -> None:
     from .users import users_cli
 
     for command in (content_cli, users_cli, demo_command, quiz_cli, export_cli, records_cli,
-                    audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli, jobs_cli):
+                    audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli, jobs_cli,
+                    courses_cli):
         app.cli.add_command(command)

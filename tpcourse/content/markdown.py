@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -69,6 +70,12 @@ def render_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+def plain_text(text: str) -> str:
+    """Return Markdown as the words a reader sees, without markup: for lists and summaries."""
+    stripped = nh3.clean(render_markdown(text or ""), tags=set(), attributes={})
+    return " ".join(html.unescape(stripped).split())
 
 
 def word_count(text: str) -> int:

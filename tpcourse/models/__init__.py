@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .analysis import AnalysisSnapshot
-from .authoring import BankUpload, LessonDraft, QuizDraft
+from .authoring import BankUpload, CourseDraft, LessonDraft, QuizDraft
 from .certification import EvaluationResponse, ReminderSent, SkillSignoff
 from .course import (
     Cohort,
@@ -40,7 +40,7 @@ __all__ = [
     "AuditEvent", "AuditHead",
     "AuditPending", "BankUpload", "ClaimedUser", "SESSION_USER_COLUMNS",
     "Cohort",
-    "CompletionRecord", "Course", "EvaluationResponse", "LessonDraft", "QuizDraft",
+    "CompletionRecord", "Course", "CourseDraft", "EvaluationResponse", "LessonDraft", "QuizDraft",
     "ReminderSent", "SkillSignoff",
     "CourseInstructor", "CourseVersion", "Enrollment", "Lesson", "LessonProgress", "Module",
     "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",

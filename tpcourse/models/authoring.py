@@ -56,3 +56,17 @@ class BankUpload(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CourseDraft(db.Model):
+    """Unpublished course settings, modules and new lessons (a course dict, in file shape).
+
+    A course made in the browser has only its draft until it is first published.
+    """
+
+    __tablename__ = "course_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), unique=True)
+    data: Mapped[dict] = mapped_column(JSONType)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,16 @@ def can_open_studio(user: Any) -> bool:
     return has_role(user, "instructor", "school_admin")
 
 
+def can_create_course(user: Any) -> bool:
+    """Only admins create courses and choose who teaches them."""
+    return is_admin(user)
+
+
+def can_assign_instructors(user: Any) -> bool:
+    """Only admins assign instructors to courses and remove them."""
+    return is_admin(user)
+
+
 def can_see_analysis(user: Any, instructs: bool) -> bool:
     """Item analysis is for the course's instructors and admins, like authoring."""
     return can_author(user, instructs)
@@ -28,4 +38,5 @@ def can_grant_accommodation(user: Any, instructs: bool, school_trainees: bool) -
             and user.school_id is not None and school_trainees)
 
 
-__all__ = ["can_author", "can_grant_accommodation", "can_open_studio", "can_see_analysis"]
+__all__ = ["can_assign_instructors", "can_author", "can_create_course", "can_grant_accommodation",
+           "can_open_studio", "can_see_analysis"]

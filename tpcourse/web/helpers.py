@@ -13,6 +13,7 @@ from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
+from ..content.markdown import plain_text
 from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
@@ -166,4 +167,5 @@ def register_helpers(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["scrollable_tables"] = scrollable_tables
+    app.jinja_env.filters["plain_markdown"] = plain_text
     app.jinja_env.filters["num"] = lambda v: f"{v:g}" if isinstance(v, int | float) else v

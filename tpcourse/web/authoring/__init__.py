@@ -10,4 +10,14 @@ from flask import Blueprint
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
-from . import access, banks, lessons, preview, questions, quizzes  # noqa: E402,F401  (routes)
+from . import (  # noqa: E402,F401  (routes)
+    access,
+    banks,
+    course_outline,
+    course_people,
+    courses,
+    lessons,
+    preview,
+    questions,
+    quizzes,
+)

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ...content.sentences import all_for_instructors
 from ...services.authoring import lessons
 from ...services.authoring.lessons import LessonEdit, LessonInvalid
 from ..helpers import now
@@ -50,7 +51,8 @@ def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
         lessons.save_lesson_draft(ws, current_user, edit, now())
     except LessonInvalid as exc:
         for name, messages in exc.errors.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, *messages]
+            getattr(form, name).errors = [*getattr(form, name).errors,
+                                          *all_for_instructors(messages)]
         return _render(ws, form, edit, preview, 422)
     flash("Draft saved. Trainees still see the published lesson until you publish.", "success")
     return redirect(url_for("author.edit_lesson", course_slug=course_slug,

@@ -10,6 +10,7 @@ from ...banks.model import option_ids
 from ...content.bodymap import load_drawing, region_findings
 from ...content.drafts import FieldProblem
 from ...content.overlay import region_marks
+from ...content.sentences import for_instructors
 from ...grading.types.hotspot import validate_region
 from ...inputs import ascii_int
 from .forms import QuestionForm, _shown, lenient
@@ -262,9 +263,9 @@ def attach_problems(form: QuestionForm, qtype: str, problems: list[FieldProblem]
         if field is None:
             key = str(problem.path[0]) if problem.path and problem.path[0] in ROW_LISTS \
                 else "question"
-            general.setdefault(key, []).append(problem.message)
+            general.setdefault(key, []).append(for_instructors(problem.message))
         else:
-            field.errors = [*field.errors, problem.message]
+            field.errors = [*field.errors, for_instructors(problem.message)]
     return general
 
 

@@ -6,10 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ...content.drafts import problems_under
+from ...content.drafts import FieldProblem, problems_under
+from ...content.sentences import for_instructors
 from ...inputs import ascii_int
 from ...permissions import authoring as author_permissions
 from ...services.authoring import bank_import, lessons, quizzes, studio
+from ...services.authoring import courses as course_admin
 from ...services.authoring.quizzes import DraftInvalid
 from ...services.exams import accommodations
 from ..helpers import now
@@ -30,6 +32,8 @@ def index():
     if not author_permissions.can_open_studio(current_user):
         abort(403)
     return render_template("author/index.html", courses=studio.authored_courses(current_user),
+                           drafts=course_admin.unpublished_courses(current_user),
+                           can_create=author_permissions.can_create_course(current_user),
                            school=accommodations.school_quizzes(current_user))
 
 
@@ -70,7 +74,7 @@ def _attach(form: QuizSettingsForm, exc: DraftInvalid) -> None:
     for problem in exc.problems:
         field = getattr(form, str(problem.path[0]), None) if problem.path else None
         field = field or form.title
-        field.errors = [*field.errors, problem.message]
+        field.errors = [*field.errors, for_instructors(problem.message)]
 
 
 @bp.route("/quizzes/<slug>")
@@ -82,6 +86,7 @@ def quiz(slug: str):
 
 
 def _quiz_page(ws, problems, status: int = 200):
+    problems = [FieldProblem(p.path, for_instructors(p.message)) for p in problems]
     by_question: dict[int, list[str]] = {}
     for index, _question in enumerate(ws.questions):
         by_question[index] = [p.message for p in problems_under(problems, ("questions", index))]
