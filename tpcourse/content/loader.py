@@ -275,6 +275,12 @@ def _cross_check(content: ContentSet) -> None:
             users.setdefault(course.final_exam, []).append(course)
             if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                 report(1, f"final exam quiz '{course.final_exam}' not found in quizzes/")
+        renewal_quiz = (course.renewal or {}).get("quiz")
+        if renewal_quiz:
+            users.setdefault(renewal_quiz, []).append(course)
+            if renewal_quiz not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
+                report(course.lines.get("renewal_quiz", 1),
+                       f"renewal quiz '{renewal_quiz}' not found in quizzes/")
     _check_safety_draws(content)
     everything = {code for course in content.courses for code in course.objective_codes()}
     for slug, quiz in content.quizzes.items():

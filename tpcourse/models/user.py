@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, and_, bindparam
+from sqlalchemy import ForeignKey, String, and_, bindparam, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -94,6 +94,9 @@ class User(SignedInIdentity, db.Model):
     # An IANA name ("Europe/Berlin"), detected in the browser or chosen on the profile page;
     # None until then (times are shown in UTC).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Whether /verify of a superseded certificate may name the newer one's code (the holder's
+    # choice on the profile page; off by default).
+    share_renewed_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data reduced
 

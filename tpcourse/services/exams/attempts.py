@@ -37,6 +37,7 @@ from ...models import (
     utcnow,
 )
 from .. import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
+from ..certification.renewal import attempts_count_since
 from ..errors import Conflict, IdentityRejected, NotFound, ServiceError
 from .answers import (  # noqa: F401  (field_name, read_responses: part of this service's API)
     field_name,
@@ -180,7 +181,16 @@ def can_start(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime,
     extra = accommodation_for(user, quiz) if extra is False else extra
     attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
     past = [PastAttempt(a.submitted_at, a.passed) for a in attempts]
-    return start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
+    decision = start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
+    if not decision.allowed and past:
+        # A renewal starts the limits afresh: only attempts since the window opened count
+        # (read only when refused, so a start costs nothing more).
+        since = attempts_count_since(user, quiz.course_id, now)
+        if since is not None:
+            past = [p for p in past if p.submitted_at is None or p.submitted_at >= since]
+            decision = start_decision(version.data, past, now,
+                                      extra.extra_attempts if extra else 0)
+    return decision
 
 
 def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
