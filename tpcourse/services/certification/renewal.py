@@ -25,6 +25,7 @@ from ...grading.renewal import (
 )
 from ...models import AnyUser, Attempt, CompletionRecord, CourseVersion, Quiz, User
 from .. import cache
+from ..learning.learning import current_version
 from ..notifications import announce
 from ..records.audit import actor_of, record_event
 
@@ -176,3 +177,39 @@ def newer_record(record: CompletionRecord) -> CompletionRecord | None:
     """The record that renews this one, if it has been renewed."""
     return db.session.execute(
         select(CompletionRecord).filter_by(renews_id=record.id)).scalar_one_or_none()
+
+
+def superseded_ids(records: list[CompletionRecord]) -> set[int]:
+    """The ids among `records` that a newer record in the list renews."""
+    return {record.renews_id for record in records if record.renews_id is not None}
+
+
+def open_renewals(user: AnyUser, records: list[CompletionRecord],
+                  now: datetime) -> list[RenewalState]:
+    """The renewals the user may make now: one per course whose newest record's window is open."""
+    newest: dict[int, CompletionRecord] = {}
+    for record in records:
+        if record.course_id not in newest or record.cycle > newest[record.course_id].cycle:
+            newest[record.course_id] = record
+    states = []
+    for course_id, record in newest.items():
+        if record.expires_at is None or record.revoked_at is not None:
+            continue
+        state = renewal_state(user, course_id, now, record)
+        if state.open:
+            states.append(state)
+    return states
+
+
+def renewal_for_course(user: AnyUser, course_slug: str, now: datetime) -> RenewalState | None:
+    """Where the user's renewal in the course named by its slug stands; None without a record."""
+    version = current_version(course_slug)
+    return renewal_state(user, version.course_id, now)
+
+
+def renew(user: AnyUser, course_slug: str, now: datetime) -> CompletionRecord | None:
+    """Ask for a renewal now (the CE-hours path has nothing else to trigger it); return the
+    newest record, which is a new one when the path was met."""
+    from .completion import check_completion
+
+    return check_completion(user, current_version(course_slug).course_id, now)

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ...permissions import roles as permissions
-from ...services.certification import completion
+from ...services.certification import completion, renewal
 from ...services.learning import learning, steps
 from ...services.notifications import notices
+from ..helpers import now
 
 bp = Blueprint("learn", __name__)
 
@@ -42,8 +43,12 @@ def course(slug: str):
         outline = learning.course_outline(current_user, version)
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
+    moment = now()
+    renewing = renewal.renewal_state(current_user, version.course_id, moment, record) \
+        if record is not None else None
     return render_template("learn/course.html", version=version, outline=outline,
                            enrolled=enrolled, status=status, record=record, form=FlaskForm(),
+                           renewing=renewing, moment=moment,
                            remaining=steps.remaining_steps(version, status) if status else [])
 
 
