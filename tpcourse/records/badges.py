@@ -168,9 +168,21 @@ def build_credential(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
                 "type": ["Evidence"],
                 "name": f"Certificate {row.certificate_code or ''}".strip(),
                 "description": "Public page that shows this certificate's current status.",
+                "narrative": _cycle_narrative(row),
             }
         ]
+    if row.is_renewal:
+        credential["description"] = _cycle_narrative(row)
     return credential
+
+
+def _cycle_narrative(row: CompletionRow) -> str:
+    """Say which certification cycle the credential is (contract: "Certification cycle N")."""
+    if not row.is_renewal:
+        return "Certification cycle 1: the first certificate in this course."
+    renews = f" It renews certificate {row.renews_certificate_code}." \
+        if row.renews_certificate_code else ""
+    return f"Certification cycle {row.cycle}: a renewal.{renews}"
 
 
 def _epoch(timestamp: str) -> int:

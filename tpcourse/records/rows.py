@@ -49,6 +49,13 @@ class CompletionRow:
     expires_at: datetime | None
     verify_url: str | None
     quiz_outcomes: tuple[QuizOutcome, ...] = ()
+    cycle: int | None = None  # the certification cycle: 1, then 2, 3 ... for each renewal
+    renews_certificate_code: str | None = None  # the certificate this record renews
+
+    @property
+    def is_renewal(self) -> bool:
+        """Whether the row's record renews an earlier certificate (cycle 2 or later)."""
+        return (self.cycle or 1) > 1
 
 
 @dataclass(frozen=True)
