@@ -31,7 +31,7 @@ def completion_data(record: CompletionRecord, user: User, version: CourseVersion
             "ce_hours": record.ce_hours, "expires_at": record.expires_at,
             "revoked_at": record.revoked_at, "revoked_reason": record.revoked_reason,
             "verify_url": f"{site}/verify/{record.certificate_code}",
-            "renews_record_id": getattr(record, "renews_id", None)}
+            "renews_record_id": record.renews_id, "cycle": record.cycle or 1}
 
 
 def completion_issued(record: CompletionRecord, now: datetime) -> None:
