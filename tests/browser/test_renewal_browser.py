@@ -43,7 +43,7 @@ def test_a_trainee_renews_an_expired_certificate_by_the_final_exam(live, browser
     attempt_id = page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
-        attempt.quiz_version.data  # loaded before the session closes
+        assert attempt.quiz_version.data["questions"]  # loaded before the session closes
         db.session.expunge_all()
     answer_in_browser(page, attempt)
     submit_via_summary(page)
