@@ -1,5 +1,6 @@
 """certification cycles: records carry a cycle and the record they renew; courses store their
-renewal and sequencing settings; holders choose whether verification names a newer code (issue 21)
+renewal and sequencing settings; holders choose whether verification names a newer code;
+cohorts may have a deadline; an accommodation may lift sequencing locks (issue 21)
 
 Revision ID: 0011_i21
 Revises: 0010
@@ -40,6 +41,12 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('share_renewed_codes', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    # Sequencing: a cohort's deadline, and an accommodation that lifts the locks.
+    with op.batch_alter_table('cohorts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('deadline', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('accommodations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lift_locks', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade():
@@ -51,6 +58,10 @@ def downgrade():
     if renewals:
         raise RuntimeError(f'{renewals} renewal record(s) exist (cycle > 1): downgrading below '
                            '0011_i21 would have to delete certificates; refused')
+    with op.batch_alter_table('accommodations', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('lift_locks')
+    with op.batch_alter_table('cohorts', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('deadline')
     with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('share_renewed_codes')
     with op.batch_alter_table('course_versions', schema=None, recreate='never') as batch_op:

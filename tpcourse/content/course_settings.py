@@ -12,6 +12,7 @@ course that sets none of them stores None and gets the defaults (`renewal_settin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .yamlsrc import LineDict
@@ -69,3 +70,74 @@ def parse_renewal(doc: LineDict, final_exam: str | None, report: Report) -> dict
     if path in ("final", "full") and not final_exam:
         report(doc.line_of("renewal"), f"renewal: {path} needs the course's 'final_exam'")
     return settings
+
+
+# Sequencing (docs/exams.md, "Locked steps"):
+#
+#     sequencing:
+#       module_quiz_after_lessons: true     # a module's quiz opens when its lessons are read
+#       final_after_module_quizzes: true    # the final exam opens when every module quiz passed
+#       quiz_dates:                         # optional, per quiz: UTC moments (or dates)
+#         trigger-point-final: {opens: 2027-01-10T09:00:00Z, closes: 2027-06-30}
+#
+# No `sequencing` key: nothing is locked (files written before it existed). Inside it, the two
+# locks default to on. Stored on the course version as `sequencing`.
+SEQUENCING_KEYS = {"module_quiz_after_lessons", "final_after_module_quizzes", "quiz_dates"}
+
+
+def parse_sequencing(doc: LineDict, report: Report) -> dict | None:
+    """Validate the `sequencing` mapping of a course.yaml; None when absent."""
+    raw = doc.get("sequencing")
+    if raw is None:
+        return None
+    if not isinstance(raw, LineDict):
+        report(doc.line_of("sequencing"), "'sequencing' must be a mapping (see docs/exams.md)")
+        return None
+    for key in sorted(set(raw) - SEQUENCING_KEYS):
+        report(raw.line_of(key), f"unknown sequencing key '{key}' "
+                                 f"(allowed: {', '.join(sorted(SEQUENCING_KEYS))})")
+    settings: dict[str, Any] = {"module_quiz_after_lessons": True,
+                                "final_after_module_quizzes": True, "quiz_dates": {}}
+    for key in ("module_quiz_after_lessons", "final_after_module_quizzes"):
+        if key in raw:
+            if not isinstance(raw[key], bool):
+                report(raw.line_of(key), f"'{key}' must be true or false")
+            else:
+                settings[key] = raw[key]
+    dates = raw.get("quiz_dates") or {}
+    if not isinstance(dates, LineDict):
+        report(raw.line_of("quiz_dates"), "'quiz_dates' must map quiz slugs to {opens, closes}")
+        dates = {}
+    for slug, window in dates.items():
+        line = dates.line_of(slug)
+        if not isinstance(window, LineDict) or not set(window) <= {"opens", "closes"} or not window:
+            report(line, f"quiz_dates '{slug}' must be a mapping with opens and/or closes")
+            continue
+        moments = {}
+        for edge in ("opens", "closes"):
+            if edge in window:
+                moment = _moment(window[edge])
+                if moment is None:
+                    report(window.line_of(edge), f"quiz_dates '{slug}' {edge}: write a date "
+                                                 "(2027-01-10) or a UTC time (2027-01-10T09:00:00Z)")
+                else:
+                    moments[edge] = moment
+        if "opens" in moments and "closes" in moments and moments["closes"] <= moments["opens"]:
+            report(line, f"quiz_dates '{slug}': closes must come after opens")
+        settings["quiz_dates"][str(slug)] = moments
+    return settings
+
+
+def _moment(value: Any) -> str | None:
+    """A date or a date-time (read as UTC) as an ISO string in UTC, or None if neither."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).isoformat()
+    return None

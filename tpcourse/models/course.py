@@ -122,6 +122,9 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     invite_code: Mapped[str] = mapped_column(String(40), unique=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The cohort's deadline: its trainees start no quiz of the course after it (sequencing,
+    # docs/exams.md); None: no deadline.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

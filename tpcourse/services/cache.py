@@ -84,6 +84,8 @@ class CourseOutline:
     skill_keys: tuple[str, ...] = ()
     renewal: Mapping[str, Any] = field(default_factory=lambda: renewal_settings(None))
     certificate_valid_days: int | None = None
+    quiz_modules: tuple[tuple[str, str], ...] = ()  # (module quiz slug, its module's slug)
+    sequencing: Mapping[str, Any] | None = None
 
 
 _outlines: LRU[CourseOutline] = LRU(64)
@@ -115,7 +117,7 @@ def _load_outline(version_id: int) -> CourseOutline:
     version = db.session.execute(
         select(CourseVersion.final_exam_slug, CourseVersion.completion,
                CourseVersion.practical_skills, CourseVersion.renewal,
-               CourseVersion.certificate_valid_days)
+               CourseVersion.certificate_valid_days, CourseVersion.sequencing)
         .where(CourseVersion.id == version_id)).one()
     modules = db.session.execute(
         select(Module.slug, Module.quiz_slug, Lesson.slug.label("lesson"))
@@ -128,7 +130,9 @@ def _load_outline(version_id: int) -> CourseOutline:
                          tuple(slug for slug in quiz_of_module.values() if slug),
                          version.final_exam_slug, dict(version.completion),
                          tuple(skill["key"] for skill in version.practical_skills or []),
-                         renewal_settings(version.renewal), version.certificate_valid_days)
+                         renewal_settings(version.renewal), version.certificate_valid_days,
+                         tuple((quiz, module) for module, quiz in quiz_of_module.items() if quiz),
+                         version.sequencing)
 
 
 def quiz_data(version_id: int, content_hash: str) -> dict:
