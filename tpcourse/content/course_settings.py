@@ -104,10 +104,11 @@ def parse_sequencing(doc: LineDict, report: Report) -> dict | None:
                 report(raw.line_of(key), f"'{key}' must be true or false")
             else:
                 settings[key] = raw[key]
-    dates = raw.get("quiz_dates") or {}
-    if not isinstance(dates, LineDict):
+    dates = raw.get("quiz_dates")
+    if dates is not None and not isinstance(dates, LineDict):
         report(raw.line_of("quiz_dates"), "'quiz_dates' must map quiz slugs to {opens, closes}")
-        dates = {}
+    if not isinstance(dates, LineDict):
+        dates = LineDict()
     for slug, window in dates.items():
         line = dates.line_of(slug)
         if not isinstance(window, LineDict) or not set(window) <= {"opens", "closes"} or not window:

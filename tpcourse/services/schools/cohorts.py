@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -121,6 +121,17 @@ def rename_cohort(cohort: Cohort, name: str) -> Cohort:
 def set_archived(cohort: Cohort, archived: bool, now: datetime) -> Cohort:
     """Archive a cohort (its invite stops working, its trainees and records stay) or restore it."""
     cohort.archived_at = now if archived else None
+    db.session.commit()
+    return cohort
+
+
+def set_deadline(cohort: Cohort, day: date | None, actor: str | None, now: datetime) -> Cohort:
+    """Set the cohort's deadline to the end of `day` (UTC), or clear it: after it, its trainees
+    start no quiz of the course unless an accommodation lifts the lock (audited)."""
+    cohort.deadline = (datetime.combine(day + timedelta(days=1), time.min, UTC)
+                       if day else None)
+    record_event("cohort.deadline_set", {"cohort": cohort.id, "deadline": cohort.deadline
+                                         .isoformat() if cohort.deadline else None}, actor, now)
     db.session.commit()
     return cohort
 

@@ -53,6 +53,13 @@ class RenameForm(FlaskForm):
     name = StringField("New name", validators=[DataRequired(), Length(max=200)])
 
 
+class DeadlineForm(FlaskForm):
+    """A cohort's deadline (end of the day, UTC); empty: no deadline."""
+
+    deadline = DateField("Deadline (last day its trainees may start a quiz)",
+                         validators=[Optional()])
+
+
 class TokenForm(FlaskForm):
     """Create an API token."""
 
@@ -165,8 +172,11 @@ def _cohort_page(school, cohort, rename: RenameForm | None = None):
     form, page = _roster(school, cohort.id)
     rename = rename or RenameForm(formdata=None, name=cohort.name)
     status = 422 if form.errors or rename.errors else 200
+    deadline = DeadlineForm(formdata=None, deadline=cohort.deadline.date()
+                            if cohort.deadline else None)
     return render_template("school/cohort.html", school=school, cohort=cohort, form=form,
-                           roster=page, rename=rename, action=FlaskForm()), status
+                           roster=page, rename=rename, action=FlaskForm(),
+                           deadline=deadline), status
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>")
@@ -200,6 +210,18 @@ def _cohort_action(slug: str, cohort_id: int, act, message: str):
     act(school, cohort)
     flash(message, "success")
     return redirect(url_for(".cohort", slug=slug, cohort_id=cohort_id))
+
+
+@bp.route("/<slug>/cohorts/<int:cohort_id>/deadline", methods=["POST"])
+@roles_required("school_admin")
+def cohort_deadline(slug: str, cohort_id: int):
+    """Set or clear a cohort's deadline (quizzes lock for its trainees after it)."""
+    form = DeadlineForm()
+    if not form.validate_on_submit():
+        raise ServiceError("Enter the deadline as a date, or leave it empty for none.")
+    return _cohort_action(slug, cohort_id, lambda s, c: cohorts.set_deadline(
+        c, form.deadline.data, f"user:{current_user.id}", now()),
+        "Deadline saved." if form.deadline.data else "Deadline removed.")
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>/archive", methods=["POST"])
