@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from sqlalchemy import select
 
 from ...extensions import db
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
-from ...records.badges import stream_badges, verify_credential
+from ...records.badges import keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
@@ -30,6 +31,7 @@ from ...records.rows import CompletionRow, Issuer
 from ...records.signing import ExportSigner, verify_export
 from ...records.xapi import stream_xapi
 from ..errors import NotFound, ServiceError
+from ..records import signing_keys
 from ..records.audit import record_event
 from .roster import RosterFilter, iter_rows
 
@@ -110,6 +112,7 @@ class CompletionExport:
     export_id: str = field(default_factory=lambda: secrets.token_hex(16))
     signature: dict[str, Any] | None = None
     rows: int = 0
+    badge_key: Any = None  # the RSA key credentials are signed with (RS256); default the site's
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -146,7 +149,9 @@ class CompletionExport:
             return stream_json(rows, self.meta())
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
-        return stream_badges(rows, issuer_for(self.school, self.site_url), self.key)
+        return stream_badges(rows, issuer_for(self.school, self.site_url), self.badge_key
+                             or signing_keys.badge_signing_key(current_app),
+                             keys_at=keys_url(self.site_url))
 
     def meta(self) -> dict[str, Any]:
         """What the JSON export says about itself."""
