@@ -41,6 +41,9 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('share_renewed_codes', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    # Credentials that belong to the school: its own web address in its issuer profile.
+    with op.batch_alter_table('schools', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('website_url', sa.String(length=300), nullable=True))
     # Sequencing: a cohort's deadline, and an accommodation that lifts the locks.
     with op.batch_alter_table('cohorts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deadline', sa.DateTime(timezone=True), nullable=True))
@@ -60,6 +63,8 @@ def downgrade():
                            '0011_i21 would have to delete certificates; refused')
     with op.batch_alter_table('accommodations', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('lift_locks')
+    with op.batch_alter_table('schools', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('website_url')
     with op.batch_alter_table('cohorts', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('deadline')
     with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:

@@ -53,6 +53,8 @@ class School(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_address: Mapped[str | None] = mapped_column(String(500))
     signatory_name: Mapped[str | None] = mapped_column(String(200))
+    # The school's own web address, named in its Open Badges issuer profile (docs/records.md).
+    website_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -22,6 +22,7 @@ from tpcourse.records.signing import ALG, b64url_decode, b64url_encode, find_pub
 __all__ = [
     "CONTEXT",
     "build_credential",
+    "issuer_profile",
     "decode_credential",
     "is_badge_eligible",
     "keys_url",
@@ -67,15 +68,18 @@ def keys_url(issuer_id: str) -> str:
     return f"{issuer_id.rstrip('/')}/.well-known/tpcourse-keys.json"
 
 
-def _issuer_profile(issuer: Issuer) -> dict[str, Any]:
+def issuer_profile(issuer: Issuer) -> dict[str, Any]:
+    """The issuer's Open Badges Profile: in every credential, and served at its own id."""
     profile: dict[str, Any] = {
-        "id": issuer.url,
+        "id": issuer.id or issuer.url,
         "type": ["Profile"],
         "name": issuer.name,
         "url": issuer.url,
     }
     if issuer.contact_email:
         profile["email"] = issuer.contact_email
+    if issuer.official:
+        profile["official"] = issuer.official
     if issuer.provider_number:
         profile["otherIdentifier"] = [
             {
@@ -88,7 +92,7 @@ def _issuer_profile(issuer: Issuer) -> dict[str, Any]:
 
 
 def _achievement(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
-    achievement_id = f"{issuer.url.rstrip('/')}/courses/{row.course_slug}"
+    achievement_id = f"{(issuer.site or issuer.url).rstrip('/')}/courses/{row.course_slug}"
     return {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -99,7 +103,7 @@ def _achievement(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
             f"worth {_hours(row.ce_hours)}."
         ),
         "criteria": {
-            "narrative": (
+            "narrative": row.criteria or (
                 f"Complete every lesson of {row.course_title} and pass its final exam "
                 f"with {issuer.name}."
             )
@@ -157,7 +161,7 @@ def build_credential(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{row.course_title}: certificate of completion",
-        "issuer": _issuer_profile(issuer),
+        "issuer": issuer_profile(issuer),
         "validFrom": _seconds(row.completed_at),
         "credentialSubject": subject,
         "credentialSchema": [CREDENTIAL_SCHEMA],

@@ -27,12 +27,13 @@ from ...records.badges import keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
-from ...records.rows import CompletionRow, Issuer
+from ...records.rows import CompletionRow
 from ...records.signing import ExportSigner, verify_export
 from ...records.xapi import stream_xapi
 from ..errors import NotFound, ServiceError
 from ..records import signing_keys
 from ..records.audit import record_event
+from .issuers import issuer_for, with_criteria
 from .roster import RosterFilter, iter_rows
 
 FORMATS = {  # format: (file extension, media type)
@@ -90,10 +91,6 @@ def resolve_filter(school: School, cohort: str | int | None = None, course: str 
     return RosterFilter(cohort_id=cohort_id, course_id=course_id, since=since, until=until)
 
 
-def issuer_for(school: School, site_url: str) -> Issuer:
-    """The Open Badges issuer: the school as CE provider, at the site that serves the keys."""
-    return Issuer(name=school.provider_name or school.name, url=site_url.rstrip("/"),
-                  provider_number=school.provider_number, contact_email=school.contact_email)
 
 
 @dataclass
@@ -149,7 +146,8 @@ class CompletionExport:
             return stream_json(rows, self.meta())
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
-        return stream_badges(rows, issuer_for(self.school, self.site_url), self.badge_key
+        issuer = issuer_for(self.school, self.site_url)
+        return stream_badges(with_criteria(rows, issuer.name), issuer, self.badge_key
                              or signing_keys.badge_signing_key(current_app),
                              keys_at=keys_url(self.site_url))
 

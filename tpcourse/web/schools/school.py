@@ -24,7 +24,7 @@ from ...inputs import ascii_int
 from ...services.errors import ServiceError
 from ...services.records import signing_keys
 from ...services.records.audit import actor_of
-from ...services.schools import cohorts, export_jobs, exports, schools, tokens
+from ...services.schools import cohorts, export_jobs, exports, issuers, schools, tokens
 from ...services.schools.roster import SORTS, RosterFilter, roster_page
 from ..helpers import now, roles_required, sensible_year
 
@@ -58,6 +58,17 @@ class DeadlineForm(FlaskForm):
 
     deadline = DateField("Deadline (last day its trainees may start a quiz)",
                          validators=[Optional()])
+
+
+class IssuerForm(FlaskForm):
+    """The school's Open Badges issuer profile."""
+
+    name = StringField("Name credentials are issued under", validators=[DataRequired(),
+                                                                       Length(max=200)])
+    website_url = StringField("Web address (https://…)", validators=[Length(max=300)])
+    email = StringField("Contact email", validators=[Length(max=254)])
+    provider_number = StringField("CE provider number", validators=[Length(max=60)])
+    signatory = StringField("Signatory (name and title)", validators=[Length(max=200)])
 
 
 class TokenForm(FlaskForm):
@@ -341,3 +352,30 @@ def _joined(cohort):
     """Welcome the trainee to their cohort's course."""
     flash(f"You joined {cohort.name}. Start with the first lesson.", "success")
     return redirect(url_for("learn.course", slug=cohorts.course_slug(cohort)))
+
+
+@bp.route("/<slug>/issuer", methods=["GET", "POST"])
+@roles_required("school_admin")
+def issuer_profile(slug: str):
+    """Edit the profile the school's Open Badges credentials are issued under."""
+    school = _school(slug)
+    form = IssuerForm(obj=None) if request.method == "POST" else IssuerForm(
+        formdata=None, name=school.provider_name or school.name,
+        website_url=school.website_url or "", email=school.contact_email or "",
+        provider_number=school.provider_number or "", signatory=school.signatory_name or "")
+    if form.validate_on_submit():
+        try:
+            issuers.update_profile(
+                school, name=form.name.data, website_url=form.website_url.data or "",
+                email=form.email.data or "", provider_number=form.provider_number.data or "",
+                signatory=form.signatory.data or "", actor=f"user:{current_user.id}", now=now())
+        except ServiceError as exc:
+            form.name.errors = [exc.message]
+        else:
+            flash("Issuer profile saved: credentials exported from now on carry it.", "success")
+            return redirect(url_for(".issuer_profile", slug=slug))
+    status = 422 if form.errors else 200
+    return render_template("school/issuer.html", school=school, form=form,
+                           issuer_url=issuers.issuer_id(school.slug,
+                                                        current_app.config["TPCOURSE_SITE_URL"])
+                           ), status
