@@ -44,6 +44,9 @@ def upgrade():
     # Credentials that belong to the school: its own web address in its issuer profile.
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.add_column(sa.Column('website_url', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('logo_image', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('signature_image', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('certificate_template', JSON, nullable=True))
     # Sequencing: a cohort's deadline, and an accommodation that lifts the locks.
     with op.batch_alter_table('cohorts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deadline', sa.DateTime(timezone=True), nullable=True))
@@ -64,6 +67,9 @@ def downgrade():
     with op.batch_alter_table('accommodations', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('lift_locks')
     with op.batch_alter_table('schools', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('certificate_template')
+        batch_op.drop_column('signature_image')
+        batch_op.drop_column('logo_image')
         batch_op.drop_column('website_url')
     with op.batch_alter_table('cohorts', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('deadline')

@@ -80,6 +80,8 @@ def issuer_profile(issuer: Issuer) -> dict[str, Any]:
         profile["email"] = issuer.contact_email
     if issuer.official:
         profile["official"] = issuer.official
+    if issuer.image:
+        profile["image"] = {"id": issuer.image, "type": "Image"}
     if issuer.provider_number:
         profile["otherIdentifier"] = [
             {

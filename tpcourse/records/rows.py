@@ -70,3 +70,4 @@ class Issuer:
     id: str | None = None  # the school's issuer id (its profile's URL); default `url`
     site: str | None = None  # the tpcourse site (course pages); default `url`
     official: str | None = None  # who signs for the school
+    image: str | None = None  # the URL of the school's logo

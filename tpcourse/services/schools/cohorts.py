@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ...models import Cohort, Course, CourseVersion, Enrollment, School, User
 from ..errors import Conflict, NotFound, ServiceError
 from ..records.audit import record_event
@@ -128,6 +129,8 @@ def set_archived(cohort: Cohort, archived: bool, now: datetime) -> Cohort:
 def set_deadline(cohort: Cohort, day: date | None, actor: str | None, now: datetime) -> Cohort:
     """Set the cohort's deadline to the end of `day` (UTC), or clear it: after it, its trainees
     start no quiz of the course unless an accommodation lifts the lock (audited)."""
+    if day is not None and not year_in_range(day.year):
+        raise ServiceError(f"Choose a deadline between {MIN_YEAR} and {MAX_YEAR}.")
     cohort.deadline = (datetime.combine(day + timedelta(days=1), time.min, UTC)
                        if day else None)
     record_event("cohort.deadline_set", {"cohort": cohort.id, "deadline": cohort.deadline

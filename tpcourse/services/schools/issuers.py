@@ -29,9 +29,12 @@ def issuer_id(school_slug: str, site_url: str) -> str:
 def issuer_for(school: School, site_url: str) -> Issuer:
     """The Open Badges issuer: the school, under its own issuer id and profile."""
     site = site_url.rstrip("/")
+    has_logo = db.session.execute(select(School.logo_image.is_not(None))
+                                  .where(School.id == school.id)).scalar()
     return Issuer(name=school.provider_name or school.name, url=school.website_url or site,
                   provider_number=school.provider_number, contact_email=school.contact_email,
-                  id=issuer_id(school.slug, site), site=site, official=school.signatory_name)
+                  id=issuer_id(school.slug, site), site=site, official=school.signatory_name,
+                  image=f"{issuer_id(school.slug, site)}/logo.png" if has_logo else None)
 
 
 def issuer_document(school_slug: str, site_url: str) -> dict[str, Any]:
@@ -104,3 +107,89 @@ def update_profile(school: School, *, name: str, website_url: str, email: str,
         "signatory": school.signatory_name}, actor, now)
     db.session.commit()
     return school
+
+
+MAX_IMAGE_BYTES = 512 * 1024
+MAX_IMAGE_SIDE = 3000
+PAGE_SIZES = ("A4", "Letter")
+
+
+def clean_image(data: bytes, what: str) -> bytes:
+    """Check an uploaded logo or signature (PNG or JPEG, bounded) and return it re-encoded as
+    PNG, so nothing but pixels is kept; ServiceError with a sentence otherwise."""
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ServiceError(f"The {what} is too large: at most {MAX_IMAGE_BYTES // 1024} kB.")
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if image.format not in ("PNG", "JPEG"):
+                raise ServiceError(f"The {what} must be a PNG or JPEG image.")
+            if max(image.size) > MAX_IMAGE_SIDE:
+                raise ServiceError(f"The {what} is too big: at most {MAX_IMAGE_SIDE} pixels a side.")
+            image.load()
+            out = BytesIO()
+            image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(out, "PNG")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ServiceError(f"The {what} is not an image this site can read (PNG or JPEG).") \
+            from None
+    return out.getvalue()
+
+
+def update_images(school: School, *, logo: bytes | None, signature: bytes | None,
+                  remove_logo: bool, remove_signature: bool, actor: str | None,
+                  now: datetime) -> School:
+    """Replace or remove the school's logo and signature images (audited)."""
+    if logo:
+        school.logo_image = clean_image(logo, "logo")
+    elif remove_logo:
+        school.logo_image = None
+    if signature:
+        school.signature_image = clean_image(signature, "signature image")
+    elif remove_signature:
+        school.signature_image = None
+    record_event("school.images_updated", {
+        "school": school.id, "logo": bool(logo) or (None if remove_logo else False),
+        "signature": bool(signature) or (None if remove_signature else False)}, actor, now)
+    db.session.commit()
+    return school
+
+
+def update_template(school: School, *, accent: str, secondary: str, attestation: str,
+                    page_size: str, actor: str | None, now: datetime) -> School:
+    """Save the school's certificate template (colours #rrggbb, the attestation's wording,
+    the default page size); empty fields keep the default look. Audited."""
+    from ...records.certificate import hex_colour
+
+    chosen: dict[str, str] = {}
+    for key, value in (("accent", accent), ("secondary", secondary)):
+        value = value.strip()
+        if value:
+            try:
+                hex_colour(value)
+            except ValueError:
+                raise ServiceError("Write colours as #rrggbb, e.g. #1b3a5e.") from None
+            chosen[key] = value.lower()
+    attestation = " ".join(attestation.split())
+    if len(attestation) > 120:
+        raise ServiceError("Keep the attestation to 120 characters: it is one line.")
+    if attestation:
+        chosen["attestation"] = attestation
+    if page_size not in PAGE_SIZES:
+        raise ServiceError("Choose the page size A4 or Letter.")
+    chosen["page_size"] = page_size
+    school.certificate_template = chosen
+    record_event("school.certificate_template_updated", {"school": school.id, **chosen},
+                 actor, now)
+    db.session.commit()
+    return school
+
+
+def logo_of(school_slug: str) -> bytes:
+    """The school's logo (PNG) as served publicly with its issuer profile; NotFound if none."""
+    logo = db.session.execute(select(School.logo_image).filter_by(slug=school_slug)).scalar()
+    if not logo:
+        raise NotFound("No logo.")
+    return logo

@@ -3,7 +3,7 @@ profiles (the issuer ids of their Open Badges credentials)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify
 
 from ...services.errors import NotFound
 from ...services.records import signing_keys
@@ -31,4 +31,17 @@ def issuer(slug: str):
     response = jsonify(profile)
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/issuers/<slug>/logo.png")
+def issuer_logo(slug: str):
+    """Serve a school's logo: the image of its issuer profile (public, like the profile)."""
+    try:
+        logo = issuers.logo_of(slug)
+    except NotFound:
+        abort(404)
+    response = Response(logo, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
