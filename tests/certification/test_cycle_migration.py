@@ -56,6 +56,10 @@ def test_0011_keeps_every_record_and_code_and_goes_back_down(tmp_path):
                 share = conn.execute(text("SELECT share_renewed_codes FROM users")).scalars()
                 assert [tuple(r) for r in rows] == [(1, None), (1, None)]
                 assert renewal is None and not any(share)
+            with db.engine.begin() as conn:  # the new columns take data before the downgrade
+                conn.execute(text("INSERT INTO schools (id, slug, name, created_at, website_url, "
+                                  f"certificate_template) VALUES (1, 's', 'S', {T}, "
+                                  "'https://s.example', '{\"page_size\": \"Letter\"}')"))
             assert _codes() == [(1, "TP-CODE-1"), (2, "TP-CODE-2")]
             with db.engine.begin() as conn:  # a renewal of user 1's record: cycle 2
                 conn.execute(text(
@@ -75,6 +79,12 @@ def test_0011_keeps_every_record_and_code_and_goes_back_down(tmp_path):
             downgrade(revision="0010")
             columns = {c["name"] for c in inspect(db.engine).get_columns("completion_records")}
             assert not {"cycle", "renews_id"} & columns
+            school_columns = {c["name"] for c in inspect(db.engine).get_columns("schools")}
+            assert not {"website_url", "logo_image", "signature_image",
+                        "certificate_template"} & school_columns
+            assert "deadline" not in {c["name"] for c in inspect(db.engine).get_columns("cohorts")}
+            assert "lift_locks" not in {c["name"] for c in
+                                        inspect(db.engine).get_columns("accommodations")}
             assert "renewal" not in {c["name"] for c in
                                      inspect(db.engine).get_columns("course_versions")}
             assert _codes() == [(1, "TP-CODE-1"), (2, "TP-CODE-2")]
