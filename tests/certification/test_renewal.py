@@ -156,3 +156,21 @@ def test_the_database_refuses_two_records_of_one_cycle(content, make_user):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_ce_hours_per_period_count_each_cycle_once(tmp_path, app, content, make_user):
+    from tpcourse.services.certification.ce_tracking import ce_summary
+    from tpcourse.services.certification.completion import records_of
+
+    sync_basics_with(tmp_path, "renewal: final")
+    trainee = make_user()
+    complete_basics(trainee, T0)
+    later = EXPIRES + timedelta(days=400)  # the next two-year period
+    pass_quiz(trainee, "basics-final", later)
+    records = records_of(trainee)
+    assert [r.cycle for r in records] == [2, 1]
+    summary = ce_summary(records, later + timedelta(days=1))
+    by_period = {p.start: p.hours for p in summary.periods}
+    # the first cycle's 2.5 hours in its period; the renewal by exam adds none of its own
+    assert sorted(by_period.values()) == [0.0, 2.5]
+    assert sum(len(p.entries) for p in summary.periods) == 2  # each cycle listed once
