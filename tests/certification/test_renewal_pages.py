@@ -186,3 +186,18 @@ def test_a_renewed_certificate_gets_no_more_reminders_and_reminders_link_to_rene
     pass_quiz(trainee, "basics-final", moment)
     assert record_of(trainee, "basics").cycle == 2
     assert pending_reminders(moment + timedelta(days=30), [90, 30, 7]) == []
+
+
+def test_the_api_carries_every_cycle(client, content, make_user, clock):
+    from tpcourse.services.schools import tokens
+
+    trainee, first, second = renewed_trainee(make_user, school="north")
+    north = db.session.execute(select(School).filter_by(slug="north")).scalar_one()
+    token = tokens.create_token(north, "registrar", "user:1", clock.now)
+    clock.now = second.completed_at + timedelta(days=1)
+    response = client.get("/api/v1/completions?format=json",
+                          headers={"Authorization": f"Bearer {token.secret}"})
+    assert response.status_code == 200
+    records = json.loads(b"".join(response.response))["records"]
+    assert [(r["certificate_code"], r["cycle"], r["renews_certificate_code"]) for r in records] \
+        == [(first.certificate_code, 1, None), (second.certificate_code, 2, first.certificate_code)]
