@@ -37,11 +37,12 @@ def pass_quiz(user, slug: str, now: datetime) -> None:
 
 
 def record_of(user, slug: str) -> CompletionRecord | None:
-    """Return the user's completion record for a course, if any."""
+    """Return the user's newest completion record for a course (its latest cycle), if any."""
     course = db.session.execute(select(Course).filter_by(slug=slug)).scalar_one()
     db.session.expire_all()
     return db.session.execute(select(CompletionRecord).filter_by(
-        user_id=user.id, course_id=course.id)).scalar_one_or_none()
+        user_id=user.id, course_id=course.id).order_by(CompletionRecord.cycle.desc())
+        .limit(1)).scalar_one_or_none()
 
 
 def complete_basics(user, now: datetime) -> CompletionRecord:

@@ -57,6 +57,8 @@ def test_verification_shows_only_what_the_certificate_prints(client, make_user, 
         assert set(facts) == {"certificate_code", "status", "holder_name", "course", "ce_hours",
                               "ce_hours_split", "ce_hours_expire", "approved_by", "assessed_by",
                               "completed_on", "expires_on", "revoked_on", "issuer",
-                              "verify_url"}
+                              "verify_url", "cycle", "renewal", "superseded", "superseded_by",
+                              "renews", "links"}
+        assert (facts["cycle"], facts["superseded"], facts["superseded_by"]) == (1, False, None)
         assert facts["verify_url"] == f"{SITE_URL}/verify/{record.certificate_code}"
         assert facts["course"]["type"] == "Home Study"

@@ -26,7 +26,7 @@ def test_columns_are_the_documented_contract():
     assert CSV_COLUMNS == (
         "trainee_id", "name", "email", "school", "cohort", "course", "course_version",
         "ce_hours", "enrolled_at", "completed_at", "final_score", "certificate_code",
-        "certificate_status", "expires_at", "verify_url",
+        "certificate_status", "expires_at", "verify_url", "cycle", "renews_certificate_code",
     )  # fmt: skip
 
 
@@ -56,6 +56,8 @@ def test_row_values(make_row):
         "certificate_status": "valid",
         "expires_at": "2027-03-07T14:30:05Z",
         "verify_url": "https://tpcourse.example/verify/TPF-2025-0042",
+        "cycle": "1",
+        "renews_certificate_code": "",
     }
 
 
@@ -66,7 +68,7 @@ def test_in_progress_row_has_blank_cells(make_row):
     )  # fmt: skip
     _, cells = parse(export([row]))
     blank = {"cohort", "completed_at", "final_score", "certificate_code", "certificate_status",
-             "expires_at", "verify_url"}  # fmt: skip
+             "expires_at", "verify_url", "cycle", "renews_certificate_code"}  # fmt: skip
     assert {name for name, cell in zip(CSV_COLUMNS, cells, strict=True) if cell == ""} == blank
 
 

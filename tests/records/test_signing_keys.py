@@ -42,10 +42,14 @@ def test_an_unusable_configured_key_says_so(tmp_path):
 
 
 def test_well_known_serves_the_current_and_retired_keys(client, app):
+    from tpcourse.records.rsa_signing import generate_rsa_key, rsa_key_id, rsa_public_pem
+
     current = signing_keys.signing_key(app)
+    badge = signing_keys.badge_signing_key(app)
     served = client.get("/.well-known/tpcourse-keys.json")
     assert served.status_code == 200 and served.headers["Access-Control-Allow-Origin"] == "*"
-    assert [k["kid"] for k in served.get_json()["keys"]] == [key_id(current)]
+    assert [(k["kid"], k["alg"]) for k in served.get_json()["keys"]] == [
+        (key_id(current), "EdDSA"), (rsa_key_id(badge), "RS256")]
     retired = generate_private_key()
     folder = app.instance_path + "/" + signing_keys.RETIRED_DIR
     import os
@@ -53,6 +57,11 @@ def test_well_known_serves_the_current_and_retired_keys(client, app):
     os.makedirs(folder)
     with open(folder + "/2025.pem", "w") as handle:
         handle.write(public_key_to_pem(retired))
-    kids = [k["kid"] for k in client.get("/.well-known/tpcourse-keys.json").get_json()["keys"]]
-    assert kids == [key_id(current), key_id(retired)]
-    assert all("d" not in k for k in served.get_json()["keys"])  # never the private part
+    retired_rsa = generate_rsa_key()  # rotated the same way: its public half kept as PEM
+    with open(folder + "/2025-rsa.pem", "w") as handle:
+        handle.write(rsa_public_pem(retired_rsa))
+    keys = client.get("/.well-known/tpcourse-keys.json").get_json()["keys"]
+    assert [k["kid"] for k in keys] == [key_id(current), key_id(retired), rsa_key_id(badge),
+                                        rsa_key_id(retired_rsa)]
+    private = {"d", "p", "q", "dp", "dq", "qi"}
+    assert all(not private & set(k) for k in keys)  # never the private part

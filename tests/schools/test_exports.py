@@ -110,7 +110,7 @@ def test_badges_are_ob3_credentials_signed_by_the_site_key(app, world, clock):
     assert credential["@context"] == CONTEXT
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     issuer = credential["issuer"]
-    assert issuer["name"] == "North CE Institute" and issuer["id"] == SITE
+    assert issuer["name"] == "North CE Institute" and issuer["id"] == f"{SITE}/issuers/north"
     assert issuer["otherIdentifier"][0]["identifier"] == "CE-N-0001"
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["name"] == "Basics of Pressure Work"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .course_settings import RENEWAL_KEYS, parse_renewal, parse_sequencing
 from .markdown import render_markdown, word_count
 from .model import CompletionRules, CourseSpec, LessonSpec, ModuleSpec
 from .yamlsrc import LineDict, LineList, YamlSyntaxError, load_yaml
@@ -14,7 +15,8 @@ Report = Callable[[int, str], None]
 
 COURSE_KEYS = {"slug", "title", "summary", "ce_hours", "certificate_valid_days", "modules",
                "final_exam", "completion", "course_type", "practical_skills", "evaluation",
-               "hands_on_minutes", "hands_on_ce_hours", "ce_approval"}
+               "hands_on_minutes", "hands_on_ce_hours", "ce_approval",
+               "sequencing"} | RENEWAL_KEYS
 COURSE_TYPES = ("Live", "Home Study", "Webinar")
 """The course types an approver such as NCBTMB names on a CE certificate."""
 APPROVAL_KEYS = {"approver": "who approved the course, e.g. NCBTMB",
@@ -72,6 +74,8 @@ def parse_course(doc: Any, folder: str, report: Report) -> CourseSpec | None:
         evaluation=_evaluation(doc, report),
         ce_approval=_approval(doc, report),
     )
+    course.renewal = parse_renewal(doc, course.final_exam, report)
+    course.sequencing = parse_sequencing(doc, report)
     _hands_on(doc, course, report)
     course.lines = {key: doc.line_of(key) for key in COURSE_KEYS}
     if course.completion.skills == "all" and not course.practical_skills:

@@ -275,6 +275,17 @@ def _cross_check(content: ContentSet) -> None:
             users.setdefault(course.final_exam, []).append(course)
             if course.final_exam not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
                 report(1, f"final exam quiz '{course.final_exam}' not found in quizzes/")
+        course_quizzes = {m.quiz for m in course.modules if m.quiz} | {course.final_exam}
+        for slug in (course.sequencing or {}).get("quiz_dates", {}):
+            if slug not in course_quizzes | {(course.renewal or {}).get("quiz")}:
+                report(course.lines.get("sequencing", 1),
+                       f"sequencing quiz_dates names '{slug}', not a quiz of this course")
+        renewal_quiz = (course.renewal or {}).get("quiz")
+        if renewal_quiz:
+            users.setdefault(renewal_quiz, []).append(course)
+            if renewal_quiz not in content.quizzes | dict.fromkeys(content.unreadable_quizzes):
+                report(course.lines.get("renewal_quiz", 1),
+                       f"renewal quiz '{renewal_quiz}' not found in quizzes/")
     _check_safety_draws(content)
     everything = {code for course in content.courses for code in course.objective_codes()}
     for slug, quiz in content.quizzes.items():

@@ -84,6 +84,8 @@ class CourseSpec:
     hands_on_minutes: int = 0
     hands_on_ce_hours: float = 0.0
     ce_approval: dict[str, str] | None = None
+    renewal: dict[str, Any] | None = None  # content/course_settings.py; None: the defaults
+    sequencing: dict[str, Any] | None = None  # content/course_settings.py; None: no locks
     lines: dict[str, int] = field(default_factory=dict)  # course.yaml line of each key
 
     @property
@@ -104,6 +106,9 @@ class CourseSpec:
         data = asdict(self)
         data.pop("path")
         data.pop("lines")
+        for setting in ("renewal", "sequencing"):  # unset: hashed as before they existed
+            if data[setting] is None:
+                data.pop(setting)
         for module in data["modules"]:
             module.pop("path")
             module.pop("quiz_line")

@@ -143,6 +143,7 @@ class StartDecision:
     allowed: bool
     reason: str = ""
     retry_at: datetime | None = None
+    locked: bool = False  # a locked step (sequencing), not the attempt rules
 
 
 def start_decision(quiz: Mapping[str, Any], past: Sequence[PastAttempt], now: datetime,

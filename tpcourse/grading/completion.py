@@ -63,3 +63,26 @@ def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[s
         score = round(sum(scores) / len(scores), 2) if scores else None
     return CompletionStatus(not missing, missing, score, tuple(unread), tuple(quizzes), exam,
                             tuple(unsigned), evaluation_missing)
+
+
+def criteria_text(rules: Mapping[str, str | None], *, lessons: int, module_quizzes: int,
+                  final_exam: bool, skills: Sequence[str] = (), evaluation: bool = False,
+                  issuer: str = "") -> str:
+    """Say in words what earns the course's certificate, from its actual completion rules
+    (the Open Badges achievement's criteria)."""
+    steps = []
+    if rules.get("lessons") == "all" and lessons:
+        steps.append(f"read all {lessons} lesson(s)")
+    if rules.get("quizzes") == "all" and module_quizzes:
+        steps.append(f"pass all {module_quizzes} module quiz(zes)")
+    if rules.get("final_exam") == "passed" and final_exam:
+        steps.append("pass the final exam")
+    if rules.get("skills") == "all" and skills:
+        steps.append(f"have {len(skills)} practical skill(s) assessed in person and signed off "
+                     f"by an instructor ({'; '.join(skills)})")
+    if rules.get("evaluation") == "required" and evaluation:
+        steps.append("complete the course evaluation")
+    if not steps:
+        return f"Complete the course{' with ' + issuer if issuer else ''}."
+    said = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " and " + steps[-1]
+    return f"{said[0].upper()}{said[1:]}{', with ' + issuer if issuer else ''}."

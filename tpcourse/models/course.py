@@ -45,6 +45,10 @@ class CourseVersion(db.Model):
     hands_on_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     hands_on_ce_hours: Mapped[float] = mapped_column(default=0.0, server_default="0")
     ce_approval: Mapped[dict | None] = mapped_column(JSONType)
+    # Renewal (path, window_days, quiz, ce_hours) and sequencing settings from course.yaml;
+    # None in versions stored before they existed: the defaults apply (content/renewal.py).
+    renewal: Mapped[dict | None] = mapped_column(JSONType)
+    sequencing: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship(lazy="joined")
@@ -118,6 +122,9 @@ class Cohort(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     invite_code: Mapped[str] = mapped_column(String(40), unique=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The cohort's deadline: its trainees start no quiz of the course after it (sequencing,
+    # docs/exams.md); None: no deadline.
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

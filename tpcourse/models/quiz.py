@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -87,6 +87,9 @@ class Accommodation(db.Model):
     extra_attempts: Mapped[int] = mapped_column(default=0)
     extra_minutes: Mapped[int] = mapped_column(default=0)
     extra_percent: Mapped[int] = mapped_column(default=0)
+    # Lifts the course's sequencing locks (lessons first, quizzes first, dates, the cohort's
+    # deadline) on this quiz for this trainee.
+    lift_locks: Mapped[bool] = mapped_column(default=False, server_default=false())
     note: Mapped[str] = mapped_column(String(500), default="")
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,10 +14,12 @@ from .user import User
 
 
 class CompletionRecord(db.Model):
-    """Created once when a trainee meets a course's completion rules; never hard-deleted."""
+    """Created once per certification cycle when a trainee meets a course's completion rules
+    (cycle 1) or its renewal path (cycle 2, 3 ... each `renews_id` the one before); never edited
+    after issue apart from revocation, never hard-deleted (docs/certificates.md)."""
 
     __tablename__ = "completion_records"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -29,6 +31,10 @@ class CompletionRecord(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The record this one renews; unique, so a record is renewed at most once.
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("completion_records.id"),
+                                                  unique=True)
 
     user: Mapped[User] = relationship(lazy="joined")
     course_version: Mapped[CourseVersion] = relationship(lazy="joined")

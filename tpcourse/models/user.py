@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, and_, bindparam
+from sqlalchemy import ForeignKey, LargeBinary, String, and_, bindparam, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import JSONType, UTCDateTime, utcnow
 
 ROLES = ("trainee", "instructor", "school_admin", "admin")
 PASSWORD_NOT_CHOSEN = "!invited"
@@ -53,6 +53,15 @@ class School(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_address: Mapped[str | None] = mapped_column(String(500))
     signatory_name: Mapped[str | None] = mapped_column(String(200))
+    # The school's own web address, named in its Open Badges issuer profile (docs/records.md).
+    website_url: Mapped[str | None] = mapped_column(String(300))
+    # Images the school uploads (PNG, bounded; deferred: every user row joins its school):
+    # the logo (issuer profile, certificates) and the signature printed on certificates.
+    logo_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The school's certificate template: accent and secondary colours, attestation wording,
+    # default page size (records/certificate.py CertificateTemplate); None: the default.
+    certificate_template: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -94,6 +103,9 @@ class User(SignedInIdentity, db.Model):
     # An IANA name ("Europe/Berlin"), detected in the browser or chosen on the profile page;
     # None until then (times are shown in UTC).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Whether /verify of a superseded certificate may name the newer one's code (the holder's
+    # choice on the profile page; off by default).
+    share_renewed_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data reduced
 

@@ -1,4 +1,5 @@
-"""Open Badges 3.0 credentials for completed courses, secured as VC-JWT (EdDSA, Ed25519)."""
+"""Open Badges 3.0 credentials for completed courses, secured as VC-JWT: RS256 (an RSA key; what
+OB 3.0 requires every verifier to support) by default, EdDSA (Ed25519) as an option."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tpcourse.records.encoding import chunked, isoformat_z, json_array
 from tpcourse.records.rows import CompletionRow, Issuer
+from tpcourse.records.rsa_signing import RS256, RSAKey, find_rsa_key, rsa_key_id, sign_rs256
+from tpcourse.records.rsa_signing import verify_rs256 as _verify_rs256
 from tpcourse.records.signing import ALG, b64url_decode, b64url_encode, find_public_key, key_id
 
 __all__ = [
     "CONTEXT",
     "build_credential",
+    "issuer_profile",
     "decode_credential",
     "is_badge_eligible",
     "keys_url",
@@ -64,15 +68,20 @@ def keys_url(issuer_id: str) -> str:
     return f"{issuer_id.rstrip('/')}/.well-known/tpcourse-keys.json"
 
 
-def _issuer_profile(issuer: Issuer) -> dict[str, Any]:
+def issuer_profile(issuer: Issuer) -> dict[str, Any]:
+    """The issuer's Open Badges Profile: in every credential, and served at its own id."""
     profile: dict[str, Any] = {
-        "id": issuer.url,
+        "id": issuer.id or issuer.url,
         "type": ["Profile"],
         "name": issuer.name,
         "url": issuer.url,
     }
     if issuer.contact_email:
         profile["email"] = issuer.contact_email
+    if issuer.official:
+        profile["official"] = issuer.official
+    if issuer.image:
+        profile["image"] = {"id": issuer.image, "type": "Image"}
     if issuer.provider_number:
         profile["otherIdentifier"] = [
             {
@@ -85,7 +94,7 @@ def _issuer_profile(issuer: Issuer) -> dict[str, Any]:
 
 
 def _achievement(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
-    achievement_id = f"{issuer.url.rstrip('/')}/courses/{row.course_slug}"
+    achievement_id = f"{(issuer.site or issuer.url).rstrip('/')}/courses/{row.course_slug}"
     return {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -96,7 +105,7 @@ def _achievement(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
             f"worth {_hours(row.ce_hours)}."
         ),
         "criteria": {
-            "narrative": (
+            "narrative": row.criteria or (
                 f"Complete every lesson of {row.course_title} and pass its final exam "
                 f"with {issuer.name}."
             )
@@ -154,7 +163,7 @@ def build_credential(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{row.course_title}: certificate of completion",
-        "issuer": _issuer_profile(issuer),
+        "issuer": issuer_profile(issuer),
         "validFrom": _seconds(row.completed_at),
         "credentialSubject": subject,
         "credentialSchema": [CREDENTIAL_SCHEMA],
@@ -168,9 +177,21 @@ def build_credential(row: CompletionRow, issuer: Issuer) -> dict[str, Any]:
                 "type": ["Evidence"],
                 "name": f"Certificate {row.certificate_code or ''}".strip(),
                 "description": "Public page that shows this certificate's current status.",
+                "narrative": _cycle_narrative(row),
             }
         ]
+    if row.is_renewal:
+        credential["description"] = _cycle_narrative(row)
     return credential
+
+
+def _cycle_narrative(row: CompletionRow) -> str:
+    """Say which certification cycle the credential is (contract: "Certification cycle N")."""
+    if not row.is_renewal:
+        return "Certification cycle 1: the first certificate in this course."
+    renews = f" It renews certificate {row.renews_certificate_code}." \
+        if row.renews_certificate_code else ""
+    return f"Certification cycle {row.cycle}: a renewal.{renews}"
 
 
 def _epoch(timestamp: str) -> int:
@@ -196,12 +217,23 @@ def _segment(value: dict[str, Any]) -> str:
 
 
 def sign_credential(
-    credential: dict[str, Any], key: Ed25519PrivateKey, *, kid: str | None = None
+    credential: dict[str, Any], key: Ed25519PrivateKey | RSAKey, *, kid: str | None = None,
+    keys_at: str | None = None,
 ) -> str:
-    """Sign as a VC-JWT: a compact JWS whose payload is the credential plus its JWT claims."""
-    kid = kid or f"{keys_url(credential['issuer']['id'])}#{key_id(key)}"
+    """Sign as a VC-JWT: a compact JWS whose payload is the credential plus its JWT claims.
+
+    An RSA key signs RS256, an Ed25519 key EdDSA. The header's `kid` is `<keys_at>#<thumbprint>`:
+    the site's JWK set (default: beside the issuer id, which is the school's own profile URL).
+    """
+    payload = {**credential, **_jwt_claims(credential)}
+    where = keys_at or keys_url(credential["issuer"]["id"])
+    if isinstance(key, RSAKey):
+        kid = kid or f"{where}#{rsa_key_id(key)}"
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        return sign_rs256({"kid": kid, "typ": "JWT"}, text.encode("utf-8"), key)
+    kid = kid or f"{where}#{key_id(key)}"
     header = {"alg": ALG, "kid": kid, "typ": "JWT"}
-    signing_input = f"{_segment(header)}.{_segment({**credential, **_jwt_claims(credential)})}"
+    signing_input = f"{_segment(header)}.{_segment(payload)}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
 
@@ -247,9 +279,17 @@ def verify_credential(
         signature = b64url_decode(parts[2])
     except ValueError as error:
         return [f"the token could not be decoded: {error}"]
-    if header.get("alg") != ALG:
-        return [f"unsupported alg {header.get('alg')!r}: expected {ALG!r}"]
     kid = str(header.get("kid", ""))
+    if header.get("alg") == RS256:
+        rsa_key = find_rsa_key(jwks, kid.rpartition("#")[2])
+        if rsa_key is None:
+            return [f"unknown key id {kid}: it is not in the key set given"]
+        if not _verify_rs256(token, rsa_key):
+            return ["signature does not match: the credential was altered or not signed by "
+                    "this key"]
+        return _claim_problems(payload, now or datetime.now(UTC))
+    if header.get("alg") != ALG:
+        return [f"unsupported alg {header.get('alg')!r}: expected {RS256!r} or {ALG!r}"]
     public_key = find_public_key(jwks, kid.rpartition("#")[2])
     if public_key is None:
         return [f"unknown key id {kid}: it is not in the key set given"]
@@ -261,11 +301,12 @@ def verify_credential(
 
 
 def stream_badges(
-    rows: Iterable[CompletionRow], issuer: Issuer, key: Ed25519PrivateKey
+    rows: Iterable[CompletionRow], issuer: Issuer, key: Ed25519PrivateKey | RSAKey,
+    keys_at: str | None = None,
 ) -> Iterator[bytes]:
     """Yield a JSON array of signed VC-JWT strings, one per eligible row, as UTF-8 chunks."""
     tokens = (
-        sign_credential(build_credential(row, issuer), key)
+        sign_credential(build_credential(row, issuer), key, keys_at=keys_at)
         for row in rows
         if is_badge_eligible(row)
     )

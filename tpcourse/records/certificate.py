@@ -19,7 +19,10 @@ from fpdf.drawing import DeviceRGB
 from fpdf.enums import MethodReturnValue, PathPaintRule
 
 __all__ = [
+    "DEFAULT_ATTESTATION",
     "CertificateData",
+    "CertificateTemplate",
+    "hex_colour",
     "ce_hours_split",
     "format_ce_hours",
     "format_date",
@@ -41,6 +44,31 @@ MUTED = (98, 106, 115)
 ACCENT = (27, 58, 94)
 GOLD = (166, 134, 75)
 ALERT = (180, 30, 30)
+
+
+DEFAULT_ATTESTATION = "has successfully completed the course"
+
+
+@dataclass(frozen=True)
+class CertificateTemplate:
+    """A school's certificate look: colours, the attestation's wording, logo, page size."""
+
+    accent: tuple[int, int, int] = ACCENT
+    secondary: tuple[int, int, int] = GOLD
+    attestation: str = DEFAULT_ATTESTATION
+    logo_image: bytes | None = None
+    page_size: str = "A4"
+
+
+DEFAULT_TEMPLATE = CertificateTemplate()
+
+
+def hex_colour(text: str) -> tuple[int, int, int]:
+    """Read "#1b3a5e" as (27, 58, 94); ValueError if it is not a #rrggbb colour."""
+    text = text.strip()
+    if len(text) != 7 or text[0] != "#":
+        raise ValueError(f"not a #rrggbb colour: {text!r}")
+    return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,7 @@ class CertificateData:
     hands_on_hours: float = 0.0  # the part of ce_hours earned in supervised hands-on practice
     approved_by: str | None = None  # e.g. "NCBTMB" when the course claims approval
     assessed_by: tuple[str, ...] = ()  # instructors who signed off the practical skills
+    template: CertificateTemplate | None = None  # the school's; None: the default look
 
     @property
     def home_study_hours(self) -> float:
@@ -145,6 +174,8 @@ def render_certificate_pdf(
     if page_size not in ("A4", "Letter"):
         raise ValueError(f'Page size must be "A4" or "Letter", not {page_size!r}.')
     pdf = FPDF(orientation="landscape", unit="mm", format=page_size)
+    pdf.palette = {ACCENT: (cert.template or DEFAULT_TEMPLATE).accent,
+                   GOLD: (cert.template or DEFAULT_TEMPLATE).secondary}
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -152,6 +183,7 @@ def render_certificate_pdf(
     _set_metadata(pdf, cert)
     pdf.add_page()
     _draw_frame(pdf)
+    _draw_logo(pdf, cert)
     _draw_heading(pdf, cert)
     _draw_achievement(pdf, cert)
     _draw_facts(pdf, cert)
@@ -181,12 +213,23 @@ def _set_metadata(pdf: FPDF, cert: CertificateData) -> None:
 
 
 def _draw_frame(pdf: FPDF) -> None:
-    pdf.set_draw_color(*ACCENT)
+    pdf.set_draw_color(*_colour(pdf, ACCENT))
     pdf.set_line_width(0.9)
     pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
-    pdf.set_draw_color(*GOLD)
+    pdf.set_draw_color(*_colour(pdf, GOLD))
     pdf.set_line_width(0.25)
     pdf.rect(10.5, 10.5, pdf.w - 21, pdf.h - 21)
+
+
+def _colour(pdf: FPDF, colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The template's colour for one of the default accent colours (others unchanged)."""
+    return getattr(pdf, "palette", {}).get(colour, colour)
+
+
+def _draw_logo(pdf: FPDF, cert: CertificateData) -> None:
+    logo = (cert.template or DEFAULT_TEMPLATE).logo_image
+    if logo:  # top left, inside the frame, at most 30 x 18 mm
+        pdf.image(BytesIO(logo), x=16, y=15, w=30, h=18, keep_aspect_ratio=True)
 
 
 def _draw_heading(pdf: FPDF, cert: CertificateData) -> None:
@@ -198,10 +241,10 @@ def _draw_heading(pdf: FPDF, cert: CertificateData) -> None:
 def _draw_achievement(pdf: FPDF, cert: CertificateData) -> None:
     _write(pdf, "This certifies that", LEAD_IN, _across(pdf, 49, 6))
     _write(pdf, cert.holder_name, HOLDER, _across(pdf, 55, 16.5))
-    pdf.set_draw_color(*GOLD)
+    pdf.set_draw_color(*_colour(pdf, GOLD))
     pdf.set_line_width(0.3)
     pdf.line(pdf.w / 2 - 75, 73.5, pdf.w / 2 + 75, 73.5)
-    _write(pdf, "has successfully completed the course", LEAD_IN, _across(pdf, 76, 6))
+    _write(pdf, (cert.template or DEFAULT_TEMPLATE).attestation, LEAD_IN, _across(pdf, 76, 6))
     _write(pdf, cert.course_title, COURSE, _across(pdf, 82, 17))
     hours = format_ce_hours(cert.ce_hours)
     approved = f" approved by {cert.approved_by}" if cert.approved_by else ""
@@ -306,8 +349,8 @@ def _draw_revoked_marking(pdf: FPDF) -> None:
 
 
 def _ornament(pdf: FPDF, cx: float, y: float) -> None:
-    pdf.set_draw_color(*GOLD)
-    pdf.set_fill_color(*GOLD)
+    pdf.set_draw_color(*_colour(pdf, GOLD))
+    pdf.set_fill_color(*_colour(pdf, GOLD))
     pdf.set_line_width(0.35)
     pdf.line(cx - 32, y, cx - 4, y)
     pdf.line(cx + 4, y, cx + 32, y)
@@ -327,7 +370,7 @@ def _write(pdf: FPDF, text: str, kind: _Type, box: _Box, top: bool = False) -> f
     with pdf.local_context(char_spacing=kind.tracking):
         size, lines = _fit(pdf, text, kind, box)
         line_h = size * LEADING * PT
-        pdf.set_text_color(*kind.color)
+        pdf.set_text_color(*_colour(pdf, kind.color))
         y = box.y if top else box.y + (box.h - line_h * len(lines)) / 2
         for index, line in enumerate(lines):
             pdf.set_xy(box.x, y + index * line_h)

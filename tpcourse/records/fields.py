@@ -26,6 +26,8 @@ FIELDS: tuple[str, ...] = (
     "certificate_status",
     "expires_at",
     "verify_url",
+    "cycle",
+    "renews_certificate_code",
 )
 
 
@@ -47,4 +49,6 @@ def completion_fields(row: CompletionRow) -> dict[str, Any]:
         "certificate_status": row.certificate_status,
         "expires_at": optional_isoformat_z(row.expires_at),
         "verify_url": row.verify_url,
+        "cycle": row.cycle or (1 if row.completed_at is not None else None),
+        "renews_certificate_code": row.renews_certificate_code,
     }

@@ -49,6 +49,14 @@ class CompletionRow:
     expires_at: datetime | None
     verify_url: str | None
     quiz_outcomes: tuple[QuizOutcome, ...] = ()
+    criteria: str | None = None  # what earned it, from the course's completion rules (badges)
+    cycle: int | None = None  # the certification cycle: 1, then 2, 3 ... for each renewal
+    renews_certificate_code: str | None = None  # the certificate this record renews
+
+    @property
+    def is_renewal(self) -> bool:
+        """Whether the row's record renews an earlier certificate (cycle 2 or later)."""
+        return (self.cycle or 1) > 1
 
 
 @dataclass(frozen=True)
@@ -59,3 +67,7 @@ class Issuer:
     url: str
     provider_number: str | None = None
     contact_email: str | None = None
+    id: str | None = None  # the school's issuer id (its profile's URL); default `url`
+    site: str | None = None  # the tpcourse site (course pages); default `url`
+    official: str | None = None  # who signs for the school
+    image: str | None = None  # the URL of the school's logo

@@ -22,6 +22,12 @@ VERBS = {
 }
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 COURSE = "http://adlnet.gov/expapi/activities/course"
+# Certification cycles (contract, README): every completed statement carries its cycle; a
+# renewal's also the certificate it renews and the category activity RENEWAL.
+CYCLE_EXTENSION = "https://tpcourse.example/xapi/extensions/certification-cycle"
+RENEWS_EXTENSION = "https://tpcourse.example/xapi/extensions/renews-certificate"
+CERTIFICATE_EXTENSION = "https://tpcourse.example/xapi/extensions/certificate-code"
+RENEWAL = "https://tpcourse.example/xapi/activities/renewal"
 
 # Fixed forever: statement ids are uuid5 under this namespace, so a re-export sends the same ids
 # and an LRS ignores the duplicates instead of double-counting them.
@@ -121,10 +127,22 @@ def statements_for(row: CompletionRow, site_url: str) -> list[dict[str, Any]]:
                 course,
                 result,
                 row.completed_at,
-                {"revision": str(row.course_version)},
+                {"revision": str(row.course_version), **_cycle_context(row)},
             )
         )
     return statements
+
+
+def _cycle_context(row: CompletionRow) -> dict[str, Any]:
+    """The certification cycle of a completion; a renewal is marked by a category activity."""
+    extensions: dict[str, Any] = {CYCLE_EXTENSION: row.cycle or 1,
+                                  CERTIFICATE_EXTENSION: row.certificate_code}
+    context: dict[str, Any] = {"extensions": extensions}
+    if row.is_renewal:
+        extensions[RENEWS_EXTENSION] = row.renews_certificate_code
+        context["contextActivities"] = {"category": [
+            _activity(RENEWAL, "Certificate renewal", RENEWAL)]}
+    return context
 
 
 def stream_xapi(rows: Iterable[CompletionRow], site_url: str) -> Iterator[bytes]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
+from ..content.course_settings import renewal_settings
 from ..extensions import db
 from ..models import Course, CourseVersion, Lesson, Module, QuizVersion
 
@@ -81,6 +82,10 @@ class CourseOutline:
     final_exam_slug: str | None
     completion: Mapping[str, Any]
     skill_keys: tuple[str, ...] = ()
+    renewal: Mapping[str, Any] = field(default_factory=lambda: renewal_settings(None))
+    certificate_valid_days: int | None = None
+    quiz_modules: tuple[tuple[str, str], ...] = ()  # (module quiz slug, its module's slug)
+    sequencing: Mapping[str, Any] | None = None
 
 
 _outlines: LRU[CourseOutline] = LRU(64)
@@ -111,7 +116,8 @@ def outline_of(version_id: int, content_hash: str) -> CourseOutline:
 def _load_outline(version_id: int) -> CourseOutline:
     version = db.session.execute(
         select(CourseVersion.final_exam_slug, CourseVersion.completion,
-               CourseVersion.practical_skills)
+               CourseVersion.practical_skills, CourseVersion.renewal,
+               CourseVersion.certificate_valid_days, CourseVersion.sequencing)
         .where(CourseVersion.id == version_id)).one()
     modules = db.session.execute(
         select(Module.slug, Module.quiz_slug, Lesson.slug.label("lesson"))
@@ -123,7 +129,10 @@ def _load_outline(version_id: int) -> CourseOutline:
     return CourseOutline(version_id, lesson_keys,
                          tuple(slug for slug in quiz_of_module.values() if slug),
                          version.final_exam_slug, dict(version.completion),
-                         tuple(skill["key"] for skill in version.practical_skills or []))
+                         tuple(skill["key"] for skill in version.practical_skills or []),
+                         renewal_settings(version.renewal), version.certificate_valid_days,
+                         tuple((quiz, module) for module, quiz in quiz_of_module.items() if quiz),
+                         version.sequencing)
 
 
 def quiz_data(version_id: int, content_hash: str) -> dict:

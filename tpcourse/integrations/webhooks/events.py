@@ -27,8 +27,8 @@ from ...records.encoding import jsonable
 EVENT_TYPES = {
     "completion.issued": "A trainee completed a course: a completion record and certificate "
                          "were issued.",
-    "completion.renewed": "A completion record renewed an earlier one (defined; emitted once "
-                          "certification cycles arrive).",
+    "completion.renewed": "A trainee renewed a certificate: a new completion record (the next "
+                          "certification cycle) renews an earlier one.",
     "completion.revoked": "A certificate was revoked.",
     "attempt.graded": "A quiz or exam attempt was graded.",
     "enrollment.created": "A trainee enrolled in a course.",

@@ -1,4 +1,5 @@
-"""A user's own settings: for now, the time zone their times are shown in."""
+"""A user's own settings: the time zone their times are shown in, and whether verification
+names the newer code of a renewed certificate."""
 
 from __future__ import annotations
 
@@ -59,3 +60,10 @@ def adopt_detected_time_zone(user_id: int, name: str) -> bool:
     ).rowcount
     db.session.commit()
     return stored == 1
+
+
+def set_share_renewed_codes(user: User, share: bool) -> None:
+    """Let (or stop letting) the verification page of a renewed certificate name the newer
+    certificate's code (docs/certificates.md)."""
+    user.share_renewed_codes = bool(share)
+    db.session.commit()

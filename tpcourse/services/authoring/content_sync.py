@@ -43,7 +43,8 @@ def sync_content(content: ContentSet) -> SyncReport:
     owners: dict[str, Course] = {}
     for spec in content.courses:
         course = write_course_version(spec, report)
-        for slug in [m.quiz for m in spec.modules if m.quiz] + [spec.final_exam]:
+        renewal_quiz = (spec.renewal or {}).get("quiz")
+        for slug in [m.quiz for m in spec.modules if m.quiz] + [spec.final_exam, renewal_quiz]:
             if slug:
                 owners[slug] = course
     for spec in content.quizzes.values():
@@ -79,6 +80,7 @@ def write_course_version(spec: CourseSpec, report: SyncReport) -> Course:
             {"key": key, "text": text} for key, text in spec.practical_skills.items()],
         evaluation=spec.evaluation, hands_on_minutes=spec.hands_on_minutes,
         hands_on_ce_hours=spec.hands_on_ce_hours, ce_approval=spec.ce_approval,
+        renewal=spec.renewal, sequencing=spec.sequencing,
     )
     db.session.add(version)
     db.session.flush()

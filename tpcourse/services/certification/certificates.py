@@ -26,7 +26,14 @@ from ...permissions.certification import (
     can_see_certificate,
     can_see_expiring,
 )
-from ...records.certificate import CertificateData, format_date, render_certificate_pdf
+from ...records.certificate import (
+    DEFAULT_TEMPLATE,
+    CertificateData,
+    CertificateTemplate,
+    format_date,
+    hex_colour,
+    render_certificate_pdf,
+)
 from ..errors import Conflict, Forbidden, NotFound, ServiceError
 from ..records.audit import actor_of, record_event
 from .completion import completion_status, find_by_code
@@ -74,7 +81,25 @@ def provider_for(school: School | None) -> Provider:
     contact = tuple(part for part in (school.contact_email, school.contact_address) if part)
     return Provider(name=school.provider_name or school.name, number=school.provider_number,
                     contact_lines=contact, signatory=school.signatory_name,
-                    signature_image=_signature_image(school.slug))
+                    signature_image=school.signature_image or _signature_image(school.slug))
+
+
+def template_of(school: School | None) -> CertificateTemplate:
+    """The school's certificate template (its colours, wording, logo, page size), else the
+    default one."""
+    if school is None:
+        return DEFAULT_TEMPLATE
+    chosen = school.certificate_template or {}
+    try:
+        accent = hex_colour(chosen["accent"]) if chosen.get("accent") else DEFAULT_TEMPLATE.accent
+        secondary = hex_colour(chosen["secondary"]) if chosen.get("secondary") else \
+            DEFAULT_TEMPLATE.secondary
+    except ValueError:  # stored by an older form: fall back rather than fail a download
+        accent, secondary = DEFAULT_TEMPLATE.accent, DEFAULT_TEMPLATE.secondary
+    return CertificateTemplate(
+        accent=accent, secondary=secondary,
+        attestation=chosen.get("attestation") or DEFAULT_TEMPLATE.attestation,
+        logo_image=school.logo_image, page_size=chosen.get("page_size") or "A4")
 
 
 def provider_of(record: CompletionRecord) -> Provider:
@@ -131,7 +156,10 @@ def certificate_data(record: CompletionRecord) -> CertificateData:
         signatory_name=provider.signatory, signature_image=provider.signature_image,
         verify_url=verify_url(record.certificate_code), revoked=record.revoked_at is not None,
         hands_on_hours=min(version.hands_on_ce_hours or 0.0, record.ce_hours),
-        approved_by=(version.ce_approval or {}).get("approver"), assessed_by=assessors(record))
+        approved_by=(version.ce_approval or {}).get("approver"), assessed_by=assessors(record),
+        # An approved course is issued by its Approved Provider: the default look, not a
+        # school's.
+        template=None if version.ce_approval else template_of(record.user.school))
 
 
 def page_size_of(value: str | None) -> str:
@@ -201,11 +229,27 @@ def issue_pdf(record: CompletionRecord, page_size: str, actor: User | None,
     return pdf
 
 
+def preview_pdf(school: School, page_size: str | None, now: datetime) -> bytes:
+    """A sample certificate in the school's template, for its admins to check before use."""
+    provider = provider_for(school)
+    template = template_of(school)
+    sample = CertificateData(
+        holder_name="Sample Trainee (preview)", course_title="Sample course",
+        course_version=1, course_type="Home Study", ce_hours=2.5, completed_on=now.date(),
+        expires_on=None, certificate_code="TP-SAMP-LEPR-EVIE-WONL-Y000",
+        provider_name=provider.name, provider_number=provider.number,
+        provider_contact="\n".join(provider.contact_lines) or None,
+        signatory_name=provider.signatory, signature_image=provider.signature_image,
+        verify_url=verify_url("TP-SAMP-LEPR-EVIE-WONL-Y000"), template=template)
+    return render_certificate_pdf(sample, page_size_of(page_size or template.page_size))  # type: ignore[arg-type]
+
+
 def certificate_pdf(viewer: User, code: str, page_size: str | None,
                     now: datetime) -> tuple[CompletionRecord, bytes]:
-    """Return the record and its PDF for a viewer allowed to download it."""
-    size = page_size_of(page_size)
+    """Return the record and its PDF for a viewer allowed to download it (no size given: the
+    school template's page size)."""
     record = visible_record(viewer, code)
+    size = page_size_of(page_size or template_of(record.user.school).page_size)
     return record, issue_pdf(record, size, viewer, now)
 
 

@@ -1,4 +1,5 @@
-"""Completion records: created once when a course's rules are met."""
+"""Completion records: created once when a course's rules are met (cycle 1); renewals add the
+next cycles (renewal.py)."""
 
 from __future__ import annotations
 
@@ -91,9 +92,10 @@ def _practical_requirements(user: AnyUser, course_id: int,
 
 
 def record_for(user: AnyUser, course_id: int) -> CompletionRecord | None:
-    """Return the user's completion record for a course, if any."""
+    """Return the user's newest completion record for a course (its latest cycle), if any."""
     return db.session.execute(
         select(CompletionRecord).filter_by(user_id=user.id, course_id=course_id)
+        .order_by(CompletionRecord.cycle.desc()).limit(1)
     ).scalar_one_or_none()
 
 
@@ -110,6 +112,7 @@ _PROGRESS_COUNTS = (
            select(CompletionRecord.id)
            .where(CompletionRecord.user_id == bindparam("user_id"),
                   CompletionRecord.course_id == bindparam("course_id"))
+           .order_by(CompletionRecord.cycle.desc()).limit(1)
            .scalar_subquery().label("record_id"),
            _count_mine(LessonProgress).label("lessons_read"),
            _count_mine(SkillSignoff).label("skills_signed"),
@@ -122,7 +125,7 @@ _PROGRESS_COUNTS = (
 
 def progress_counts(user_id: int, course_id: int) -> Row:
     """Read in one statement what rules completion in or out cheaply: the current course
-    version (id, content_hash), the record if any (record_id), and how many lessons read,
+    version (id, content_hash), the newest record if any (record_id), and how many lessons read,
     skills signed off and evaluations sent (lessons_read, skills_signed, evaluated)."""
     parameters = {"user_id": user_id, "course_id": course_id}
     if db.session().in_transaction() or db.engine.dialect.name == "sqlite":
@@ -153,13 +156,25 @@ def check_completion(user: AnyUser, course_id: int, now: datetime | None = None,
                      actor: User | None = None) -> CompletionRecord | None:
     """Create the completion record once when every rule is met; return it if it exists.
 
+    When the newest record's renewal window is open, issue the next cycle's record once the
+    course's renewal path is met (services/certification/renewal.py).
+
     `actor` is who caused it (an instructor's sign-off, say); the trainee by default. One
     statement answers the common cases (a record exists; lessons, skills or the evaluation
     still missing); only a trainee who may be done gets the full check.
     """
     counts = progress_counts(user.id, course_id)
     if counts.record_id is not None:
-        return db.session.get(CompletionRecord, counts.record_id)
+        record = db.session.get(CompletionRecord, counts.record_id)
+        if record.expires_at is None or record.revoked_at is not None:
+            return record  # nothing to renew: the common case costs nothing more
+        from .renewal import renew_if_met, window_open_for  # renewal imports this module
+
+        now = now or utcnow()
+        outline = cache.outline_of(counts.id, counts.content_hash)
+        if not window_open_for(record, outline, now):
+            return record
+        return renew_if_met(user, record, outline, now, actor)
     outline = cache.outline_of(counts.id, counts.content_hash)
     if ruled_out(outline, counts):
         return None

@@ -6,16 +6,20 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
+from ...content.course_settings import RENEWAL_PATHS
 from ...extensions import db
 from ...models import CompletionRecord, ReminderSent, User
 from ...records.certificate import format_date
+from .. import cache
 from ..notifications.mail import send_mail
 from .certificates import expiry_of, provider_for, setting, verify_url
 
 DEFAULT_THRESHOLDS = "90,30,7"
+Renewal = aliased(CompletionRecord, name="renewal")
 
 
 def parse_thresholds(value: str | None) -> list[int]:
@@ -74,7 +78,8 @@ def pending_reminders(now: datetime, thresholds: Sequence[int]) -> list[Reminder
         select(CompletionRecord).join(User, User.id == CompletionRecord.user_id)
         .where(CompletionRecord.revoked_at.is_(None), CompletionRecord.expires_at > now,
                CompletionRecord.expires_at < cutoff, User.active.is_(True),
-               User.deleted_at.is_(None))
+               User.deleted_at.is_(None),
+               ~exists().where(Renewal.renews_id == CompletionRecord.id))  # renewed already
         .order_by(CompletionRecord.expires_at, CompletionRecord.id)).scalars().all()
     sent: dict[int, set[int]] = {}
     for record_id, threshold in db.session.execute(
@@ -90,22 +95,27 @@ def pending_reminders(now: datetime, thresholds: Sequence[int]) -> list[Reminder
     return reminders
 
 
+def renewal_url(course_slug: str) -> str:
+    """The page that says how to renew a certificate of the course (reminders link to it)."""
+    return f"{setting('TPCOURSE_SITE_URL', '').rstrip('/')}/courses/{course_slug}/renew"
+
+
 def reminder_email(reminder: Reminder) -> tuple[str, str]:
     """Return the subject and plain-text body of a renewal reminder."""
     record, days = reminder.record, reminder.days_left
     version = record.course_version
     provider = provider_for(record.user.school)
     when = "today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
-    site = setting("TPCOURSE_SITE_URL", "").rstrip("/")
     contact = f" ({provider.contact})" if provider.contact else ""
+    path = RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]]
     subject = f"Your certificate for {version.title} expires {when}"
     body = (
         f"Hello {record.user.name},\n\n"
         f"Your certificate for {version.title} (version {version.version}) expires {when}, "
         f"on {format_date(record.expires_at.date())}.\n\n"
-        f"To keep your continuing-education record current, plan your renewal now: "
-        f"contact {provider.name}{contact}, or see the course at "
-        f"{site}/courses/{version.course.slug}\n\n"
+        f"To keep your certification current, renew it: {path}. Start here:\n"
+        f"{renewal_url(version.course.slug)}\n\n"
+        f"Questions? Contact {provider.name}{contact}.\n\n"
         f"Certificate code: {record.certificate_code}\n"
         f"Anyone can check it at {verify_url(record.certificate_code)}\n\n"
         f"— {provider.name}\n")
@@ -122,7 +132,7 @@ def _notify_and_send(reminder: Reminder, now: datetime, send: Callable[..., None
     notice = notify(record.user_id, "certificate_expiring",
                     f"reminder:{record.id}:{min(reminder.thresholds)}", subject,
                     body.split("\n\n", 1)[1].rsplit("\n\n", 1)[0],
-                    f"/certificates/{record.certificate_code}", now, email=False)
+                    f"/courses/{record.course_version.course.slug}/renew", now, email=False)
     if notice is not None and not notice.emailed:
         return  # turned off: the notice is on their home page, and the threshold is settled
     unsubscribe = site_url("/notifications/unsubscribe/"

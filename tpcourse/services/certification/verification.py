@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ...extensions import db
 from ...models import CompletionRecord
 from ...records.certificate import ce_hours_split
 from .certificates import assessors, provider_of, verify_url
+from .renewal import newer_record
 
 
 def certificate_facts(record: CompletionRecord, now: datetime) -> dict[str, Any]:
@@ -39,4 +41,26 @@ def certificate_facts(record: CompletionRecord, now: datetime) -> dict[str, Any]
         "issuer": {"name": provider.name, "provider_number": provider.number,
                    "contact": provider.contact},
         "verify_url": verify_url(record.certificate_code),
+        **cycle_facts(record),
     }
+
+
+def cycle_facts(record: CompletionRecord) -> dict[str, Any]:
+    """The record's certification cycle: its number, whether a newer record supersedes it, and
+    the codes of the newer and the renewed record when the holder lets verification name them
+    (`users.share_renewed_codes`). The record's own status never changes when it is renewed."""
+    newer = newer_record(record)
+    previous = db.session.get(CompletionRecord, record.renews_id) if record.renews_id else None
+    share = bool(record.user.share_renewed_codes)
+
+    def link(other: CompletionRecord | None) -> dict[str, str] | None:
+        if other is None or not share:
+            return None
+        return {"certificate_code": other.certificate_code,
+                "verify_url": verify_url(other.certificate_code)}
+
+    return {"cycle": record.cycle, "superseded": newer is not None,
+            "superseded_by": link(newer), "renews": link(previous),
+            "renewal": record.renews_id is not None,
+            "links": {"html": verify_url(record.certificate_code),
+                      "json": verify_url(record.certificate_code) + ".json"}}

@@ -1,4 +1,5 @@
-"""Accommodations: extra time or attempts for one trainee on one quiz.
+"""Accommodations: extra time or attempts for one trainee on one quiz, or its sequencing locks
+lifted (services/exams/sequencing.py).
 
 The course's instructors and admins grant them to anyone on the course; a school admin only to
 their own school's trainees. The quiz pages show and enforce them (services/attempts.py).
@@ -63,8 +64,9 @@ def scope(user: User, slug: str) -> AccommodationScope:
 
 
 def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_minutes: int,
-          extra_percent: int, note: str, now: datetime) -> Accommodation:
-    """Grant (or change) a trainee's extra attempts and time on a quiz."""
+          extra_percent: int, note: str, now: datetime, lift_locks: bool = False) -> Accommodation:
+    """Grant (or change) a trainee's extra attempts and time on a quiz, and whether the
+    course's sequencing locks are lifted on it for them (recorded and audited)."""
     place = scope(user, slug)
     trainee = next((t for t in place.trainees if t.id == trainee_id), None)
     if trainee is None:
@@ -75,8 +77,9 @@ def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_min
         if not 0 <= value <= LIMITS[key]:
             raise ServiceError(f"{key.replace('_', ' ').capitalize()} must be between 0 and "
                                f"{LIMITS[key]}.")
-    if not any(amounts.values()):
-        raise ServiceError("Grant at least one extra attempt, minute or percent.")
+    if not any(amounts.values()) and not lift_locks:
+        raise ServiceError("Grant at least one extra attempt, minute or percent, or lift the "
+                           "locks.")
     row = db.session.execute(select(Accommodation).filter_by(
         user_id=trainee.id, quiz_id=place.quiz.id)).scalar_one_or_none()
     if row is None:
@@ -84,13 +87,15 @@ def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_min
         db.session.add(row)
     for key, value in amounts.items():
         setattr(row, key, value)
+    row.lift_locks = bool(lift_locks)
     row.note, row.granted_by_id, row.granted_at = note.strip()[:500], user.id, now
-    record_event("accommodation.granted", {"quiz": slug, "user": trainee.id, **amounts},
+    record_event("accommodation.granted", {"quiz": slug, "user": trainee.id, **amounts,
+                                           "lift_locks": row.lift_locks},
                  actor_of(user), now)
     from ..notifications import announce
 
     announce.accommodation_granted(trainee.id, slug, place.version.title if place.version
-                                   else slug, amounts, now)
+                                   else slug, {**amounts, "lift_locks": row.lift_locks}, now)
     try:
         db.session.commit()
     except IntegrityError:

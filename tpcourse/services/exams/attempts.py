@@ -29,6 +29,7 @@ from ...models import (
     Accommodation,
     AnyUser,
     Attempt,
+    Cohort,
     Enrollment,
     Quiz,
     QuizVersion,
@@ -37,6 +38,7 @@ from ...models import (
     utcnow,
 )
 from .. import cache  # noqa: F401  (fills the deferred QuizVersion.data from the process cache)
+from ..certification.renewal import attempts_count_since
 from ..errors import Conflict, IdentityRejected, NotFound, ServiceError
 from .answers import (  # noqa: F401  (field_name, read_responses: part of this service's API)
     field_name,
@@ -52,6 +54,7 @@ from .attempt_grades import (  # noqa: F401  (close_if_expired: part of this ser
     finish_attempt,
     write_if_open,
 )
+from .sequencing import NO_GATE, SEQUENCING_COLUMN, Gate, lock_for
 
 # The statements of the start and submit path, built once: building a statement costs about as
 # much CPU as sending it. Values go in as bound parameters at execution.
@@ -59,10 +62,12 @@ _CURRENT_VERSION = (select(QuizVersion).join(QuizVersion.quiz)
                     .options(contains_eager(QuizVersion.quiz))
                     .where(Quiz.slug == bindparam("slug"),
                            QuizVersion.version == Quiz.current_version))
-_QUIZ_FOR_USER = (
-    _CURRENT_VERSION.add_columns(Enrollment.id, Accommodation)
+_QUIZ_FOR_USER = (  # and the sequencing gate: the course's settings, the cohort's deadline
+    _CURRENT_VERSION.add_columns(Enrollment.id, Accommodation, SEQUENCING_COLUMN,
+                                 Cohort.deadline)
     .outerjoin(Enrollment, and_(Enrollment.course_id == Quiz.course_id,
                                 Enrollment.user_id == bindparam("user_id")))
+    .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id)
     .outerjoin(Accommodation, and_(Accommodation.quiz_id == Quiz.id,
                                    Accommodation.user_id == bindparam("user_id"))))
 _SUMMARY = (Attempt.id, Attempt.status, Attempt.deadline, Attempt.submitted_at, Attempt.passed)
@@ -122,6 +127,7 @@ class QuizAccess:
     enrolled: bool
     extra: Accommodation | None
     attempts: list[AttemptSummary] | None = None  # read only when asked (with_attempts)
+    gate: Gate = NO_GATE  # the course's sequencing settings and the cohort's deadline
 
 
 class AttemptSummary(NamedTuple):
@@ -146,10 +152,11 @@ def quiz_for(slug: str, user: AnyUser, with_attempts: bool = False) -> QuizAcces
         raise NotFound("No such quiz.")
     if checking and not user.confirm(rows[0][-len(SESSION_USER_COLUMNS):]):
         raise IdentityRejected(SESSION_CHANGED)
-    version, enrollment_id, extra = rows[0][:3]
-    attempts = [AttemptSummary(*row[3:3 + len(_SUMMARY)]) for row in rows if row[3] is not None] \
+    version, enrollment_id, extra, sequencing, deadline = rows[0][:5]
+    attempts = [AttemptSummary(*row[5:5 + len(_SUMMARY)]) for row in rows if row[5] is not None] \
         if with_attempts else None
-    return QuizAccess(version.quiz, version, enrollment_id is not None, extra, attempts)
+    return QuizAccess(version.quiz, version, enrollment_id is not None, extra, attempts,
+                      Gate(sequencing, deadline))
 
 
 def accommodation_for(user: AnyUser, quiz: Quiz) -> Accommodation | None:
@@ -175,18 +182,33 @@ def attempt_rows(user_id: int, quiz_id: int) -> list[AttemptSummary]:
 
 def can_start(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime,
               attempts: Sequence[Attempt | AttemptSummary] | None = None,
-              extra: Accommodation | None | bool = False) -> StartDecision:
-    """Decide whether the user may start a new attempt now (pass what the caller already read)."""
+              extra: Accommodation | None | bool = False,
+              gate: Gate | None = None) -> StartDecision:
+    """Decide whether the user may start a new attempt now (pass what the caller already read):
+    a locked step first (sequencing, dates, the cohort's deadline), then the attempt rules."""
     extra = accommodation_for(user, quiz) if extra is False else extra
+    lock = lock_for(user, quiz, now, gate, extra)
+    if lock is not None:
+        return StartDecision(False, f"{lock.reason} {lock.unlock}", lock.until, locked=True)
     attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
     past = [PastAttempt(a.submitted_at, a.passed) for a in attempts]
-    return start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
+    decision = start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
+    if not decision.allowed and past:
+        # A renewal starts the limits afresh: only attempts since the window opened count
+        # (read only when refused, so a start costs nothing more).
+        since = attempts_count_since(user, quiz.course_id, now)
+        if since is not None:
+            past = [p for p in past if p.submitted_at is None or p.submitted_at >= since]
+            decision = start_decision(version.data, past, now,
+                                      extra.extra_attempts if extra else 0)
+    return decision
 
 
 def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime | None = None,
                   rng: random.Random | None = None,
                   extra: Accommodation | None | bool = False,
-                  attempts: list[AttemptSummary] | None = None) -> Attempt:
+                  attempts: list[AttemptSummary] | None = None,
+                  gate: Gate | None = None) -> Attempt:
     """Resume the open attempt, or draw and store a new one if the rules allow.
 
     `extra` and `attempts` are the user's accommodation and attempts when the caller already
@@ -202,7 +224,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
         close_expired(row.id, now)
     if open_rows:  # grading them changed their submitted_at, which the cooldown reads
         attempts = attempt_rows(user.id, quiz.id)
-    decision = can_start(user, quiz, version, now, attempts, extra)
+    decision = can_start(user, quiz, version, now, attempts, extra, gate)
     if not decision.allowed:
         raise StartRefused(decision)
     draw = draw_attempt(version.data, rng or unpredictable_rng())

@@ -31,7 +31,7 @@ def completion_data(record: CompletionRecord, user: User, version: CourseVersion
             "ce_hours": record.ce_hours, "expires_at": record.expires_at,
             "revoked_at": record.revoked_at, "revoked_reason": record.revoked_reason,
             "verify_url": f"{site}/verify/{record.certificate_code}",
-            "renews_record_id": getattr(record, "renews_id", None)}
+            "renews_record_id": record.renews_id, "cycle": record.cycle or 1}
 
 
 def completion_issued(record: CompletionRecord, now: datetime) -> None:
@@ -74,7 +74,8 @@ def accommodation_granted(trainee_id: int, quiz_slug: str, quiz_title: str,
     """Extra attempts or time were granted: notify the trainee."""
     parts = [f"{amounts['extra_attempts']} extra attempt(s)" if amounts["extra_attempts"] else "",
              f"{amounts['extra_minutes']} extra minute(s)" if amounts["extra_minutes"] else "",
-             f"{amounts['extra_percent']} % more time" if amounts["extra_percent"] else ""]
+             f"{amounts['extra_percent']} % more time" if amounts["extra_percent"] else "",
+             "the locks lifted (you may start it now)" if amounts.get("lift_locks") else ""]
     granted = ", ".join(p for p in parts if p)
     notify(trainee_id, "accommodation_granted",
            f"accommodation_granted:{trainee_id}:{quiz_slug}:{now.isoformat()}",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ...models import Cohort, Course, CourseVersion, Enrollment, School, User
 from ..errors import Conflict, NotFound, ServiceError
 from ..records.audit import record_event
@@ -121,6 +122,19 @@ def rename_cohort(cohort: Cohort, name: str) -> Cohort:
 def set_archived(cohort: Cohort, archived: bool, now: datetime) -> Cohort:
     """Archive a cohort (its invite stops working, its trainees and records stay) or restore it."""
     cohort.archived_at = now if archived else None
+    db.session.commit()
+    return cohort
+
+
+def set_deadline(cohort: Cohort, day: date | None, actor: str | None, now: datetime) -> Cohort:
+    """Set the cohort's deadline to the end of `day` (UTC), or clear it: after it, its trainees
+    start no quiz of the course unless an accommodation lifts the lock (audited)."""
+    if day is not None and not year_in_range(day.year):
+        raise ServiceError(f"Choose a deadline between {MIN_YEAR} and {MAX_YEAR}.")
+    cohort.deadline = (datetime.combine(day + timedelta(days=1), time.min, UTC)
+                       if day else None)
+    record_event("cohort.deadline_set", {"cohort": cohort.id, "deadline": cohort.deadline
+                                         .isoformat() if cohort.deadline else None}, actor, now)
     db.session.commit()
     return cohort
 

@@ -32,7 +32,7 @@ _JOBS = ExportJob.__table__
 def matching_rows(school: School, where: RosterFilter) -> int:
     """How many rows an export with this filter would have (one COUNT)."""
     return db.session.execute(select(func.count()).select_from(
-        scoped(school.id, where).subquery())).scalar_one()
+        scoped(school.id, where, every_cycle=True).subquery())).scalar_one()
 
 
 def background_threshold() -> int:

@@ -17,20 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from sqlalchemy import select
 
 from ...extensions import db
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
-from ...records.badges import stream_badges, verify_credential
+from ...records.badges import keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
-from ...records.rows import CompletionRow, Issuer
+from ...records.rows import CompletionRow
 from ...records.signing import ExportSigner, verify_export
 from ...records.xapi import stream_xapi
 from ..errors import NotFound, ServiceError
+from ..records import signing_keys
 from ..records.audit import record_event
+from .issuers import issuer_for, with_criteria
 from .roster import RosterFilter, iter_rows
 
 FORMATS = {  # format: (file extension, media type)
@@ -88,10 +91,6 @@ def resolve_filter(school: School, cohort: str | int | None = None, course: str 
     return RosterFilter(cohort_id=cohort_id, course_id=course_id, since=since, until=until)
 
 
-def issuer_for(school: School, site_url: str) -> Issuer:
-    """The Open Badges issuer: the school as CE provider, at the site that serves the keys."""
-    return Issuer(name=school.provider_name or school.name, url=site_url.rstrip("/"),
-                  provider_number=school.provider_number, contact_email=school.contact_email)
 
 
 @dataclass
@@ -110,6 +109,7 @@ class CompletionExport:
     export_id: str = field(default_factory=lambda: secrets.token_hex(16))
     signature: dict[str, Any] | None = None
     rows: int = 0
+    badge_key: Any = None  # the RSA key credentials are signed with (RS256); default the site's
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -146,7 +146,10 @@ class CompletionExport:
             return stream_json(rows, self.meta())
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
-        return stream_badges(rows, issuer_for(self.school, self.site_url), self.key)
+        issuer = issuer_for(self.school, self.site_url)
+        return stream_badges(with_criteria(rows, issuer.name), issuer, self.badge_key
+                             or signing_keys.badge_signing_key(current_app),
+                             keys_at=keys_url(self.site_url))
 
     def meta(self) -> dict[str, Any]:
         """What the JSON export says about itself."""

@@ -156,13 +156,24 @@ def _outcome(attempt: Any, final_exam: str | None) -> QuizOutcome:
         passed=bool(attempt.passed), is_final_exam=attempt.slug == final_exam)
 
 
+def _in_cycle(attempts: list[Any], row: Any) -> list[Any]:
+    """The attempts of the row's certification cycle: after the record it renews was issued,
+    and up to its own issue unless it is the newest (later attempts belong to the newest).
+    Each attempt lands in exactly one row, so no statement is exported twice."""
+    after = getattr(row, "renews_completed_at", None)
+    newest = getattr(row, "newest", True) or row.completed_at is None
+    return [a for a in attempts
+            if (after is None or a.submitted_at > after)
+            and (newest or a.submitted_at <= row.completed_at)]
+
+
 def build_rows(page: Sequence[Any], school: School, outcomes: dict[Key, list[Any]],
                now: datetime, site_url: str) -> list[CompletionRow]:
     """Build the export rows of a page; no query."""
     site = site_url.rstrip("/")
     rows = []
     for row in page:
-        attempts = outcomes.get((row.user_id, row.course_id), [])
+        attempts = _in_cycle(outcomes.get((row.user_id, row.course_id), []), row)
         if row.completed_at is not None:
             final_score = row.score
         else:
@@ -180,5 +191,7 @@ def build_rows(page: Sequence[Any], school: School, outcomes: dict[Key, list[Any
             issued_at=row.completed_at, expires_at=row.expires_at,
             verify_url=f"{site}/verify/{code}" if code else None,
             quiz_outcomes=tuple(_outcome(a, row.final_exam) for a in attempts),
+            cycle=getattr(row, "cycle", None),
+            renews_certificate_code=getattr(row, "renews_code", None),
         ))
     return rows

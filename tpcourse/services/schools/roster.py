@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
@@ -36,6 +36,8 @@ SORTS = ("name", "email", "cohort", "enrolled", "completed", "score")
 
 Current = aliased(CourseVersion, name="current_version")
 Recorded = aliased(CourseVersion, name="recorded_version")
+Newer = aliased(CompletionRecord, name="newer_record")
+Renewed = aliased(CompletionRecord, name="renewed_record")
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,19 @@ class RosterFilter:
     search: str = ""
 
 
-def _base(school_id: int) -> Select:
-    """Select the columns a row needs for the school's enrolments (one query, no N+1)."""
+def _base(school_id: int, every_cycle: bool = False) -> Select:
+    """Select the columns a row needs for the school's enrolments (one query, no N+1).
+
+    A trainee renewed in a course has a record per certification cycle: the dashboard reads the
+    newest only (one row per enrolment); exports read every cycle (`every_cycle`), a row each.
+    """
     version = func.coalesce
+    record_join = and_(CompletionRecord.user_id == Enrollment.user_id,
+                       CompletionRecord.course_id == Enrollment.course_id)
+    if not every_cycle:
+        record_join = and_(record_join, ~exists().where(
+            Newer.user_id == CompletionRecord.user_id,
+            Newer.course_id == CompletionRecord.course_id, Newer.cycle > CompletionRecord.cycle))
     return (
         select(
             Enrollment.id.label("enrollment_id"), Enrollment.enrolled_at, Enrollment.course_id,
@@ -66,16 +78,21 @@ def _base(school_id: int) -> Select:
             version(CompletionRecord.ce_hours, Current.ce_hours).label("ce_hours"),
             CompletionRecord.completed_at, CompletionRecord.score,
             CompletionRecord.certificate_code, CompletionRecord.expires_at,
-            CompletionRecord.revoked_at,
+            CompletionRecord.revoked_at, CompletionRecord.cycle,
+            Renewed.certificate_code.label("renews_code"),
+            Renewed.completed_at.label("renews_completed_at"),
+            ~exists().where(Newer.user_id == CompletionRecord.user_id,
+                            Newer.course_id == CompletionRecord.course_id,
+                            Newer.cycle > CompletionRecord.cycle).label("newest"),
         )
         .join(User, User.id == Enrollment.user_id)
         .join(Course, Course.id == Enrollment.course_id)
         .join(Current, and_(Current.course_id == Course.id,
                             Current.version == Course.current_version))
         .outerjoin(Cohort, Cohort.id == Enrollment.cohort_id)
-        .outerjoin(CompletionRecord, and_(CompletionRecord.user_id == Enrollment.user_id,
-                                          CompletionRecord.course_id == Enrollment.course_id))
+        .outerjoin(CompletionRecord, record_join)
         .outerjoin(Recorded, Recorded.id == CompletionRecord.course_version_id)
+        .outerjoin(Renewed, Renewed.id == CompletionRecord.renews_id)
         .where(in_school(school_id))
     )
 
@@ -99,9 +116,10 @@ def _started():
     return or_(read, tried)
 
 
-def scoped(school_id: int, where: RosterFilter) -> Select:
-    """Return the filtered row query for a school (no order, no limit)."""
-    query = _base(school_id)
+def scoped(school_id: int, where: RosterFilter, every_cycle: bool = False) -> Select:
+    """Return the filtered row query for a school (no order, no limit); `every_cycle`: a row
+    per completion record (exports), else per enrolment with its newest record (dashboard)."""
+    query = _base(school_id, every_cycle)
     if where.cohort_id is not None:
         query = query.where(Enrollment.cohort_id == where.cohort_id)
     if where.no_cohort:
@@ -129,19 +147,22 @@ def iter_rows(school: School, where: RosterFilter, now: datetime, site_url: str,
               page_size: int = EXPORT_PAGE_SIZE) -> Iterator[CompletionRow]:
     """Yield CompletionRows in enrolment order, a page at a time (keyset pagination).
 
-    Each page costs two queries (rows, then their quiz outcomes), however many rows there are.
+    A row per completion record: a renewed trainee has one per certification cycle, oldest
+    first. Each page costs two queries (rows, then their quiz outcomes), however many rows.
     """
-    query = scoped(school.id, where).order_by(Enrollment.id).limit(page_size)
-    after = 0
+    cycle = func.coalesce(CompletionRecord.cycle, 0)
+    query = scoped(school.id, where, every_cycle=True).order_by(Enrollment.id, cycle) \
+        .limit(page_size)
+    after = (0, 0)
     while True:
-        page = db.session.execute(query.where(Enrollment.id > after)).all()
+        page = db.session.execute(query.where(tuple_(Enrollment.id, cycle) > after)).all()
         if not page:
             return
         outcomes = quiz_outcomes_for(page)
         yield from build_rows(page, school, outcomes, now, site_url)
         if len(page) < page_size:
             return
-        after = page[-1].enrollment_id
+        after = (page[-1].enrollment_id, page[-1].cycle or 0)
 
 
 @dataclass(frozen=True)

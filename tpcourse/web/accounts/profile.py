@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired
 
 from ...services.accounts import profile
@@ -19,6 +19,26 @@ class TimeZoneForm(FlaskForm):
     """Choose the time zone times are shown in."""
 
     time_zone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
+
+
+class RenewedCodesForm(FlaskForm):
+    """Whether verification of a renewed certificate may name the newer certificate's code."""
+
+    share = BooleanField("Let the verification page of an older certificate show the code of "
+                         "the certificate that renewed it")
+
+
+@bp.route("/profile/renewed-codes", methods=["POST"])
+@login_required
+def renewed_codes():
+    """Save whether /verify names the newer code of a renewed certificate."""
+    form = RenewedCodesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    profile.set_share_renewed_codes(current_user, form.share.data)
+    flash("Saved: verification pages " + ("now name" if form.share.data else "no longer name")
+          + " the newer certificate of a renewed one.", "success")
+    return redirect(url_for("profile.edit"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -40,7 +60,8 @@ def edit():
         else:
             flash(f"Times are now shown in {zone.replace('_', ' ')}.", "success")
             return redirect(url_for("profile.edit"))
-    return render_template("accounts/profile.html", form=form,
+    renewed = RenewedCodesForm(formdata=None, share=current_user.share_renewed_codes)
+    return render_template("accounts/profile.html", form=form, renewed=renewed,
                            example=format_moment(now(), user_zone())), 422 if form.errors else 200
 
 

@@ -23,7 +23,7 @@ def accommodations_page(slug: str):
     if form.validate_on_submit():
         accommodations.grant(current_user, slug, form.trainee.data, form.extra_attempts.data,
                              form.extra_minutes.data, form.extra_percent.data,
-                             form.note.data or "", now())
+                             form.note.data or "", now(), lift_locks=form.lift_locks.data)
         flash("Accommodation saved. The trainee sees the adjusted limits on the quiz page.",
               "success")
         return redirect(url_for("author.accommodations_page", slug=slug))

@@ -248,13 +248,17 @@ class AccommodationForm(FlaskForm):
                                  validators=[NumberRange(0, 600, "Enter 0 to 600.")])
     extra_percent = IntegerField("Extra time as a percent of the limit", default=0,
                                  validators=[NumberRange(0, 300, "Enter 0 to 300.")])
+    lift_locks = BooleanField("Lift the locks on this quiz (lessons or quizzes first, dates, "
+                              "the cohort's deadline) for this trainee")
     note = StringField("Note (why; kept with the grant)", validators=[Length(max=500)])
 
     def validate(self, extra_validators=None) -> bool:
-        """Also require at least one extra attempt, minute or percent."""
+        """Also require at least one extra attempt, minute or percent, or the locks lifted."""
         if not super().validate(extra_validators):
             return False
-        if not (self.extra_attempts.data or self.extra_minutes.data or self.extra_percent.data):
-            self.extra_attempts.errors = ["Grant at least one extra attempt, minute or percent."]
+        if not (self.extra_attempts.data or self.extra_minutes.data or self.extra_percent.data
+                or self.lift_locks.data):
+            self.extra_attempts.errors = ["Grant at least one extra attempt, minute or percent, "
+                                          "or lift the locks."]
             return False
         return True

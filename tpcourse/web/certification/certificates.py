@@ -40,8 +40,11 @@ def expiring():
 @login_required
 def pdf(code: str):
     """Download the certificate as a PDF (?size=A4 or Letter), always with the same code."""
-    size = certificates.page_size_of(request.args.get("size"))
-    record, body = certificates.certificate_pdf(current_user, code, size, now())
+    chosen = request.args.get("size")
+    certificates.page_size_of(chosen)  # a bad size is refused before any work
+    record, body = certificates.certificate_pdf(current_user, code, chosen, now())
+    size = certificates.page_size_of(chosen or certificates.template_of(record.user.school)
+                                     .page_size)
     response = make_response(body)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

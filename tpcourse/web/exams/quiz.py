@@ -59,7 +59,7 @@ def overview(slug: str):
     return render_template(
         "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
         decision=attempt_service.can_start(current_user, quiz, version, now(), attempts,
-                                           access.extra),
+                                           access.extra, access.gate),
         rules=quiz_rules(version.data, access.extra, len(attempts)),
         open_attempt=next((a for a in attempts if a.status == "in_progress"), None),
         counted=counting_attempt(attempts, version.data.get("grading", "highest")),
@@ -73,7 +73,8 @@ def start(slug: str):
     access = _quiz_for_user(slug, with_attempts=True)  # CSRFProtect checked the token
     try:
         attempt = attempt_service.start_attempt(current_user, access.quiz, access.version, now(),
-                                                extra=access.extra, attempts=access.attempts)
+                                                extra=access.extra, attempts=access.attempts,
+                                                gate=access.gate)
     except attempt_service.StartRefused as refused:  # a stale page: the overview says when
         flash(refused.decision.reason, "warning")
         return redirect(url_for("quiz.overview", slug=slug))

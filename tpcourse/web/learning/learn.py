@@ -7,9 +7,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ...permissions import roles as permissions
-from ...services.certification import completion
+from ...services.certification import completion, renewal
+from ...services.exams import sequencing
 from ...services.learning import learning, steps
 from ...services.notifications import notices
+from ..helpers import now
 
 bp = Blueprint("learn", __name__)
 
@@ -38,12 +40,18 @@ def course(slug: str):
     version = learning.current_version(slug, with_lessons=True)
     enrolled, instructs = course_access(version)
     outline = status = record = None
+    locks: dict = {}
     if permissions.can_read_course(current_user, enrolled, instructs):
+        locks = sequencing.locks_in_course(current_user, version.course_id, now())
         outline = learning.course_outline(current_user, version)
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
+    moment = now()
+    renewing = renewal.renewal_state(current_user, version.course_id, moment, record) \
+        if record is not None else None
     return render_template("learn/course.html", version=version, outline=outline,
                            enrolled=enrolled, status=status, record=record, form=FlaskForm(),
+                           renewing=renewing, moment=moment, locks=locks,
                            remaining=steps.remaining_steps(version, status) if status else [])
 
 

@@ -16,15 +16,17 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...inputs import ascii_int
+from ...services.certification import certificates
 from ...services.errors import ServiceError
 from ...services.records import signing_keys
 from ...services.records.audit import actor_of
-from ...services.schools import cohorts, export_jobs, exports, schools, tokens
+from ...services.schools import cohorts, export_jobs, exports, issuers, schools, tokens
 from ...services.schools.roster import SORTS, RosterFilter, roster_page
 from ..helpers import now, roles_required, sensible_year
 
@@ -51,6 +53,43 @@ class RenameForm(FlaskForm):
     """Rename a cohort."""
 
     name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+
+
+class DeadlineForm(FlaskForm):
+    """A cohort's deadline (end of the day, UTC); empty: no deadline."""
+
+    deadline = DateField("Deadline (last day its trainees may start a quiz)",
+                         validators=[Optional()])
+
+
+class IssuerForm(FlaskForm):
+    """The school's Open Badges issuer profile."""
+
+    name = StringField("Name credentials are issued under", validators=[DataRequired(),
+                                                                       Length(max=200)])
+    website_url = StringField("Web address (https://…)", validators=[Length(max=300)])
+    email = StringField("Contact email", validators=[Length(max=254)])
+    provider_number = StringField("CE provider number", validators=[Length(max=60)])
+    signatory = StringField("Signatory (name and title)", validators=[Length(max=200)])
+
+
+class IssuerImagesForm(FlaskForm):
+    """The school's logo and signature image."""
+
+    logo = FileField("Logo (PNG or JPEG, at most 512 kB)")
+    remove_logo = BooleanField("Remove the logo")
+    signature = FileField("Signature image (PNG or JPEG, at most 512 kB)")
+    remove_signature = BooleanField("Remove the signature image")
+
+
+class TemplateForm(FlaskForm):
+    """The school's certificate template."""
+
+    accent = StringField("Accent colour (#rrggbb)", validators=[Length(max=7)])
+    secondary = StringField("Secondary colour (#rrggbb)", validators=[Length(max=7)])
+    attestation = StringField("Attestation wording", validators=[Length(max=120)])
+    page_size = SelectField("Default page size", choices=[SelectChoice("A4", "A4"),
+                                                          SelectChoice("Letter", "US Letter")])
 
 
 class TokenForm(FlaskForm):
@@ -165,8 +204,11 @@ def _cohort_page(school, cohort, rename: RenameForm | None = None):
     form, page = _roster(school, cohort.id)
     rename = rename or RenameForm(formdata=None, name=cohort.name)
     status = 422 if form.errors or rename.errors else 200
+    deadline = DeadlineForm(formdata=None, deadline=cohort.deadline.date()
+                            if cohort.deadline else None)
     return render_template("school/cohort.html", school=school, cohort=cohort, form=form,
-                           roster=page, rename=rename, action=FlaskForm()), status
+                           roster=page, rename=rename, action=FlaskForm(),
+                           deadline=deadline), status
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>")
@@ -200,6 +242,18 @@ def _cohort_action(slug: str, cohort_id: int, act, message: str):
     act(school, cohort)
     flash(message, "success")
     return redirect(url_for(".cohort", slug=slug, cohort_id=cohort_id))
+
+
+@bp.route("/<slug>/cohorts/<int:cohort_id>/deadline", methods=["POST"])
+@roles_required("school_admin")
+def cohort_deadline(slug: str, cohort_id: int):
+    """Set or clear a cohort's deadline (quizzes lock for its trainees after it)."""
+    form = DeadlineForm()
+    if not form.validate_on_submit():
+        raise ServiceError("Enter the deadline as a date, or leave it empty for none.")
+    return _cohort_action(slug, cohort_id, lambda s, c: cohorts.set_deadline(
+        c, form.deadline.data, f"user:{current_user.id}", now()),
+        "Deadline saved." if form.deadline.data else "Deadline removed.")
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>/archive", methods=["POST"])
@@ -319,3 +373,96 @@ def _joined(cohort):
     """Welcome the trainee to their cohort's course."""
     flash(f"You joined {cohort.name}. Start with the first lesson.", "success")
     return redirect(url_for("learn.course", slug=cohorts.course_slug(cohort)))
+
+
+@bp.route("/<slug>/issuer", methods=["GET", "POST"])
+@roles_required("school_admin")
+def issuer_profile(slug: str):
+    """Edit the profile the school's Open Badges credentials are issued under."""
+    school = _school(slug)
+    form = IssuerForm() if request.method == "POST" else None
+    if form is not None and form.validate_on_submit():
+        try:
+            issuers.update_profile(
+                school, name=form.name.data, website_url=form.website_url.data or "",
+                email=form.email.data or "", provider_number=form.provider_number.data or "",
+                signatory=form.signatory.data or "", actor=f"user:{current_user.id}", now=now())
+        except ServiceError as exc:
+            form.name.errors = [exc.message]
+        else:
+            flash("Issuer profile saved: credentials exported from now on carry it.", "success")
+            return redirect(url_for(".issuer_profile", slug=slug))
+    return _issuer_page(school, form=form)
+
+
+def _issuer_page(school, form=None, images=None, template=None):
+    chosen = school.certificate_template or {}
+    form = form or IssuerForm(
+        formdata=None, name=school.provider_name or school.name,
+        website_url=school.website_url or "", email=school.contact_email or "",
+        provider_number=school.provider_number or "", signatory=school.signatory_name or "")
+    template = template or TemplateForm(formdata=None, accent=chosen.get("accent", ""),
+                                        secondary=chosen.get("secondary", ""),
+                                        attestation=chosen.get("attestation", ""),
+                                        page_size=chosen.get("page_size", "A4"))
+    images = images or IssuerImagesForm(formdata=None)
+    status = 422 if form.errors or images.errors or template.errors else 200
+    return render_template("school/issuer.html", school=school, form=form, images=images,
+                           template=template,
+                           issuer_url=issuers.issuer_id(school.slug,
+                                                        current_app.config["TPCOURSE_SITE_URL"])
+                           ), status
+
+
+@bp.route("/<slug>/issuer/images", methods=["POST"])
+@roles_required("school_admin")
+def issuer_images(slug: str):
+    """Upload or remove the school's logo and signature image."""
+    school = _school(slug)
+    images = IssuerImagesForm()
+    if images.validate_on_submit():
+        try:
+            issuers.update_images(
+                school, logo=images.logo.data.read() if images.logo.data else None,
+                signature=images.signature.data.read() if images.signature.data else None,
+                remove_logo=images.remove_logo.data, remove_signature=images.remove_signature.data,
+                actor=f"user:{current_user.id}", now=now())
+        except ServiceError as exc:
+            images.logo.errors = [exc.message]
+        else:
+            flash("Images saved.", "success")
+            return redirect(url_for(".issuer_profile", slug=slug))
+    return _issuer_page(school, images=images)
+
+
+@bp.route("/<slug>/issuer/template", methods=["POST"])
+@roles_required("school_admin")
+def issuer_template(slug: str):
+    """Save the school's certificate template."""
+    school = _school(slug)
+    template = TemplateForm()
+    if template.validate_on_submit():
+        try:
+            issuers.update_template(school, accent=template.accent.data or "",
+                                    secondary=template.secondary.data or "",
+                                    attestation=template.attestation.data or "",
+                                    page_size=template.page_size.data,
+                                    actor=f"user:{current_user.id}", now=now())
+        except ServiceError as exc:
+            template.accent.errors = [exc.message]
+        else:
+            flash("Certificate template saved: preview it below.", "success")
+            return redirect(url_for(".issuer_profile", slug=slug))
+    return _issuer_page(school, template=template)
+
+
+@bp.route("/<slug>/certificate-preview.pdf")
+@roles_required("school_admin")
+def certificate_preview(slug: str):
+    """A sample certificate in the school's template (?size=A4 or Letter)."""
+    school = _school(slug)
+    body = certificates.preview_pdf(school, request.args.get("size"), now())
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="certificate-preview.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
