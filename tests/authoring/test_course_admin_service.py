@@ -187,3 +187,28 @@ def test_a_quiz_published_only_as_draft_cannot_be_placed(admin, content, db):
                             "not-published", False, NOW)
     assert any("not found" in m for m in caught.value.errors["module:01-intro"])
     assert db.session.execute(select(Quiz).filter_by(slug="not-published")).first() is None
+
+
+def test_a_sanitised_svg_keeps_its_viewbox_whatever_other_modules_registered():
+    from xml.etree import ElementTree
+
+    from tpcourse.content.images import ImageRefused, checked_image
+
+    ElementTree.register_namespace("", "http://www.imsglobal.org/xsd/imsqti_v2p1")  # as QTI does
+    name, data = checked_image("Map.svg", b'<svg viewBox="0 0 4 4"><circle r="1" '
+                                          b'onload="x()"/><foreignObject/></svg>')
+    assert name == "map.svg"
+    assert data == b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4">' \
+                   b'<circle r="1" /></svg>'
+    with pytest.raises(ImageRefused, match="no viewBox"):
+        checked_image("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    with pytest.raises(ImageRefused, match="entities and DTDs"):
+        checked_image("x.svg", b'<!DOCTYPE svg [<!ENTITY a "b">]><svg viewBox="0 0 1 1">&a;</svg>')
+    with pytest.raises(ImageRefused, match="is a PNG image but its name ends in .jpg"):
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (2, 2)).save(buffer, "PNG")
+        checked_image("photo.jpg", buffer.getvalue())

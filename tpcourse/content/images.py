@@ -72,7 +72,17 @@ def sanitised_svg(data: bytes) -> bytes:
         raise ImageRefused("The SVG has no viewBox: body-map regions are measured in it. "
                            "Save it again with a viewBox (most drawing programs do).")
     _clean(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    for element in root.iter():  # a drawing without xmlns is an SVG drawing all the same
+        if isinstance(element.tag, str) and not element.tag.startswith("{"):
+            element.tag = f"{{{SVG}}}{element.tag}"
+    # ElementTree's prefix table is global and other modules (the QTI export) name another
+    # default namespace: name SVG's again, so the file reads `<svg viewBox=...>`.
+    ElementTree.register_namespace("", SVG)
+    ElementTree.register_namespace("xlink", XLINK)
+    text = ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    if not text.startswith(b"<svg "):
+        raise ImageRefused("The SVG could not be saved; upload it again.")
+    return text
 
 
 def _clean(element) -> None:
