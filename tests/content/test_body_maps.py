@@ -185,3 +185,16 @@ def test_served_drawings_carry_no_labels_and_private_files_are_not_served(client
     assert client.get("/assets/back-hip-leg.zones.yaml").status_code == 404
     assert client.get("/assets/broken.svg").status_code == 404
     assert client.get("/assets/../course.yaml").status_code == 404
+
+
+def test_a_drawing_served_after_a_qti_export_is_still_plain_svg():
+    """The QTI export names another default XML namespace in ElementTree's global table; a
+    drawing cleaned afterwards must still read `<svg ...>`, not `<ns0:svg ...>`."""
+    from tpcourse.banks.qti.qti21_export import export_qti21
+    from tpcourse.content.drawings import clean_drawing
+
+    export_qti21([{"id": "q1", "type": "true_false", "prompt": "Pressure is sustained.",
+                   "answer": True, "points": 1}])
+    cleaned = clean_drawing('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+                            '<rect width="5" height="5"/></svg>')
+    assert cleaned.startswith(b"<svg ") and b"ns0:" not in cleaned

@@ -106,6 +106,10 @@ def clean_drawing(svg_text: str) -> bytes:
             for old, new in neutral.items():
                 text = re.sub(r"\." + re.escape(old) + r"(?![\w-])", "." + new, text)
             element.text = text
+    # ElementTree's prefix table is global and the QTI export names another default namespace:
+    # name SVG's again before writing, or the served drawing reads `<ns0:svg ...>`.
+    ElementTree.register_namespace("", SVG)
+    ElementTree.register_namespace("xlink", XLINK)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
