@@ -142,7 +142,10 @@ def test_lesson_problems_are_keyed_by_field():
         "", "ten", ["INT-9"], "See ![a map](assets/missing.svg) and ![x](https://e.com/a.png)",
         module, "01-welcome", lambda name: name == "map.svg")
     assert set(errors) == {"title", "minutes", "objectives", "body"}
-    assert "'minutes' must be a whole number of 1 or more" in errors["minutes"]
+    assert "'minutes' must be a whole number from 1 to 10000" in errors["minutes"]
+    _lesson, huge = validate_lesson_draft("Title", "10000000000000", ["INT-1"], "Text", module,
+                                          "01-welcome", lambda name: True)
+    assert huge == {"minutes": ["'minutes' must be a whole number from 1 to 10000"]}
     assert any("INT-9" in m for m in errors["objectives"])
     assert any("missing.svg" in m and m.startswith("line 1:") for m in errors["body"])
     assert any("remote" in m for m in errors["body"])

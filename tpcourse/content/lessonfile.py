@@ -33,6 +33,8 @@ EVALUATION_TYPES = ("rating", "text")
 SKILL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MODULE_KEYS = {"title", "summary", "objectives", "quiz", "safety"}
 LESSON_KEYS = {"title", "minutes", "objectives"}
+MAX_LESSON_MINUTES = 10_000  # a week of reading: past it, a typo (and past 2**31, a column overflow)
+MAX_HANDS_ON_MINUTES = 100_000
 OBJECTIVE_CODE = re.compile(r"^[A-Z][A-Z0-9]*-\d+$")
 
 
@@ -135,7 +137,8 @@ def _approval(doc: LineDict, report: Report) -> dict[str, str] | None:
 def _hands_on(doc: LineDict, course: CourseSpec, report: Report) -> None:
     """Read the declared hands-on time and the CE hours earned by it."""
     minutes = doc.get("hands_on_minutes", 0)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not \
+            0 <= minutes <= MAX_HANDS_ON_MINUTES:
         report(doc.line_of("hands_on_minutes"), "'hands_on_minutes' must be a whole number of "
                                                 "minutes of scheduled, supervised practice")
         minutes = 0
@@ -279,8 +282,10 @@ def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,
         return None
     _unknown(meta, LESSON_KEYS, report)
     minutes = meta.get("minutes", 0)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
-        report(meta.line_of("minutes"), "'minutes' must be a whole number of 1 or more")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not \
+            1 <= minutes <= MAX_LESSON_MINUTES:
+        report(meta.line_of("minutes"), "'minutes' must be a whole number from 1 to "
+                                        f"{MAX_LESSON_MINUTES}")
         minutes = 1
     objectives = meta.get("objectives", [])
     if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
