@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.authoring import analysis
     from .web.certification import certificates, evaluation, records, skills, verify
     from .web.exams import quiz
+    from .web.grading import grading
     from .web.integrations import lti, setup, sso
     from .web.learning import learn
     from .web.public import assets, health, keys
@@ -147,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
-                   setup, notifications, admin_jobs, webhooks, export_jobs):
+                   setup, notifications, admin_jobs, webhooks, export_jobs, grading):
         app.register_blueprint(module.bp)
 
 

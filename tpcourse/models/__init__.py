@@ -13,6 +13,7 @@ from .course import (
     Module,
 )
 from .export_job import ExportJob
+from .grading import EssayGrade, GradeOverride
 from .notification import EmailDelivery, Notification, NotificationOptOut
 from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
@@ -44,6 +45,7 @@ __all__ = [
     "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",
     "join_live_session", "utcnow", "EmailDelivery", "Notification", "NotificationOptOut",
     "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "ExportJob",
+    "EssayGrade", "GradeOverride",
 ]
 
 

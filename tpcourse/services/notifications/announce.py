@@ -69,6 +69,26 @@ def skill_signed_off(signoff_id: int, trainee: Any, version: CourseVersion, skil
            f"{version.title}.", f"/courses/{version.course.slug}", now)
 
 
+def attempt_graded(attempt: Any, quiz_title: str, now: datetime) -> None:
+    """The last essay of an attempt was graded: tell the trainee the result is ready."""
+    outcome = "passed" if attempt.passed else "did not pass"
+    notify(attempt.user_id, "attempt_graded", f"attempt_graded:{attempt.id}",
+           f"Your attempt at {quiz_title} has been graded",
+           f"Your instructor has graded your written answers: your attempt {outcome} with "
+           f"{attempt.percent:g} %. Feedback is on the result page.",
+           f"/attempts/{attempt.id}/result", now)
+
+
+def grade_overridden(attempt: Any, override: Any, quiz_title: str, now: datetime) -> None:
+    """An instructor changed an attempt's grade: tell the trainee, with the reason."""
+    outcome = "passes" if override.to_passed else "does not pass"
+    notify(attempt.user_id, "attempt_graded", f"grade_overridden:{override.id}",
+           f"The grade of your attempt at {quiz_title} was changed",
+           f"Your instructor changed the grade of your attempt: it now {outcome} with "
+           f"{override.to_percent:g} %. Reason: {override.reason}",
+           f"/attempts/{attempt.id}/result", now)
+
+
 def accommodation_granted(trainee_id: int, quiz_slug: str, quiz_title: str,
                           amounts: dict[str, int], now: datetime) -> None:
     """Extra attempts or time were granted: notify the trainee."""
