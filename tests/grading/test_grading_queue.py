@@ -26,7 +26,7 @@ def submit(client, db, login_as, trainee, answers=None):
 def grade(client, attempt, question, scores, overall="", **extra):
     data = {f"score-{cid}": value for cid, value in scores.items()}
     data.update(overall=overall, **extra)
-    return client.post(f"/grading/attempts/{attempt.id}/essays/{question}", data=data)
+    return client.post(f"/grading/attempts/{attempt.id}/essays/{question}/grade", data=data)
 
 
 def test_the_rubric_and_model_answer_never_reach_the_trainee(client, db, login_as,

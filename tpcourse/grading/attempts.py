@@ -202,8 +202,9 @@ def review_allowed(policy: str, passed: bool) -> bool:
 
 
 def counting_attempt(attempts: Sequence[Any], mode: str) -> Any | None:
-    """Pick the attempt that counts: the highest score or the last submitted."""
-    graded = [a for a in attempts if a.submitted_at is not None]
+    """Pick the attempt that counts: the highest score or the last submitted (of those
+    graded: an attempt whose essays await an instructor has no percent yet)."""
+    graded = [a for a in attempts if a.submitted_at is not None and a.percent is not None]
     if not graded:
         return None
     if mode == "last":

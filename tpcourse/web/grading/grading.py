@@ -44,7 +44,7 @@ def essay(attempt_id: str, question_id: str):
     return _essay_page(attempt_id, question_id)
 
 
-@bp.route("/attempts/<attempt_id>/essays/<question_id>", methods=["POST"])
+@bp.route("/attempts/<attempt_id>/essays/<question_id>/grade", methods=["POST"])
 @roles_required("instructor")
 def grade(attempt_id: str, question_id: str):
     """Grade the essay, then go on to the next one in the queue."""
