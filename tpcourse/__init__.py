@@ -138,7 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from .web.admin import jobs as admin_jobs
     from .web.admin import site as admin
     from .web.authoring import analysis
-    from .web.certification import certificates, evaluation, records, skills, verify
+    from .web.certification import certificates, evaluation, evidence, records, skills, verify
     from .web.exams import quiz
     from .web.grading import grading
     from .web.integrations import lti, setup, sso
@@ -148,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
-                   setup, notifications, admin_jobs, webhooks, export_jobs, grading):
+                   setup, notifications, admin_jobs, webhooks, export_jobs, grading, evidence):
         app.register_blueprint(module.bp)
 
 

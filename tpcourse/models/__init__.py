@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from .authoring import BankUpload, LessonDraft, QuizDraft
-from .certification import EvaluationResponse, ReminderSent, SkillSignoff
+from .certification import EvaluationResponse, ReminderSent, SkillEvidence, SkillSignoff
 from .course import (
     Cohort,
     Course,
@@ -18,6 +18,7 @@ from .notification import EmailDelivery, Notification, NotificationOptOut
 from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
+from .sessions import PracticalSession, SessionSignup
 from .types import utcnow
 from .user import (
     PASSWORD_NOT_CHOSEN,
@@ -45,7 +46,7 @@ __all__ = [
     "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",
     "join_live_session", "utcnow", "EmailDelivery", "Notification", "NotificationOptOut",
     "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "ExportJob",
-    "EssayGrade", "GradeOverride",
+    "EssayGrade", "GradeOverride", "SkillEvidence", "PracticalSession", "SessionSignup",
 ]
 
 

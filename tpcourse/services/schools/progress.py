@@ -60,7 +60,8 @@ def quiz_outcomes_for(page: Sequence[Any]) -> dict[Key, list[Any]]:
         .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
         .where(Attempt.user_id.in_({user for user, _ in wanted}),
                Quiz.course_id.in_({course for _, course in wanted}),
-               Attempt.submitted_at.is_not(None))
+               Attempt.submitted_at.is_not(None),
+               Attempt.passed.is_not(None))  # essays awaiting grading: no outcome yet
         .order_by(Attempt.submitted_at, Attempt.id)).all()
     outcomes: dict[Key, list[Any]] = defaultdict(list)
     for attempt in found:
