@@ -74,5 +74,4 @@ def file(evidence_id: str):
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; img-src 'self'"
     return response
