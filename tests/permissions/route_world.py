@@ -203,6 +203,7 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     db.session.commit()
     _drafts(users["instructor"], clock)
     values["essay_attempt"] = _essay_attempt(trainee, clock)
+    values["evidence"] = _evidence(trainee, clock)
     upload, image = _bank_upload(users["instructor"], clock)
     invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
                              clock.now)
@@ -258,6 +259,14 @@ def _essay_attempt(trainee: User, clock: Clock) -> str:
         ("check-in", "true"), ("calf-case", "Refer the client."), ("neck-case", "Trapezius."))}
     submit_attempt(attempt.id, trainee, form, clock.now)
     return attempt.id
+
+
+def _evidence(trainee: User, clock: Clock) -> str:
+    """A photo the trainee uploaded for a practical skill of `casework` (issue 25)."""
+    from tests.grading.test_practical_rubrics import PNG
+    from tpcourse.services.certification.evidence import add_evidence
+
+    return add_evidence(trainee, "casework", trainee.id, "pressure-release", PNG, "", clock.now).id
 
 
 def _drafts(author: User, clock: Clock) -> None:
