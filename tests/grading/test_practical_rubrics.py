@@ -136,14 +136,54 @@ def test_evidence_is_served_only_to_those_who_may_see_it(client, db, login_as, c
 
 
 def test_an_assessor_uploads_evidence_for_a_trainee(client, db, login_as, case_trainee,
-                                                   casework, instructor_of, make_user):
+                                                   casework, instructor_of, make_user, app):
     instructor = instructor_of(casework)
     login_as(instructor)
     url = f"/teach/courses/casework/skills/{case_trainee.id}/pressure-release/evidence"
     assert upload(client, url, PNG, caption="Hold at 6/10").status_code == 302
-    kept = db.session.execute(select(SkillEvidence)).scalar_one()
+    [kept] = db.session.execute(select(SkillEvidence)).scalars().all()
     assert kept.uploaded_by_id == instructor.id and kept.user_id == case_trainee.id
     sheet = client.get(f"/teach/courses/casework/skills/{case_trainee.id}").get_data(as_text=True)
     assert f"/evidence/{kept.id}" in sheet and "Hold at 6/10" in sheet
+    app.config["TPCOURSE_EVIDENCE_MAX_BYTES"] = len(PNG)  # at the limit: kept; one more: not
+    assert upload(client, url, PNG + b"\x00", caption="Too big").status_code == 303
+    assert upload(client, url, PNG, caption="Just fits").status_code == 302
+    assert db.session.execute(select(SkillEvidence.caption)).scalars().all().count("Too big") == 0
+    assert len(db.session.execute(select(SkillEvidence)).scalars().all()) == 2
     login_as(make_user(role="instructor"))  # teaches nothing here
     assert upload(client, url, PNG).status_code == 404
+
+
+def test_rubric_sign_offs_appear_in_the_schools_json_export(client, db, login_as, app,
+                                                           case_trainee, casework,
+                                                           instructor_of, clock):
+    import json
+
+    import jsonschema
+
+    from tpcourse.models import School
+    from tpcourse.records.json_export import load_schema
+    from tpcourse.services.records import signing_keys
+    from tpcourse.services.schools import exports
+
+    instructor = instructor_of(casework, name="Ina Assessor")
+    login_as(instructor)
+    client.post(sign_url(case_trainee), data={
+        "pressure-release-signed_on": clock.now.date().isoformat(),
+        "pressure-release-place": "Clinic", "pressure-release-level-pressure": "meets",
+        "pressure-release-level-check-in": "exceeds"})
+    client.post(sign_url(case_trainee, "body-mechanics"), data={
+        "body-mechanics-signed_on": clock.now.date().isoformat()})
+    north = db.session.execute(select(School).filter_by(slug="northfield")).scalar_one()
+    export = exports.CompletionExport(north, "json", exports.RosterFilter(), None, "web",
+                                      clock.now, signing_keys.signing_key(app), "https://t")
+    document = json.loads(b"".join(export.chunks()))
+    jsonschema.validate(document, load_schema())
+    [row] = [r for r in document["records"] if r["course_slug"] == "casework"]
+    skills = {s["skill"]: s for s in row["practical_skills"]}
+    assert skills["pressure-release"]["levels"] == [
+        {"criterion": "Pressure within the agreed range", "level": "meets"},
+        {"criterion": "Checks in with the client during the hold", "level": "exceeds"}]
+    assert skills["pressure-release"]["assessor"] == "Ina Assessor"
+    assert skills["pressure-release"]["place"] == "Clinic"
+    assert skills["body-mechanics"]["levels"] == []

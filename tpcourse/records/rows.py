@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["CertificateStatus", "CompletionRow", "Issuer", "QuizOutcome"]
+__all__ = ["CertificateStatus", "CompletionRow", "Issuer", "QuizOutcome", "SkillOutcome"]
 
 CertificateStatus = Literal["valid", "expired", "revoked"]
 
@@ -24,6 +24,18 @@ class QuizOutcome:
     percent: float
     passed: bool
     is_final_exam: bool
+
+
+@dataclass(frozen=True)
+class SkillOutcome:
+    """One practical skill signed off: when, by whom, where, and the rubric's levels."""
+
+    skill_key: str
+    skill_text: str
+    signed_on: datetime
+    assessor: str
+    place: str
+    levels: tuple[tuple[str, str], ...] = ()  # (criterion, level), in the rubric's order
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class CompletionRow:
     expires_at: datetime | None
     verify_url: str | None
     quiz_outcomes: tuple[QuizOutcome, ...] = ()
+    skill_signoffs: tuple[SkillOutcome, ...] = ()
 
 
 @dataclass(frozen=True)
