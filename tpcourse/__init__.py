@@ -145,10 +145,12 @@ def register_blueprints(app: Flask) -> None:
     from .web.learning import learn
     from .web.public import assets, health, keys
     from .web.schools import api, export_jobs, people, school, webhooks
+    from .web.sessions import sessions
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
-                   setup, notifications, admin_jobs, webhooks, export_jobs, grading, evidence):
+                   setup, notifications, admin_jobs, webhooks, export_jobs, grading, evidence,
+                   sessions):
         app.register_blueprint(module.bp)
 
 

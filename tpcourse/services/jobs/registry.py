@@ -13,6 +13,7 @@ JOB_MODULES = (
     "tpcourse.services.notifications.jobs",
     "tpcourse.integrations.webhooks.delivery",
     "tpcourse.services.schools.export_jobs",
+    "tpcourse.services.sessions.jobs",
 )
 DEFAULT_RETRIES = (10, 60, 300, 1800)  # seconds before each retry of a job that raised
 
