@@ -6,7 +6,7 @@ Create Date: 2026-12-03 14:09:27
 
 New tables, and one nullable column on attempts (regraded_at); nothing existing changes
 meaning. Declared in tpcourse/models/grading.py, certification.py (skill_signoffs.levels and .place,
-skill_evidence) and sessions.py (docs/grading.md).
+skill_evidence) and sessions.py, and completion_records.hands_on_hours (docs/grading.md).
 
 """
 from alembic import op
@@ -118,8 +118,14 @@ def upgrade():
         batch_op.add_column(sa.Column('levels', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True))
         batch_op.add_column(sa.Column('place', sa.String(length=200), server_default='', nullable=False))
 
+    with op.batch_alter_table('completion_records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hands_on_hours', sa.Double(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('completion_records', schema=None) as batch_op:
+        batch_op.drop_column('hands_on_hours')
+
     with op.batch_alter_table('skill_signoffs', schema=None) as batch_op:
         batch_op.drop_column('place')
         batch_op.drop_column('levels')
