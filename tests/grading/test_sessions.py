@@ -44,13 +44,13 @@ def trainees(make_user, casework, count):
 def test_an_instructor_schedules_a_session_through_the_form(client, db, login_as, casework,
                                                            instructor_of, clock):
     login_as(instructor_of(casework))
-    bad = client.post("/teach/courses/casework/sessions", data={
+    bad = client.post("/teach/courses/casework/sessions/new", data={
         "starts_at": (clock.now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "minutes": "5", "place": "Clinic", "capacity": "0"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "in the future" in page and "from 15 to 720" in page
     assert "from 1 to 200" in page and 'value="Clinic"' in page
-    good = client.post("/teach/courses/casework/sessions", data={
+    good = client.post("/teach/courses/casework/sessions/new", data={
         "starts_at": (clock.now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         "minutes": "120", "place": "Clinic", "capacity": "6", "skills": ["pressure-release"]})
     assert good.status_code == 302
@@ -161,7 +161,7 @@ def test_attendance_counts_as_hands_on_hours_on_the_record_and_certificate(
     sheet = client.get(f"/teach/sessions/{session.id}/attendance").get_data(as_text=True)
     assert present.name in sheet and absent.name in sheet
     signup = db.session.execute(select(SessionSignup).filter_by(user_id=present.id)).scalar_one()
-    response = client.post(f"/teach/sessions/{session.id}/attendance",
+    response = client.post(f"/teach/sessions/{session.id}/attendance/save",
                            data={"present": [str(signup.id)]})
     assert response.status_code == 302
     db.session.expire_all()
@@ -189,5 +189,5 @@ def test_only_the_course_instructors_take_attendance(client, db, login_as, casew
     [trainee] = trainees(make_user, casework, 1)
     login_as(trainee if who == "trainee" else make_user(role="instructor"))
     assert client.get(f"/teach/sessions/{session.id}/attendance").status_code == status
-    assert client.post(f"/teach/sessions/{session.id}/attendance",
+    assert client.post(f"/teach/sessions/{session.id}/attendance/save",
                        data={"present": ["1"]}).status_code == status

@@ -204,6 +204,7 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
     _drafts(users["instructor"], clock)
     values["essay_attempt"] = _essay_attempt(trainee, clock)
     values["evidence"] = _evidence(trainee, clock)
+    values["session"] = _session(users["instructor"], trainee, clock)
     upload, image = _bank_upload(users["instructor"], clock)
     invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
                              clock.now)
@@ -267,6 +268,19 @@ def _evidence(trainee: User, clock: Clock) -> str:
     from tpcourse.services.certification.evidence import add_evidence
 
     return add_evidence(trainee, "casework", trainee.id, "pressure-release", PNG, "", clock.now).id
+
+
+def _session(instructor: User, trainee: User, clock: Clock) -> str:
+    """A live session of `casework` in a week, the trainee holding one of its places."""
+    from datetime import timedelta
+
+    from tpcourse.services.sessions.schedule import schedule_session
+    from tpcourse.services.sessions.signups import sign_up
+
+    session = schedule_session(instructor, "casework", clock.now + timedelta(days=7), 120,
+                               "Clinic", 4, [], clock.now)
+    sign_up(trainee, session.id, clock.now)
+    return str(session.id)
 
 
 def _drafts(author: User, clock: Clock) -> None:

@@ -88,7 +88,7 @@ def manage(slug: str):
     return _manage_page(slug)
 
 
-@bp.route("/teach/courses/<slug>/sessions", methods=["POST"])
+@bp.route("/teach/courses/<slug>/sessions/new", methods=["POST"])
 @roles_required("instructor")
 def schedule_one(slug: str):
     """Schedule a session; the form comes back with its errors when it cannot be used."""
@@ -119,7 +119,7 @@ def attendance_sheet(session_id: int):
                            waiting=waiting, form=FlaskForm())
 
 
-@bp.route("/teach/sessions/<int:session_id>/attendance", methods=["POST"])
+@bp.route("/teach/sessions/<int:session_id>/attendance/save", methods=["POST"])
 @roles_required("instructor")
 def take_attendance(session_id: int):
     """Save who attended (ticked) and who did not."""
