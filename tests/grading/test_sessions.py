@@ -79,6 +79,13 @@ def test_a_full_session_puts_trainees_on_the_waitlist_and_a_freed_place_goes_to_
     statuses = dict(db.session.execute(select(SessionSignup.user_id, SessionSignup.status)).all())
     assert [statuses[p.id] for p in people] == ["cancelled", "admitted", "admitted",
                                                 "waitlisted"]
+    from tpcourse.models import Notification
+
+    invited = db.session.execute(select(Notification.user_id).filter_by(
+        kind="session_invitation")).scalars().all()
+    assert sorted(invited) == sorted([people[0].id, people[1].id, people[2].id])  # promoted too
+    notice = db.session.execute(select(Notification).filter_by(user_id=people[2].id)).scalar_one()
+    assert notice.link == "/courses/casework/sessions"
 
 
 def test_exactly_the_capacity_is_admitted_when_everyone_signs_up_at_once(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import Enrollment, PracticalSession, SessionSignup, User
+from ...models import Course, Enrollment, PracticalSession, SessionSignup, User
 from ..errors import Conflict, NotFound
 from ..jobs import enqueue
 from ..records.audit import actor_of, record_event
@@ -36,8 +36,6 @@ def _admitted(session_id: int) -> int:
 def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
     """Take a place on a session of a course the user is enrolled in, or join its waitlist
     when it is full; an admitted trainee is sent a calendar invitation."""
-    from .jobs import email_invitation
-
     session = _locked_session(session_id)
     enrolled = db.session.execute(select(Enrollment.id).filter_by(
         user_id=user.id, course_id=session.course_id)).first() is not None
@@ -68,17 +66,29 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
     record_event("session.signed_up", {"session": session_id, "user": user.id,
                                        "status": status}, actor_of(user), now)
     if status == "admitted":
-        enqueue(email_invitation, [signup.id, now.isoformat()],
-                key=f"session-invite:{signup.id}:{now.isoformat()}")
+        _invite(signup, session, now)
     db.session.commit()
     return signup
+
+
+def _invite(signup: SessionSignup, session: PracticalSession, now: datetime) -> None:
+    """Tell an admitted trainee in the app, and email the calendar invitation (one job)."""
+    from ..notifications.notices import notify
+    from .jobs import email_invitation
+
+    notify(signup.user_id, "session_invitation", f"session_invitation:{signup.id}:"
+           f"{now.isoformat()}", "You have a place at a live practical session",
+           f"Your place: {session.starts_at:%d %B %Y, %H:%M} UTC, {session.minutes} minutes, "
+           f"at {session.place}. The calendar invitation is in your email.",
+           f"/courses/{db.session.get(Course, session.course_id).slug}/sessions", now,
+           email=False)
+    enqueue(email_invitation, [signup.id, now.isoformat()],
+            key=f"session-invite:{signup.id}:{now.isoformat()}")
 
 
 def cancel(user: User, session_id: int, now: datetime) -> SessionSignup | None:
     """Give up a place (or leave the waitlist); the first waiting trainee takes the place and
     is sent the invitation. Returns the promoted sign-up, if any."""
-    from .jobs import email_invitation
-
     _locked_session(session_id)
     signup = db.session.execute(select(SessionSignup).filter_by(
         session_id=session_id, user_id=user.id)).scalar_one_or_none()
@@ -99,7 +109,6 @@ def cancel(user: User, session_id: int, now: datetime) -> SessionSignup | None:
                                        "promoted": promoted.user_id if promoted else None},
                  actor_of(user), now)
     if promoted is not None:
-        enqueue(email_invitation, [promoted.id, now.isoformat()],
-                key=f"session-invite:{promoted.id}:{now.isoformat()}")
+        _invite(promoted, db.session.get(PracticalSession, session_id), now)
     db.session.commit()
     return promoted
