@@ -187,3 +187,16 @@ def test_rubric_sign_offs_appear_in_the_schools_json_export(client, db, login_as
     assert skills["pressure-release"]["assessor"] == "Ina Assessor"
     assert skills["pressure-release"]["place"] == "Clinic"
     assert skills["body-mechanics"]["levels"] == []
+
+
+def test_deleting_an_account_removes_its_evidence_files(client, db, login_as, case_trainee,
+                                                       evidence, app, clock):
+    from pathlib import Path
+
+    from tpcourse.services.accounts.retention import delete_account
+
+    stored = Path(app.instance_path) / "evidence" / evidence.storage_key
+    assert stored.read_bytes() == PNG
+    delete_account(case_trainee, None, clock.now, 30)
+    assert not stored.exists()
+    assert db.session.execute(select(SkillEvidence)).first() is None

@@ -129,3 +129,16 @@ def evidence_of(trainee_id: int, course_id: int) -> dict[str, list[SkillEvidence
             ).scalars():
         found.setdefault(evidence.skill_key, []).append(evidence)
     return found
+
+
+def forget_evidence(user_id: int) -> int:
+    """Remove a trainee's evidence files and rows (their account is being deleted: photos
+    and videos of a person are not part of the records kept); the caller commits."""
+    store, removed = None, 0
+    for evidence in db.session.execute(select(SkillEvidence).filter_by(user_id=user_id)
+                                       ).scalars():
+        store = store or file_store()
+        store.delete(evidence.storage_key)
+        db.session.delete(evidence)
+        removed += 1
+    return removed
