@@ -158,3 +158,24 @@ def test_a_too_long_essay_is_sent_back_kept(client, db, login_as, case_trainee):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "51 words; the limit is 50" in page and long in page
     assert refresh(db, attempt).status == "in_progress"
+
+
+def test_schools_hear_of_the_grade_once_it_is_decided(client, db, login_as, case_trainee,
+                                                      casework, instructor_of, clock):
+    from tpcourse.integrations.webhooks import endpoints
+    from tpcourse.models import School, WebhookEvent
+    from tpcourse.services.records.audit import seal_pending
+
+    north = db.session.execute(select(School).filter_by(slug="northfield")).scalar_one()
+    endpoints.create_endpoint(north, "http://127.0.0.1:9/hook", ["attempt.graded"], "", None,
+                              clock.now)
+    attempt, _page = submit(client, db, login_as, case_trainee)
+    seal_pending()
+    db.session.commit()
+    assert db.session.execute(select(WebhookEvent)).first() is None  # not decided yet
+    login_as(instructor_of(casework))
+    grade(client, attempt, "calf-case", {"action": "3", "reason": "1"})
+    grade(client, attempt, "neck-case", {"overall": "2"})
+    [event] = db.session.execute(select(WebhookEvent)).scalars().all()
+    assert event.type == "attempt.graded" and event.payload["data"]["passed"] is True
+    assert event.payload["data"]["percent"] == 100.0

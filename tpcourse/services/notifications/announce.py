@@ -77,6 +77,14 @@ def attempt_graded(attempt: Any, quiz_title: str, now: datetime) -> None:
            f"Your instructor has graded your written answers: your attempt {outcome} with "
            f"{attempt.percent:g} %. Feedback is on the result page.",
            f"/attempts/{attempt.id}/result", now)
+    user = db.session.get(User, attempt.user_id)
+    if user is not None and user.school_id is not None:  # the grade, now decided
+        webhooks = _webhooks()
+        webhooks.emit(user.school_id, "attempt.graded", f"attempt.graded:{attempt.id}", {
+            "attempt_id": attempt.id, "trainee": webhooks.trainee_data(user),
+            "quiz_version_id": attempt.quiz_version_id, "status": attempt.status,
+            "score": attempt.score, "max_score": attempt.max_score,
+            "percent": attempt.percent, "passed": attempt.passed, "graded_at": now}, now)
 
 
 def grade_overridden(attempt: Any, override: Any, quiz_title: str, now: datetime) -> None:
