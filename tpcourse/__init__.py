@@ -143,16 +143,19 @@ def register_blueprints(app: Flask) -> None:
     from .web.admin import jobs as admin_jobs
     from .web.admin import site as admin
     from .web.authoring import analysis
-    from .web.certification import certificates, evaluation, records, skills, verify
+    from .web.certification import certificates, evaluation, evidence, records, skills, verify
     from .web.exams import quiz
+    from .web.grading import grading
     from .web.integrations import lti, setup, sso
     from .web.learning import learn
     from .web.public import assets, health, keys
     from .web.schools import api, export_jobs, people, school, webhooks
+    from .web.sessions import sessions
 
     for module in (auth, profile, learn, quiz, records, certificates, evaluation, skills, author,
                    analysis, school, people, admin, api, keys, verify, assets, health, lti, sso,
-                   setup, notifications, admin_jobs, webhooks, export_jobs):
+                   setup, notifications, admin_jobs, webhooks, export_jobs, grading, evidence,
+                   sessions):
         app.register_blueprint(module.bp)
 
 

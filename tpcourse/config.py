@@ -118,6 +118,15 @@ def load_settings(instance_path: Path) -> dict:
             "TPCOURSE_WEBHOOK_RETRY_DELAYS", "30,120,600,1800,3600,7200,14400,28800,36000"),
         "TPCOURSE_WEBHOOK_TIMEOUT": float(os.environ.get("TPCOURSE_WEBHOOK_TIMEOUT", 5)),
         "TPCOURSE_WEBHOOK_ALLOW_PRIVATE": os.environ.get("TPCOURSE_WEBHOOK_ALLOW_PRIVATE", ""),
+        # Evidence of practical skills (docs/grading.md): kept on the local filesystem under
+        # the instance folder, or in an S3-compatible object store; files up to this size.
+        "TPCOURSE_EVIDENCE_STORE": os.environ.get("TPCOURSE_EVIDENCE_STORE", "local"),
+        "TPCOURSE_EVIDENCE_DIR": os.environ.get("TPCOURSE_EVIDENCE_DIR"),
+        "TPCOURSE_EVIDENCE_MAX_BYTES": int(os.environ.get("TPCOURSE_EVIDENCE_MAX_BYTES",
+                                                          3 * 1024 * 1024)),
+        "TPCOURSE_S3_BUCKET": os.environ.get("TPCOURSE_S3_BUCKET"),
+        "TPCOURSE_S3_ENDPOINT_URL": os.environ.get("TPCOURSE_S3_ENDPOINT_URL"),
+        "TPCOURSE_S3_REGION": os.environ.get("TPCOURSE_S3_REGION"),
         # A school export of more rows than this is made by a background job.
         "TPCOURSE_EXPORT_BACKGROUND_ROWS": int(os.environ.get("TPCOURSE_EXPORT_BACKGROUND_ROWS",
                                                               5000)),

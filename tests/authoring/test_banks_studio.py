@@ -60,19 +60,19 @@ def test_a_gift_upload_is_previewed_before_anything_reaches_the_draft(client, db
     expected = parse_gift(data.decode())
     url, page = _preview(client, data)
     assert _draft_questions(db) is None  # the preview changed nothing
-    assert page.count('name="take"') == len(expected.questions) == 16
-    assert "line 66: essay questions are not supported; skipped" in re.sub(r"<[^>]+>", "", page)
+    assert page.count('name="take"') == len(expected.questions) == 17
+    assert "line 66: the essay has no information for graders" in re.sub(r"<[^>]+>", "", page)
     # each question drawn as a trainee sees it: the matching answers as choices
     assert "Side of the head and temple" in page and "Choose…" in page
-    assert page.count("<fieldset class=\"question import-question\" disabled") == 16
+    assert page.count("<fieldset class=\"question import-question\" disabled") == 17
     # the note about numeric answer feedback sits beside question 9 (line 45)
     box = page[page.index('id="item-8-title"'):page.index('id="item-9-title"')]
     assert "answer feedback is not imported for numeric questions" in box
-    response = _confirm(client, url, list(range(16)))
+    response = _confirm(client, url, list(range(17)))
     assert response.status_code == 200
-    assert "16 questions added to the draft" in response.get_data(as_text=True)
+    assert "17 questions added to the draft" in response.get_data(as_text=True)
     questions = _draft_questions(db)
-    assert len(questions) == 8 + 16  # appended to the quiz's own
+    assert len(questions) == 8 + 17  # appended to the quiz's own
     assert [q["id"] for q in questions[8:]] == [q["id"] for q in expected.questions]
     assert db.session.execute(select(BankUpload)).first() is None  # the upload is gone
     assert client.get(url).status_code == 404
@@ -80,7 +80,7 @@ def test_a_gift_upload_is_previewed_before_anything_reaches_the_draft(client, db
 
 def test_unticked_questions_are_left_out(client, db, author):
     url, _ = _preview(client, (BANKS / "every-construct.gift").read_bytes(), replace=True)
-    _confirm(client, url, [0, 2, 15])
+    _confirm(client, url, [0, 2, 16])
     assert [q["id"] for q in _draft_questions(db)] == [
         "taut-band", "signs-of-a-trigger-point", "q-18"]
 
@@ -205,14 +205,16 @@ def test_cli_import_gift_then_export_gift_round_trips(runner, db, content, tmp_p
     result = runner.invoke(args=["quiz", "import-gift", str(bank), "--quiz", "gift-quiz",
                                  "--course", "basics"])
     assert result.exit_code == 0, result.output
-    assert f"{bank}:" in result.output and "essay questions are not supported" in result.output
+    assert f"{bank}:" in result.output
+    assert "the essay has no information for graders" in result.output
     assert "Added" in result.output
     out = tmp_path / "out.gift"
     exported = runner.invoke(args=["quiz", "export-gift", "gift-quiz", "--draft", "-o", str(out)])
     assert exported.exit_code == 0, exported.output
     original = parse_gift(bank.read_text())
     round_trip = parse_gift(out.read_text())
-    assert round_trip.problems == []
+    assert [p.message[:40] for p in round_trip.problems] == [  # the essay's, as on import
+        "the essay has no information for graders"]
     assert round_trip.questions == original.questions
     assert round_trip.questions == parse_gift(
         runner.invoke(args=["quiz", "export", "gift-quiz", "--format", "gift", "--draft"]).output

@@ -145,6 +145,11 @@ EVERY_CONSTRUCT = [
             {"id": "b", "text": "A massage ball"},
         ],
     },
+    {  # {} is an essay (issue 25); GIFT gives graders nothing, so one overall criterion
+        "id": "reflection", "name": "Reflection", **PRESSURE, "type": "essay",
+        "prompt": "Describe how you would explain trigger points to a client.",
+        "rubric": [{"id": "overall", "text": "The answer as a whole", "points": 1}],
+    },
     {
         "id": "q-18", "type": "single",
         "prompt": "Pressure should be released _____.",
@@ -173,10 +178,10 @@ def test_every_construct_reports_what_it_skipped_or_dropped():
     """Scores are kept (weights), so only dropped feedback and skipped items are reported."""
     problems = _read("every-construct.gift").problems
     assert [(p.line, p.severity, p.question) for p in problems] == [
-        (45, "warning", 8), (66, "warning", None), (68, "warning", None),
+        (45, "warning", 8), (66, "warning", 15), (68, "warning", None),
     ]
     assert "feedback is not imported" in problems[0].message
-    assert str(problems[1]) == "line 66: essay questions are not supported; skipped"
+    assert "line 66: the essay has no information for graders" in str(problems[1])
     assert "description" in problems[2].message
 
 

@@ -92,6 +92,11 @@ EVERY_TYPE = [
         "options": [{"id": "a", "text": "Upper trapezius", "correct": True},
                     {"id": "b", "text": "Levator scapulae"}],
     },
+    {  # essays import (issue 25); with no information for graders, one overall criterion
+        "id": "reflection", "name": "Reflection", **PRESSURE, "type": "essay",
+        "prompt": "Describe how you would explain trigger points to a client.",
+        "rubric": [{"id": "overall", "text": "The answer as a whole", "points": 1}],
+    },
 ]
 
 
@@ -111,13 +116,13 @@ def test_skipped_and_dropped_things_are_reported_by_line():
     problems = result.problems
     assert [(p.line, p.severity, p.question) for p in problems] == [
         (99, "warning", 5), (99, "warning", 5), (111, "warning", 6),
-        (138, "warning", None), (143, "warning", None), (148, "warning", None),
+        (138, "warning", 8), (143, "warning", None), (148, "warning", None),
     ]
     messages = [p.message for p in problems]
     assert "scores differ from the source: Moodle matches case" in messages[0]
     assert "feedback is not imported" in messages[1]
     assert "base unit" in messages[2]
-    assert str(problems[3]) == "line 138: essay questions are not supported; skipped"
+    assert "the essay has no information for graders" in messages[3]
     assert "description" in messages[4]
     assert "'ddwtos' is not supported" in messages[5]
     assert result.files == {"upper-trap-4c4b6a3b.png": PNG_MAGIC}

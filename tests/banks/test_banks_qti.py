@@ -134,8 +134,13 @@ def test_gift_to_moodle_xml_to_qti_and_back_is_the_same_bank(fixture):
     """GIFT → Moodle XML → QTI 2.1 → GIFT: the same questions (QTI items hold no tags)."""
     first = parse_gift((FIXTURES / fixture).read_text()).questions
     via_xml = parse_moodle_xml(export_moodle_xml(first).content).questions
+    assert via_xml == first  # essays too
+    # QTI essays (extendedTextInteraction) are not read or written yet: they stay behind
+    first = [q for q in first if q["type"] != "essay"]
     package = export_qti21(via_xml, render_markdown)
-    assert {n.message for n in package.notes} <= {"tags cannot be written in a QTI item; left out"}
+    assert {n.message for n in package.notes} <= {"tags cannot be written in a QTI item; left out",
+                                                  "essay questions cannot be written as QTI "
+                                                  "2.1; skipped"}
     via_qti = parse_qti21(package.content, render=render_markdown)
     assert via_qti.problems == []
     assert via_qti.questions == _without_tags(first)

@@ -175,8 +175,11 @@ def test_drawn_points_is_the_largest_possible_draw():
     assert drawn_points(data) == 6  # 3 + 2 from the pool (all-equal draws aside) + 1 unpooled
 
 
+ESSAY = {"type": "essay", "word_limit": 5, "template": "Plan:", "rubric": [], "points": 2,
+         "model_answer": "Refer."}
 QUESTIONS = [SINGLE, MULTI, {"type": "true_false", "answer": True}, NUMERIC, SHORT, MATCH,
-             ORDER, HOTSPOT]
+             ORDER, HOTSPOT, ESSAY]
+AUTOMATIC = [q for q in QUESTIONS if not question_type(q["type"]).manual]
 
 
 def test_every_registered_type_is_covered_here():
@@ -209,7 +212,12 @@ def test_multiple_partial_credit_formula(chosen):
     assert score(MULTI, sorted(chosen)) == max(Fraction(0), Fraction(right - wrong, k))
 
 
-@pytest.mark.parametrize("q", QUESTIONS, ids=[q["type"] for q in QUESTIONS])
+def test_only_essays_wait_for_a_grader_and_the_machine_gives_them_nothing():
+    assert [q["type"] for q in QUESTIONS if q not in AUTOMATIC] == ["essay"]
+    assert score(ESSAY, "A fine plan") == 0
+
+
+@pytest.mark.parametrize("q", AUTOMATIC, ids=[q["type"] for q in AUTOMATIC])
 def test_key_response_earns_full_marks(q):
     kind = question_type(q["type"])
     assert kind.score(q, kind.key_response(q)) == 1

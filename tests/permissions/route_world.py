@@ -48,6 +48,7 @@ from tpcourse.services.schools import cohorts, export_jobs, exports, tokens
 ROLES = ("anonymous", "other_trainee", "trainee", "other_instructor", "instructor",
          "other_school_admin", "school_admin", "admin")
 CERTIFIED = Path(__file__).parents[1] / "certification" / "fixtures"
+CASEWORK = Path(__file__).parents[1] / "grading" / "fixtures"  # a quiz with essays (issue 25)
 # A refused request changes nothing; after any other POST the world is put back as it was.
 REFUSED = {400, 401, 403, 404, 405, 409}
 OTHER_COURSE = {
@@ -126,6 +127,7 @@ def build_world(app: Flask, folder: Path, clock: Clock) -> World:
         patch.setattr("tpcourse.services.accounts.accounts.generate_password_hash", _fast_hash)
         sync_from_folders(CONTENT / "lessons", CONTENT / "quizzes")
         sync_from_folders(CERTIFIED / "lessons", CERTIFIED / "quizzes")
+        sync_from_folders(CASEWORK / "lessons", CASEWORK / "quizzes")
         other = write_other_course(folder)
         sync_from_folders(other / "lessons", other / "quizzes")
         users, courses = _people(world, clock)
@@ -162,9 +164,11 @@ def _people(world: World, clock: Clock) -> tuple[dict[str, User], dict[str, int]
     cohorts.join_cohort(users["trainee"], spring.invite_code, clock.now)
     cohorts.join_cohort(users["other_trainee"], autumn.invite_code, clock.now)
     enroll(users["trainee"], courses["certified"])
+    enroll(users["trainee"], courses["casework"])
     db.session.add_all([
         CourseInstructor(user_id=users["instructor"].id, course_id=courses["basics"]),
         CourseInstructor(user_id=users["instructor"].id, course_id=courses["certified"]),
+        CourseInstructor(user_id=users["instructor"].id, course_id=courses["casework"]),
         CourseInstructor(user_id=users["other_instructor"].id,
                          course_id=courses["other-course"])])
     db.session.commit()
@@ -198,6 +202,9 @@ def _objects(world: World, users: dict[str, User], courses: dict[str, int],
                                 signed_at=clock.now))
     db.session.commit()
     _drafts(users["instructor"], clock)
+    values["essay_attempt"] = _essay_attempt(trainee, clock)
+    values["evidence"] = _evidence(trainee, clock)
+    values["session"] = _session(users["instructor"], trainee, clock)
     upload, image = _bank_upload(users["instructor"], clock)
     invited = create_invited("invited@example.com", "Invited Person", "trainee", north, None,
                              clock.now)
@@ -241,6 +248,39 @@ def _integrations(world: World, north: School, courses: dict[str, int],
     db.session.commit()
     return {"lti_platform": str(platform.id), "sso_provider": str(provider.id),
             "lti_link": str(link.id)}
+
+
+def _essay_attempt(trainee: User, clock: Clock) -> str:
+    """The trainee's submitted attempt at `casework-exam`, its two essays awaiting grading."""
+    from tpcourse.services.exams.attempts import field_name, submit_attempt
+
+    quiz, version = get_quiz("casework-exam")
+    attempt = start_attempt(trainee, quiz, version, clock.now)
+    form = {field_name(attempt.question_ids.index(qid) + 1): [text] for qid, text in (
+        ("check-in", "true"), ("calf-case", "Refer the client."), ("neck-case", "Trapezius."))}
+    submit_attempt(attempt.id, trainee, form, clock.now)
+    return attempt.id
+
+
+def _evidence(trainee: User, clock: Clock) -> str:
+    """A photo the trainee uploaded for a practical skill of `casework` (issue 25)."""
+    from tests.grading.test_practical_rubrics import PNG
+    from tpcourse.services.certification.evidence import add_evidence
+
+    return add_evidence(trainee, "casework", trainee.id, "pressure-release", PNG, "", clock.now).id
+
+
+def _session(instructor: User, trainee: User, clock: Clock) -> str:
+    """A live session of `casework` in a week, the trainee holding one of its places."""
+    from datetime import timedelta
+
+    from tpcourse.services.sessions.schedule import schedule_session
+    from tpcourse.services.sessions.signups import sign_up
+
+    session = schedule_session(instructor, "casework", clock.now + timedelta(days=7), 120,
+                               "Clinic", 4, [], clock.now)
+    sign_up(trainee, session.id, clock.now)
+    return str(session.id)
 
 
 def _drafts(author: User, clock: Clock) -> None:

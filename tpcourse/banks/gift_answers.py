@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .essays import essay_fields
 from .gift_text import cut, find, plain, plain_text, rfind, split, take_weight
 from .limits import MAX_CHOICES, choice_count_message
 from .model import BankImport, listing, make_options, option_ids, tidy_number
@@ -41,9 +42,8 @@ def read_block(body: str, block: Block) -> dict[str, Any] | None:
         answers, general = body[:separator], plain(body[separator + 4:], block.text_format)
     text = answers.strip()
     start = len(answers) - len(answers.lstrip())
-    if not text:
-        block.report.warn(block.line, "essay questions are not supported; skipped")
-        return None
+    if not text:  # {} is an essay: written, graded by an instructor
+        return {**essay_fields(warn=block.report.warn, line=block.line), "explanation": general}
     if text.startswith("#"):
         fields = _numeric(answers[start + 1:], start + 1, block)
     elif find(text, "~") >= 0:

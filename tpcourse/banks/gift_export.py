@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .essays import essay_losses
 from .gift_text import BLANK, escape
 from .model import BankExport, ExportNote, Unwritable, category_path, finite, format_number
 from .texts import escape_markdown
@@ -170,7 +171,13 @@ def _matching(item: dict[str, Any], question_id: str, notes: Notes) -> str:
         "".join(f"\n= -> {escape(d)}" for d in distractors)
 
 
+def _essay(item: dict[str, Any], question_id: str, notes: Notes) -> str:
+    notes.extend(ExportNote(question_id, lost) for lost in essay_losses(item, ()))
+    return ""  # {}: Moodle's essay
+
+
 _WRITERS: dict[str, Writer] = {
+    "essay": _essay,
     "single": _single,
     "multiple": _multiple,
     "true_false": _true_false,

@@ -20,7 +20,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u
 KEY_ORDER = (
     "id", "name", "category", "pool", "type", "points", "scoring", "prompt", "options",
     "answer", "tolerance", "unit", "accept", "partial", "pairs", "distractors", "items",
-    "feedback_true", "feedback_false", "explanation", "tags",
+    "feedback_true", "feedback_false", "word_limit", "template", "rubric", "model_answer",
+    "explanation", "tags",
 )
 SCORING_CHOICES = ("source", "platform")
 """How an import scores: as the source did (default), or by the platform's default rules."""

@@ -1,7 +1,7 @@
 """Moodle XML question banks ⇄ platform question dicts.
 
 Imports multichoice (single or multiple), multichoiceset (all or nothing), truefalse,
-shortanswer, numerical, matching and ordering questions; a `category` question sets the
+shortanswer, numerical, matching, ordering and essay questions; a `category` question sets the
 pool of the questions after it. Embedded files become the import's files (see files.py).
 Anything else is reported with its line and skipped. See docs/question-banks.md.
 """
@@ -24,7 +24,6 @@ __all__ = ["export_moodle_xml", "parse_moodle_xml", "to_moodle_xml"]
 NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 PLUGINFILE = "@@PLUGINFILE@@"
 _NOT_SUPPORTED = {
-    "essay": "essay questions are not supported; skipped",
     "description": "description items are not supported; skipped",
 }
 

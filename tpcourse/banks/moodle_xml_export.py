@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET  # writing only; reading goes through defused
 from collections.abc import Callable
 from typing import Any
 
+from .essays import essay_losses
 from .model import (
     CONTROL_CHARACTERS,
     BankExport,
@@ -21,7 +22,7 @@ from .model import (
 _MOODLE_TYPES = {
     "single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
     "numeric": "numerical", "short_text": "shortanswer", "matching": "matching",
-    "ordering": "ordering",
+    "ordering": "ordering", "essay": "essay",
 }
 
 
@@ -63,6 +64,10 @@ def export_moodle_xml(questions: list[dict[str, Any]], files: Files | None = Non
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             notes.append(ExportNote(question_id, "the question is malformed; skipped"))
             continue
+        if item["type"] == "essay" and essay_losses(item, ("model_answer", "template",
+                                                          "word_limit")):
+            notes.append(ExportNote(question_id, "the essay's rubric is written into Moodle's "
+                                                 "information for graders, as a list"))
         if files is not None:
             _embed_files(element, files)
         category_text = category_path(item.get("pool"), item.get("category"))
@@ -211,7 +216,22 @@ def _ordering(element: ET.Element, item: dict[str, Any]) -> None:
         _text(element, "answer", str(text), fraction=str(position), format="plain_text")
 
 
+def _essay(element: ET.Element, item: dict[str, Any]) -> None:
+    """Moodle's essay; a rubric (which Moodle's essays lack) goes into the information for
+    graders as a list, after any model answer."""
+    guidance = str(item.get("model_answer") or "")
+    if essay_losses(item, ("model_answer", "template", "word_limit")):
+        rubric = "\n".join(f"- {c['text']} ({c['points']} points)" for c in item["rubric"])
+        guidance = (guidance + "\n\n" if guidance else "") + "Rubric:\n\n" + rubric
+    ET.SubElement(element, "responseformat").text = "editor"
+    ET.SubElement(element, "responserequired").text = "1"
+    ET.SubElement(element, "maxwordlimit").text = str(item.get("word_limit") or "")
+    _rich(element, "graderinfo", guidance)
+    _plain(element, "responsetemplate", str(item.get("template") or ""))
+
+
 _WRITERS: dict[str, Callable[[ET.Element, dict[str, Any]], None]] = {
+    "essay": _essay,
     "single": _choice,
     "multiple": _choice,
     "true_false": _true_false,

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
+from .essays import essay_fields
 from .gift_answers import numeric_fields, short_text_fields
 from .limits import MAX_CHOICES, choice_count_message
 from .model import finite, make_options, tidy_number
@@ -195,7 +196,17 @@ def _ordering(element: ET.Element, reading: Reading) -> dict | None:
     return fields
 
 
+def _essay(element: ET.Element, reading: Reading) -> dict | None:
+    """An essay: Moodle's information for graders becomes the model answer; its response
+    template and its word limit come too."""
+    return essay_fields(reading.rich(element, "graderinfo"),
+                        reading.rich(element, "responsetemplate", "plain"),
+                        element.findtext("maxwordlimit"),
+                        reading.result.warn, reading.line(element))
+
+
 READERS: dict[str, Reader] = {
+    "essay": _essay,
     "multichoice": _multichoice,
     "multichoiceset": _multichoiceset,
     "truefalse": _truefalse,

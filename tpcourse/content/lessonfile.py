@@ -63,6 +63,7 @@ def parse_course(doc: Any, folder: str, report: Report) -> CourseSpec | None:
     ):
         report(doc.line_of("modules"), "'modules' must list the module folder names in order")
         modules = []
+    rubrics: dict[str, list[dict[str, Any]]] = {}
     course = CourseSpec(
         slug=slug,
         title=_required_text(doc, "title", report) or slug,
@@ -72,7 +73,8 @@ def parse_course(doc: Any, folder: str, report: Report) -> CourseSpec | None:
         final_exam=str(doc["final_exam"]) if doc.get("final_exam") else None,
         completion=_completion(doc, report),
         course_type=_course_type(doc, report),
-        practical_skills=_skills(doc, report),
+        practical_skills=_skills(doc, report, rubrics),
+        skill_rubrics=rubrics,
         evaluation=_evaluation(doc, report),
         ce_approval=_approval(doc, report),
     )
@@ -165,7 +167,10 @@ def module_lines(doc: Any) -> dict[str, int]:
     return {str(m): modules.line_of(i) for i, m in enumerate(modules)}
 
 
-def _skills(doc: LineDict, report: Report) -> dict[str, str]:
+def _skills(doc: LineDict, report: Report,
+            rubrics: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
+    """Read `practical_skills`: key -> description, or key -> {text, rubric} (the rubric's
+    criteria go into `rubrics`)."""
     raw = doc.get("practical_skills", LineDict())
     if not isinstance(raw, LineDict):
         report(doc.line_of("practical_skills"), "'practical_skills' must map a short key to a "
@@ -173,6 +178,8 @@ def _skills(doc: LineDict, report: Report) -> dict[str, str]:
         return {}
     skills = {}
     for key, text in raw.items():
+        if isinstance(text, LineDict):
+            text = _skill_with_rubric(key, text, report, rubrics if rubrics is not None else {})
         if not SKILL_KEY.match(key):
             report(raw.line_of(key), f"skill key '{key}' must be lowercase words joined by '-'")
         elif not isinstance(text, str) or not text.strip():
@@ -180,6 +187,46 @@ def _skills(doc: LineDict, report: Report) -> dict[str, str]:
         else:
             skills[key] = text.strip()
     return skills
+
+
+def _skill_with_rubric(key: str, entry: LineDict, report: Report,
+                       rubrics: dict[str, list[dict[str, Any]]]) -> str | None:
+    """Read `{text, rubric: [{id, text, levels: [lowest, ..., highest]}]}`; return the text."""
+    for unknown in sorted(set(entry) - {"text", "rubric"}):
+        report(entry.line_of(unknown), f"unknown key '{unknown}' in skill '{key}' (allowed: "
+                                       "text, rubric)")
+    rubric = entry.get("rubric")
+    if rubric is None:
+        return entry.get("text")
+    if not isinstance(rubric, list) or not rubric:
+        report(entry.line_of("rubric"), f"skill '{key}': 'rubric' must list criteria")
+        return entry.get("text")
+    criteria, seen = [], set()
+    for index, item in enumerate(rubric):
+        line = rubric.line_of(index) if isinstance(rubric, LineList) else entry.line_of("rubric")
+        if not isinstance(item, dict) or set(item) - {"id", "text", "levels"}:
+            report(line, f"skill '{key}': each criterion is {{id, text, levels}}")
+            continue
+        cid, text, levels = item.get("id"), item.get("text"), item.get("levels")
+        if not isinstance(cid, str) or not SKILL_KEY.match(cid) or cid in seen:
+            report(line, f"skill '{key}': each criterion needs a unique 'id' of lowercase "
+                         "words joined by '-'")
+            continue
+        if not isinstance(text, str) or not text.strip():
+            report(line, f"skill '{key}': criterion '{cid}' needs 'text'")
+            continue
+        if not isinstance(levels, list) or not 2 <= len(levels) <= 6 or not all(
+                isinstance(level, str) and level.strip() for level in levels) \
+                or len({level.strip().casefold() for level in levels}) != len(levels):
+            report(line, f"skill '{key}': criterion '{cid}' needs 'levels', 2 to 6 different "
+                         "names, lowest first (e.g. [not yet, meets, exceeds])")
+            continue
+        seen.add(cid)
+        criteria.append({"id": cid, "text": text.strip(),
+                         "levels": [level.strip() for level in levels]})
+    if criteria:
+        rubrics[key] = criteria
+    return entry.get("text")
 
 
 def _evaluation(doc: LineDict, report: Report) -> list[dict[str, Any]]:

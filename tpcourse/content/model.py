@@ -80,6 +80,8 @@ class CourseSpec:
     path: str = ""
     course_type: str = "Home Study"
     practical_skills: dict[str, str] = field(default_factory=dict)
+    # *extension* (issue 25): a skill's rubric, criteria with levels (lowest first), by key
+    skill_rubrics: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     evaluation: list[dict[str, Any]] = field(default_factory=list)
     hands_on_minutes: int = 0
     hands_on_ce_hours: float = 0.0
@@ -109,6 +111,8 @@ class CourseSpec:
         for setting in ("renewal", "sequencing"):  # unset: hashed as before they existed
             if data[setting] is None:
                 data.pop(setting)
+        if not data["skill_rubrics"]:  # courses without rubrics keep the hash they had
+            data.pop("skill_rubrics")
         for module in data["modules"]:
             module.pop("path")
             module.pop("quiz_line")

@@ -162,6 +162,8 @@ def _question(item: LineDict, report: Report, ctx: ValidationContext) -> dict[st
         option["text_html"] = render_inline(option["text"])
         if option.get("feedback"):
             option["feedback_html"] = render_inline(option["feedback"])
+    if question.get("model_answer"):  # graders only (tpcourse.grading.types.essay)
+        question["model_answer_html"] = render_markdown(question["model_answer"])
     for key in ("feedback_true", "feedback_false"):
         if question.get(key):
             question[key + "_html"] = render_inline(question[key])

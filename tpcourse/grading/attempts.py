@@ -64,6 +64,7 @@ class QuestionResult:
     points: float
     score: float
     must_pass: bool
+    pending: bool = False  # an essay waiting for an instructor's grade
 
     @property
     def correct(self) -> bool:
@@ -81,6 +82,9 @@ class AttemptGrade:
     percent: float
     passed: bool
     failed_must_pass: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    """Questions (essays) an instructor must still grade: until none is left, `passed` is
+    not decided (tpcourse.grading.manual)."""
 
 
 @lru_cache(maxsize=1024)
@@ -98,12 +102,19 @@ def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
     (the usual case) are added as ints.
     """
     by_id = {q["id"]: q for q in quiz["questions"]}
-    results = []
+    results, pending = [], []
     earned_whole, earned_part, maximum_whole, maximum_part = 0, NOTHING, 0, NOTHING
     for qid in question_ids:
         question = by_id[qid]
         points = question_points(question["points"])
-        share = question_type(question["type"]).score(question, responses.get(qid))
+        kind = question_type(question["type"])
+        if kind.manual:  # graded later by an instructor: nothing earned yet
+            pending.append(qid)
+            maximum_whole, maximum_part = _add(points, maximum_whole, maximum_part)
+            results.append(QuestionResult(qid, float(points), 0.0,
+                                          bool(question.get("must_pass")), True))
+            continue
+        share = kind.score(question, responses.get(qid))
         if share is FULL or share >= FULL:
             earned = points
         elif share is NOTHING or share <= NOTHING:
@@ -122,10 +133,18 @@ def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
                                       bool(question.get("must_pass"))))
     total, maximum = earned_part + earned_whole, maximum_part + maximum_whole
     percent = float(total * 100 / maximum) if maximum else 0.0
-    failed = [r.question_id for r in results if r.must_pass and not r.correct]
+    failed = [r.question_id for r in results
+              if r.must_pass and not r.correct and not r.pending]
     passed = maximum > 0 and total * 100 >= Fraction(quiz["pass_mark"]) * maximum and not failed
     return AttemptGrade(results, round(float(total), 4), float(maximum), round(percent, 2),
-                        bool(passed), failed)
+                        bool(passed) and not pending, failed, pending)
+
+
+def _add(points: Fraction, whole: int, part: Fraction) -> tuple[int, Fraction]:
+    """Add `points` to a sum kept as whole and fractional parts (see grade_attempt)."""
+    if points.denominator == 1:
+        return whole + points.numerator, part
+    return whole, part + points
 
 
 @dataclass(frozen=True)
@@ -184,8 +203,9 @@ def review_allowed(policy: str, passed: bool) -> bool:
 
 
 def counting_attempt(attempts: Sequence[Any], mode: str) -> Any | None:
-    """Pick the attempt that counts: the highest score or the last submitted."""
-    graded = [a for a in attempts if a.submitted_at is not None]
+    """Pick the attempt that counts: the highest score or the last submitted (of those
+    graded: an attempt whose essays await an instructor has no percent yet)."""
+    graded = [a for a in attempts if a.submitted_at is not None and a.percent is not None]
     if not graded:
         return None
     if mode == "last":

@@ -2,7 +2,7 @@
 
 from .analysis import AnalysisSnapshot
 from .authoring import BankUpload, CourseDraft, LessonDraft, QuizDraft
-from .certification import EvaluationResponse, ReminderSent, SkillSignoff
+from .certification import EvaluationResponse, ReminderSent, SkillEvidence, SkillSignoff
 from .course import (
     Cohort,
     Course,
@@ -14,10 +14,12 @@ from .course import (
     Module,
 )
 from .export_job import ExportJob
+from .grading import EssayGrade, GradeOverride
 from .notification import EmailDelivery, Notification, NotificationOptOut
 from .quiz import Accommodation, Attempt, Quiz, QuizVersion
 from .record import CompletionRecord
 from .school import ApiToken, AuditEvent, AuditHead, AuditPending
+from .sessions import PracticalSession, SessionSignup
 from .types import utcnow
 from .user import (
     PASSWORD_NOT_CHOSEN,
@@ -46,6 +48,7 @@ __all__ = [
     "Quiz", "QuizVersion", "School", "SessionUser", "User", "UserSession", "identity_parts",
     "join_live_session", "utcnow", "EmailDelivery", "Notification", "NotificationOptOut",
     "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "ExportJob",
+    "EssayGrade", "GradeOverride", "SkillEvidence", "PracticalSession", "SessionSignup",
 ]
 
 

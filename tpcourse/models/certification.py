@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -34,6 +34,29 @@ class SkillSignoff(db.Model):
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The rubric's level for each criterion (criterion id -> level name), where the skill has
+    # a rubric; and where the assessment took place (issue 25).
+    levels: Mapped[dict | None] = mapped_column(JSONType)
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class SkillEvidence(db.Model):
+    """A photo or short video showing a trainee's practical skill, uploaded by the trainee or
+    an assessor. The bytes live in the evidence store (services/storage) under `storage_key`;
+    they are served only through an authorised route, by this random id."""
+
+    __tablename__ = "skill_evidence"
+    __table_args__ = (Index("ix_skill_evidence_user_course", "user_id", "course_id"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, not guessable
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    skill_key: Mapped[str] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    caption: Mapped[str] = mapped_column(String(200), default="")
 
 
 class EvaluationResponse(db.Model):

@@ -72,6 +72,9 @@ class Attempt(db.Model):
     max_score: Mapped[float | None]
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
+    # Set when an instructor graded an essay of the attempt or overrode its grade: the
+    # result page reads essay_grades and grade_overrides only then (no query otherwise).
+    regraded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     quiz_version: Mapped[QuizVersion] = relationship(lazy="joined")
 

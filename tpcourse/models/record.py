@@ -27,6 +27,9 @@ class CompletionRecord(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     score: Mapped[float | None]
     ce_hours: Mapped[float]
+    # The part of ce_hours earned hands-on when live practical sessions were attended (issue
+    # 25); None: the course's declared hands-on hours (course.yaml hands_on_ce_hours).
+    hands_on_hours: Mapped[float | None]
     certificate_code: Mapped[str] = mapped_column(String(40), unique=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

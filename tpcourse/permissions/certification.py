@@ -39,5 +39,15 @@ def can_see_evaluations(user: Any, instructs: bool) -> bool:
     return can_author(user, instructs)
 
 
-__all__ = ["can_revoke_certificate", "can_see_certificate", "can_see_evaluations",
+def can_see_evidence(user: Any, trainee_id: int, trainee_school_id: int | None,
+                     instructs: bool) -> bool:
+    """A skill's evidence is seen by the trainee, the course's instructors, the trainee's
+    school admins and site admins; by nobody else."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (user.id == trainee_id or can_author(user, instructs)
+            or can_revoke_certificate(user, trainee_school_id))
+
+
+__all__ = ["can_see_evidence", "can_revoke_certificate", "can_see_certificate", "can_see_evaluations",
            "can_see_expiring", "can_sign_off_skills"]

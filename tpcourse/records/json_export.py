@@ -9,7 +9,7 @@ from typing import Any
 
 from tpcourse.records.encoding import chunked, compact_json, isoformat_z, json_array
 from tpcourse.records.fields import completion_fields
-from tpcourse.records.rows import CompletionRow, QuizOutcome
+from tpcourse.records.rows import CompletionRow, QuizOutcome, SkillOutcome
 
 __all__ = ["SCHEMA_FILE", "SCHEMA_URL", "completion_record", "load_schema", "stream_json"]
 
@@ -45,7 +45,20 @@ def completion_record(row: CompletionRow) -> dict[str, Any]:
     record["course_slug"] = row.course_slug
     record["issued_at"] = None if row.issued_at is None else isoformat_z(row.issued_at)
     record["quiz_outcomes"] = [quiz_outcome_record(outcome) for outcome in row.quiz_outcomes]
+    record["practical_skills"] = [skill_record(skill) for skill in row.skill_signoffs]
     return record
+
+
+def skill_record(skill: SkillOutcome) -> dict[str, Any]:
+    """Map one practical-skill sign-off to its JSON object (issue 25)."""
+    return {
+        "skill": skill.skill_key,
+        "description": skill.skill_text,
+        "signed_on": skill.signed_on.date().isoformat(),
+        "assessor": skill.assessor,
+        "place": skill.place,
+        "levels": [{"criterion": criterion, "level": level} for criterion, level in skill.levels],
+    }
 
 
 def stream_json(rows: Iterable[CompletionRow], meta: Mapping[str, Any]) -> Iterator[bytes]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["CertificateStatus", "CompletionRow", "Issuer", "QuizOutcome"]
+__all__ = ["CertificateStatus", "CompletionRow", "Issuer", "QuizOutcome", "SkillOutcome"]
 
 CertificateStatus = Literal["valid", "expired", "revoked"]
 
@@ -24,6 +24,18 @@ class QuizOutcome:
     percent: float
     passed: bool
     is_final_exam: bool
+
+
+@dataclass(frozen=True)
+class SkillOutcome:
+    """One practical skill signed off: when, by whom, where, and the rubric's levels."""
+
+    skill_key: str
+    skill_text: str
+    signed_on: datetime
+    assessor: str
+    place: str
+    levels: tuple[tuple[str, str], ...] = ()  # (criterion, level), in the rubric's order
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class CompletionRow:
     criteria: str | None = None  # what earned it, from the course's completion rules (badges)
     cycle: int | None = None  # the certification cycle: 1, then 2, 3 ... for each renewal
     renews_certificate_code: str | None = None  # the certificate this record renews
+    skill_signoffs: tuple[SkillOutcome, ...] = ()
 
     @property
     def is_renewal(self) -> bool:

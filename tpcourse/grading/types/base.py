@@ -42,6 +42,7 @@ class QuestionType:
     keys: ClassVar[frozenset[str]] = frozenset()
     required: ClassVar[frozenset[str]] = frozenset()
     shuffles: ClassVar[bool] = False  # whether option order is drawn per attempt
+    manual: ClassVar[bool] = False  # graded by an instructor after submission (essays)
 
     def validate(self, q: Mapping[str, Any], line_of: Callable[[str], int], report: Report,
                  ctx: ValidationContext) -> dict[str, Any]:

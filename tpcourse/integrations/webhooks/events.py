@@ -87,7 +87,10 @@ def graded_events_sealed(events: list[Any], now: datetime) -> None:
 
     One query when no school subscribes (none when the batch has no grade).
     """
-    grades = [e for e in events if e.kind == "attempt.graded"]
+    # An attempt whose essays await grading is announced when its last essay is graded
+    # (services.notifications.announce.attempt_graded), not now.
+    grades = [e for e in events if e.kind == "attempt.graded"
+              and not e.payload.get("awaiting_grading")]
     if not grades:
         return
     endpoints = [e for e in db.session.execute(select(WebhookEndpoint).where(

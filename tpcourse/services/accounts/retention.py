@@ -56,9 +56,14 @@ def delete_account(user: User, actor: str | None, now: datetime, days: int) -> d
     db.session.execute(delete(Attempt).where(Attempt.user_id == user.id,
                                              Attempt.status == "in_progress"))
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    from ..certification.evidence import forget_evidence
+
+    evidence_removed = forget_evidence(user.id)
     retain_until = now + timedelta(days=days)
     record_event("account.deleted", {"user": user.id, "records_kept": bool(has_records),
-                                     "retain_until": retain_until.isoformat()}, actor, now)
+                                     "retain_until": retain_until.isoformat(),
+                                     **({"evidence_removed": evidence_removed}
+                                        if evidence_removed else {})}, actor, now)
     db.session.commit()
     return retain_until
 

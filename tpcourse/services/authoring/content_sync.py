@@ -77,7 +77,9 @@ def write_course_version(spec: CourseSpec, report: SyncReport) -> Course:
                     "final_exam": spec.completion.final_exam, "skills": spec.completion.skills,
                     "evaluation": spec.completion.evaluation},
         course_type=spec.course_type, practical_skills=[
-            {"key": key, "text": text} for key, text in spec.practical_skills.items()],
+            {"key": key, "text": text, **({"rubric": spec.skill_rubrics[key]}
+                                          if key in spec.skill_rubrics else {})}
+            for key, text in spec.practical_skills.items()],
         evaluation=spec.evaluation, hands_on_minutes=spec.hands_on_minutes,
         hands_on_ce_hours=spec.hands_on_ce_hours, ce_approval=spec.ce_approval,
         renewal=spec.renewal, sequencing=spec.sequencing,

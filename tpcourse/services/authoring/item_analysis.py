@@ -107,7 +107,8 @@ def attempt_records(version: QuizVersion) -> list[AttemptResponses]:
         select(Attempt.id, Attempt.user_id, Attempt.submitted_at,
                cast(Attempt.responses, Text), cast(Attempt.results, Text))
         .where(Attempt.quiz_version_id == version.id, Attempt.status.in_(GRADED),
-               Attempt.submitted_at.is_not(None))
+               Attempt.submitted_at.is_not(None),
+               Attempt.passed.is_not(None))  # essays awaiting grading: not analysed yet
         .execution_options(yield_per=CHUNK))
     records = []
     for rows in result.partitions():

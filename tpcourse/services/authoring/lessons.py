@@ -147,6 +147,8 @@ def course_spec(version: CourseVersion) -> CourseSpec:
         final_exam=version.final_exam_slug, completion=completion,
         course_type=version.course_type,
         practical_skills={s["key"]: s["text"] for s in version.practical_skills or []},
+        skill_rubrics={s["key"]: s["rubric"] for s in version.practical_skills or []
+                       if s.get("rubric")},
         evaluation=list(version.evaluation or []), hands_on_minutes=version.hands_on_minutes,
         hands_on_ce_hours=version.hands_on_ce_hours,
         ce_approval=dict(version.ce_approval) if version.ce_approval else None)

@@ -155,7 +155,8 @@ def certificate_data(record: CompletionRecord) -> CertificateData:
         provider_contact="\n".join(provider.contact_lines) or None,
         signatory_name=provider.signatory, signature_image=provider.signature_image,
         verify_url=verify_url(record.certificate_code), revoked=record.revoked_at is not None,
-        hands_on_hours=min(version.hands_on_ce_hours or 0.0, record.ce_hours),
+        hands_on_hours=(record.hands_on_hours if record.hands_on_hours is not None
+                        else min(version.hands_on_ce_hours or 0.0, record.ce_hours)),
         approved_by=(version.ce_approval or {}).get("approver"), assessed_by=assessors(record),
         # An approved course is issued by its Approved Provider: the default look, not a
         # school's.

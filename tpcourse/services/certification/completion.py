@@ -183,9 +183,11 @@ def check_completion(user: AnyUser, course_id: int, now: datetime | None = None,
         return None
     now = now or utcnow()
     version = db.session.get(CourseVersion, counts.id)
+    ce_hours, hands_on = earned_hours(user.id, version)
     record = CompletionRecord(
         user_id=user.id, course_id=course_id, course_version_id=version.id, completed_at=now,
-        score=status.score, ce_hours=version.ce_hours, certificate_code=new_certificate_code(),
+        score=status.score, ce_hours=ce_hours, hands_on_hours=hands_on,
+        certificate_code=new_certificate_code(),
         expires_at=(now + timedelta(days=version.certificate_valid_days)
                     if version.certificate_valid_days else None),
     )
@@ -202,6 +204,23 @@ def check_completion(user: AnyUser, course_id: int, now: datetime | None = None,
         db.session.rollback()
         return record_for(user, course_id)
     return record
+
+
+def earned_hours(user_id: int, version: CourseVersion) -> tuple[float, float | None]:
+    """Return the CE hours a completion earns and its hands-on part from live sessions.
+
+    Without attended sessions: the course's hours, as declared (hands-on part None). With
+    them: the home-study hours plus the attended hours, capped at the declared hands-on hours
+    when the course declares some (its approval covers that many), added in full otherwise.
+    """
+    from ..sessions.attendance import hands_on_hours
+
+    attended = hands_on_hours(user_id, version.course_id)
+    if not attended:
+        return version.ce_hours, None
+    declared = version.hands_on_ce_hours or 0.0
+    hands_on = min(attended, declared) if declared else attended
+    return round(version.ce_hours - declared + hands_on, 2), hands_on
 
 
 def records_of(user: AnyUser) -> list[CompletionRecord]:

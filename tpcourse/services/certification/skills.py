@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...grading.practical import read_levels
 from ...models import (
     CompletionRecord,
     Course,
@@ -26,6 +27,7 @@ from ..records.audit import actor_of, record_event
 from .completion import check_completion, record_for
 
 NOTE_MAX = 1000
+PLACE_MAX = 200
 
 
 def taught_courses(viewer: User) -> list[CourseVersion]:
@@ -115,6 +117,8 @@ class TraineeSkill:
     text: str
     signoff: SkillSignoff | None
     signer: User | None
+    rubric: tuple = ()  # criteria {id, text, levels}
+    evidence: tuple = ()  # SkillEvidence rows, oldest first
 
 
 def enrolled_trainee(version: CourseVersion, trainee_id: int) -> User:
@@ -138,12 +142,36 @@ def trainee_sheet(viewer: User, slug: str, trainee_id: int) -> tuple[
     signer_ids = {s.signed_by_id for s in signoffs.values()}
     signers = {u.id: u for u in db.session.execute(
         select(User).where(User.id.in_(signer_ids))).scalars()} if signer_ids else {}
+    return version, trainee, skill_rows(version, trainee, signoffs, signers), \
+        record_for(trainee, version.course_id)
+
+
+def skill_rows(version: CourseVersion, trainee: User, signoffs: dict[str, SkillSignoff],
+               signers: dict[int, User]) -> list[TraineeSkill]:
+    """Each skill of the course with the trainee's sign-off, its rubric and evidence."""
+    from .evidence import evidence_of
+
+    evidence = evidence_of(trainee.id, version.course_id)
     skills = []
     for skill in version.practical_skills or []:
         signoff = signoffs.get(skill["key"])
         skills.append(TraineeSkill(skill["key"], skill["text"], signoff,
-                                   signers.get(signoff.signed_by_id) if signoff else None))
-    return version, trainee, skills, record_for(trainee, version.course_id)
+                                   signers.get(signoff.signed_by_id) if signoff else None,
+                                   tuple(skill.get("rubric") or ()),
+                                   tuple(evidence.get(skill["key"], ()))))
+    return skills
+
+
+def my_skills(user: User, slug: str) -> tuple[CourseVersion, list[TraineeSkill]]:
+    """Return a trainee's own skills in a course they are enrolled in; 404 otherwise."""
+    version = current_version(slug)
+    trainee = enrolled_trainee(version, user.id)
+    signoffs = {s.skill_key: s for s in db.session.execute(select(SkillSignoff).filter_by(
+        user_id=trainee.id, course_id=version.course_id)).scalars()}
+    signer_ids = {s.signed_by_id for s in signoffs.values()}
+    signers = {u.id: u for u in db.session.execute(
+        select(User).where(User.id.in_(signer_ids))).scalars()} if signer_ids else {}
+    return version, skill_rows(version, trainee, signoffs, signers)
 
 
 def _skill_text(version: CourseVersion, skill_key: str) -> str:
@@ -153,19 +181,47 @@ def _skill_text(version: CourseVersion, skill_key: str) -> str:
     raise NotFound("This course has no such practical skill.")
 
 
+class LevelsRefused(ServiceError):
+    """A rubric's levels cannot sign the skill off; `errors` by criterion id."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def rubric_of(version: CourseVersion, skill_key: str) -> list[dict]:
+    """Return a skill's rubric criteria (none for a skill signed off with a tick)."""
+    for skill in version.practical_skills or []:
+        if skill["key"] == skill_key:
+            return list(skill.get("rubric") or [])
+    return []
+
+
 def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on: date,
-             note: str, now: datetime) -> tuple[SkillSignoff, CompletionRecord | None]:
-    """Sign a skill off for a trainee (audited); issue their record if that was the last step."""
+             note: str, now: datetime, levels: dict[str, str] | None = None,
+             place: str = "") -> tuple[SkillSignoff, CompletionRecord | None]:
+    """Sign a skill off for a trainee (audited), with the rubric's level per criterion and
+    the place of the assessment; issue their record if that was the last step."""
     version = taught_version(viewer, slug)
     trainee = enrolled_trainee(version, trainee_id)
     _skill_text(version, skill_key)
     if signed_on > now.astimezone(UTC).date():
         raise ServiceError("The sign-off date cannot be in the future.")
-    note = (note or "").strip()
+    note, place = (note or "").strip(), (place or "").strip()
     if len(note) > NOTE_MAX:
         raise ServiceError(f"Keep the note under {NOTE_MAX} characters.")
+    if len(place) > PLACE_MAX:
+        raise ServiceError(f"Keep the place under {PLACE_MAX} characters.")
+    rubric = rubric_of(version, skill_key)
+    chosen = None
+    if rubric:
+        chosen, errors = read_levels(rubric, levels or {})
+        if errors:
+            raise LevelsRefused(errors)
     signoff = SkillSignoff(user_id=trainee.id, course_id=version.course_id, skill_key=skill_key,
-                           signed_by_id=viewer.id, note=note,
+                           signed_by_id=viewer.id, note=note, levels=chosen, place=place,
                            signed_at=datetime.combine(signed_on, datetime.min.time(), UTC))
     db.session.add(signoff)
     try:
@@ -176,7 +232,8 @@ def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on
     record_event("skill.signed_off", {
         "signoff": signoff.id, "user": trainee.id, "course": version.course_id,
         "course_version": version.id, "skill": skill_key, "signed_on": signed_on.isoformat(),
-        "note": note}, actor_of(viewer), now)
+        "note": note, **({"levels": chosen} if chosen else {}),
+        **({"place": place} if place else {})}, actor_of(viewer), now)
     from ..notifications import announce
 
     announce.skill_signed_off(signoff.id, trainee, version, _skill_text(version, skill_key), now)

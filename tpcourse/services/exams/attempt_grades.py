@@ -116,16 +116,22 @@ def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
         "submitted_at": now if use_posted or attempt.deadline is None else min(
             now, attempt.deadline),
         "results": [{"id": r.question_id, "points": r.points, "score": r.score,
+                     "must_pass": r.must_pass, "pending": True} if r.pending else
+                    {"id": r.question_id, "points": r.points, "score": r.score,
                      "must_pass": r.must_pass} for r in grade.results],
         "score": grade.score, "max_score": grade.max_score, "percent": grade.percent,
         "passed": grade.passed,
     }
+    if grade.pending:  # submitted, awaiting grading: no percent or pass until the essays are
+        values.update(percent=None, passed=None)
     if responses is not None:
         values.update(responses=responses, saved_at=now)
     event = audit.queued_row("attempt.graded", {
         "attempt": attempt.id, "user": attempt.user_id, "quiz_version": attempt.quiz_version_id,
         "status": status, "score": grade.score, "max_score": grade.max_score,
-        "percent": grade.percent, "passed": grade.passed}, f"user:{attempt.user_id}", now)
+        "percent": values["percent"], "passed": values["passed"],
+        **({"awaiting_grading": grade.pending} if grade.pending else {})},
+        f"user:{attempt.user_id}", now)
     if not write_if_open(attempt, values, event):
         raise Conflict(ALREADY_CLOSED)
     commit_keeping_state()

@@ -237,7 +237,7 @@ def start_attempt(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime
                                      extra.extra_minutes if extra else 0,
                                      extra.extra_percent if extra else 0),
         "question_ids": draw.question_ids, "orders": draw.orders, "responses": {},
-        "flags": None,
+        "flags": None, "regraded_at": None,
     }, version)
 
 

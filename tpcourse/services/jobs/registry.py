@@ -15,6 +15,7 @@ JOB_MODULES = (
     "tpcourse.services.schools.export_jobs",
     "tpcourse.integrations.lti.jobs",
     "tpcourse.services.authoring.item_analysis",
+    "tpcourse.services.sessions.jobs",
 )
 DEFAULT_RETRIES = (10, 60, 300, 1800)  # seconds before each retry of a job that raised
 

@@ -69,6 +69,34 @@ def skill_signed_off(signoff_id: int, trainee: Any, version: CourseVersion, skil
            f"{version.title}.", f"/courses/{version.course.slug}", now)
 
 
+def attempt_graded(attempt: Any, quiz_title: str, now: datetime) -> None:
+    """The last essay of an attempt was graded: tell the trainee the result is ready."""
+    outcome = "passed" if attempt.passed else "did not pass"
+    notify(attempt.user_id, "attempt_graded", f"attempt_graded:{attempt.id}",
+           f"Your attempt at {quiz_title} has been graded",
+           f"Your instructor has graded your written answers: your attempt {outcome} with "
+           f"{attempt.percent:g} %. Feedback is on the result page.",
+           f"/attempts/{attempt.id}/result", now)
+    user = db.session.get(User, attempt.user_id)
+    if user is not None and user.school_id is not None:  # the grade, now decided
+        webhooks = _webhooks()
+        webhooks.emit(user.school_id, "attempt.graded", f"attempt.graded:{attempt.id}", {
+            "attempt_id": attempt.id, "trainee": webhooks.trainee_data(user),
+            "quiz_version_id": attempt.quiz_version_id, "status": attempt.status,
+            "score": attempt.score, "max_score": attempt.max_score,
+            "percent": attempt.percent, "passed": attempt.passed, "graded_at": now}, now)
+
+
+def grade_overridden(attempt: Any, override: Any, quiz_title: str, now: datetime) -> None:
+    """An instructor changed an attempt's grade: tell the trainee, with the reason."""
+    outcome = "passes" if override.to_passed else "does not pass"
+    notify(attempt.user_id, "attempt_graded", f"grade_overridden:{override.id}",
+           f"The grade of your attempt at {quiz_title} was changed",
+           f"Your instructor changed the grade of your attempt: it now {outcome} with "
+           f"{override.to_percent:g} %. Reason: {override.reason}",
+           f"/attempts/{attempt.id}/result", now)
+
+
 def accommodation_granted(trainee_id: int, quiz_slug: str, quiz_title: str,
                           amounts: dict[str, int], now: datetime) -> None:
     """Extra attempts or time were granted: notify the trainee."""

@@ -20,6 +20,10 @@ KINDS = {kind.name: kind for kind in (
     Kind("certificate_expiring", "A certificate of mine will expire soon (renewal reminders)",
          optional=True),
     Kind("skill_signed_off", "An instructor signs off one of my practical skills", optional=True),
+    Kind("attempt_graded", "An instructor finishes grading or changes the grade of an attempt "
+                           "of mine", optional=False),
+    Kind("session_invitation", "I sign up for a live practical session (calendar invitation)",
+         optional=False),
     Kind("accommodation_granted", "I am granted extra attempts or time on a quiz",
          optional=True),
 )}

@@ -39,9 +39,11 @@ def uses_outbox() -> bool:
 
 
 def send_mail(to: str, subject: str, body: str, html: str | None = None,
-              headers: dict[str, str] | None = None) -> None:
+              headers: dict[str, str] | None = None,
+              attachments: list[tuple[str, str, bytes]] | None = None) -> None:
     """Send one email via SMTP (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, ...), or keep it in the
-    outbox when no server is configured: plain text, with an HTML alternative when given."""
+    outbox when no server is configured: plain text, with an HTML alternative when given, and
+    any `attachments` as (file name, media type, bytes)."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -52,6 +54,13 @@ def send_mail(to: str, subject: str, body: str, html: str | None = None,
     message.set_content(body)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    for name, media_type, data in attachments or ():
+        maintype, subtype = media_type.split("/", 1)
+        if maintype == "text":  # a calendar invitation: text, with its METHOD as mail wants
+            message.add_attachment(data.decode("utf-8"), subtype=subtype, filename=name,
+                                   params={"method": "REQUEST"} if subtype == "calendar" else {})
+        else:
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     if uses_outbox():
         _keep_in_outbox(message)
         return

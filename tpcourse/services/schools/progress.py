@@ -16,8 +16,21 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...grading.attempts import counting_attempt
-from ...models import Attempt, Lesson, LessonProgress, Module, Quiz, QuizVersion, School
-from ...records.rows import CompletionRow, QuizOutcome
+from ...grading.practical import describe_levels
+from ...models import (
+    Attempt,
+    Course,
+    CourseVersion,
+    Lesson,
+    LessonProgress,
+    Module,
+    Quiz,
+    QuizVersion,
+    School,
+    SkillSignoff,
+    User,
+)
+from ...records.rows import CompletionRow, QuizOutcome, SkillOutcome
 
 Key = tuple[int, int]  # (user id, course id)
 
@@ -60,7 +73,8 @@ def quiz_outcomes_for(page: Sequence[Any]) -> dict[Key, list[Any]]:
         .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
         .where(Attempt.user_id.in_({user for user, _ in wanted}),
                Quiz.course_id.in_({course for _, course in wanted}),
-               Attempt.submitted_at.is_not(None))
+               Attempt.submitted_at.is_not(None),
+               Attempt.passed.is_not(None))  # essays awaiting grading: no outcome yet
         .order_by(Attempt.submitted_at, Attempt.id)).all()
     outcomes: dict[Key, list[Any]] = defaultdict(list)
     for attempt in found:
@@ -167,8 +181,35 @@ def _in_cycle(attempts: list[Any], row: Any) -> list[Any]:
             and (newest or a.submitted_at <= row.completed_at)]
 
 
+def skill_outcomes_for(page: Sequence[Any]) -> dict[Key, list[SkillOutcome]]:
+    """Load the practical-skill sign-offs of the page's trainees in the page's courses, with
+    their assessors and the rubric's levels (one query)."""
+    if not page:
+        return {}
+    wanted = {(row.user_id, row.course_id) for row in page}
+    found = db.session.execute(
+        select(SkillSignoff, User.name, CourseVersion.practical_skills)
+        .join(User, User.id == SkillSignoff.signed_by_id)
+        .join(Course, Course.id == SkillSignoff.course_id)
+        .join(CourseVersion, (CourseVersion.course_id == Course.id)
+              & (CourseVersion.version == Course.current_version))
+        .where(SkillSignoff.user_id.in_({user for user, _ in wanted}),
+               SkillSignoff.course_id.in_({course for _, course in wanted}))
+        .order_by(SkillSignoff.signed_at, SkillSignoff.id)).all()
+    skills: dict[Key, list[SkillOutcome]] = defaultdict(list)
+    for signoff, assessor, practical in found:
+        key = (signoff.user_id, signoff.course_id)
+        skill = next((s for s in practical or [] if s["key"] == signoff.skill_key), None)
+        if key in wanted and skill is not None:
+            skills[key].append(SkillOutcome(
+                signoff.skill_key, skill["text"], signoff.signed_at, assessor, signoff.place,
+                tuple(describe_levels(skill.get("rubric") or [], signoff.levels))))
+    return skills
+
+
 def build_rows(page: Sequence[Any], school: School, outcomes: dict[Key, list[Any]],
-               now: datetime, site_url: str) -> list[CompletionRow]:
+               now: datetime, site_url: str,
+               skills: dict[Key, list[SkillOutcome]] | None = None) -> list[CompletionRow]:
     """Build the export rows of a page; no query."""
     site = site_url.rstrip("/")
     rows = []
@@ -193,5 +234,6 @@ def build_rows(page: Sequence[Any], school: School, outcomes: dict[Key, list[Any
             quiz_outcomes=tuple(_outcome(a, row.final_exam) for a in attempts),
             cycle=getattr(row, "cycle", None),
             renews_certificate_code=getattr(row, "renews_code", None),
+            skill_signoffs=tuple((skills or {}).get((row.user_id, row.course_id), ())),
         ))
     return rows

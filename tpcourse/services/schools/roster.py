@@ -28,7 +28,14 @@ from ...models import (
     User,
 )
 from ...records.rows import CompletionRow
-from .progress import Progress, build_rows, outlines_for, progress_for, quiz_outcomes_for
+from .progress import (
+    Progress,
+    build_rows,
+    outlines_for,
+    progress_for,
+    quiz_outcomes_for,
+    skill_outcomes_for,
+)
 
 EXPORT_PAGE_SIZE = 500
 STATUSES = ("completed", "in_progress", "not_started")
@@ -148,7 +155,8 @@ def iter_rows(school: School, where: RosterFilter, now: datetime, site_url: str,
     """Yield CompletionRows in enrolment order, a page at a time (keyset pagination).
 
     A row per completion record: a renewed trainee has one per certification cycle, oldest
-    first. Each page costs two queries (rows, then their quiz outcomes), however many rows.
+    first. Each page costs three queries (rows, their quiz outcomes, their skill sign-offs),
+    however many rows there are.
     """
     cycle = func.coalesce(CompletionRecord.cycle, 0)
     query = scoped(school.id, where, every_cycle=True).order_by(Enrollment.id, cycle) \
@@ -159,7 +167,7 @@ def iter_rows(school: School, where: RosterFilter, now: datetime, site_url: str,
         if not page:
             return
         outcomes = quiz_outcomes_for(page)
-        yield from build_rows(page, school, outcomes, now, site_url)
+        yield from build_rows(page, school, outcomes, now, site_url, skill_outcomes_for(page))
         if len(page) < page_size:
             return
         after = (page[-1].enrollment_id, page[-1].cycle or 0)

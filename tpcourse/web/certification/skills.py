@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...inputs import ascii_int
@@ -21,6 +21,8 @@ class SignOffForm(FlaskForm):
 
     signed_on = DateField("Date assessed", validators=[
         InputRequired(message="Enter the date you assessed the skill."), sensible_year])
+    place = StringField("Place of the assessment (optional)", validators=[
+        Optional(), Length(max=skills.PLACE_MAX, message="Keep the place under 200 characters.")])
     note = TextAreaField("Note (optional)", validators=[
         Optional(), Length(max=skills.NOTE_MAX, message="Keep the note under 1000 characters.")])
 
@@ -48,7 +50,7 @@ def course(slug: str):
 
 
 def _trainee_page(slug: str, user_id: int, forms: dict[str, SignOffForm] | None = None,
-                  status: int = 200):
+                  status: int = 200, level_errors: dict[str, str] | None = None):
     version, trainee, sheet, record = skills.trainee_sheet(current_user, slug, user_id)
     forms = forms or {}
     for skill in sheet:
@@ -56,8 +58,9 @@ def _trainee_page(slug: str, user_id: int, forms: dict[str, SignOffForm] | None 
             forms[skill.key] = SignOffForm(prefix=skill.key, formdata=None,
                                            signed_on=now().date())
     return render_template("skills/trainee.html", version=version, trainee=trainee,
-                           sheet=sheet, record=record, forms=forms,
-                           withdraw_form=WithdrawForm()), status
+                           sheet=sheet, record=record, forms=forms, typed=request.form,
+                           level_errors=level_errors or {}, withdraw_form=WithdrawForm(),
+                           evidence_form=FlaskForm()), status
 
 
 @bp.route("/courses/<slug>/skills/<int:user_id>")
@@ -72,10 +75,17 @@ def trainee(slug: str, user_id: int):
 def sign(slug: str, user_id: int, skill_key: str):
     """Sign a skill off with the date assessed and an optional note."""
     form = SignOffForm(prefix=skill_key)
+    level_errors: dict[str, str] = {}
     if form.validate_on_submit():
+        prefix = f"{skill_key}-level-"
+        levels = {key[len(prefix):]: value for key, value in request.form.items()
+                  if key.startswith(prefix)}
         try:
             _signoff, record = skills.sign_off(current_user, slug, user_id, skill_key,
-                                               form.signed_on.data, form.note.data or "", now())
+                                               form.signed_on.data, form.note.data or "", now(),
+                                               levels, form.place.data or "")
+        except skills.LevelsRefused as exc:
+            level_errors = exc.errors
         except ServiceError as exc:
             if type(exc) is not ServiceError:  # 404, 409: a page of their own
                 raise
@@ -84,7 +94,7 @@ def sign(slug: str, user_id: int, skill_key: str):
             flash("Skill signed off." + (" Every requirement is now met: the trainee's "
                                          "certificate is issued." if record else ""), "success")
             return redirect(url_for("skills.trainee", slug=slug, user_id=user_id))
-    return _trainee_page(slug, user_id, {skill_key: form}, 422)
+    return _trainee_page(slug, user_id, {skill_key: form}, 422, level_errors)
 
 
 @bp.route("/courses/<slug>/skills/<int:user_id>/<skill_key>/withdraw", methods=["POST"])

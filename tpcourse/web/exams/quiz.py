@@ -8,10 +8,12 @@ from flask_wtf import FlaskForm
 
 from ...extensions import limiter
 from ...grading.attempts import counting_attempt, review_allowed
+from ...grading.manual import pending_questions
 from ...grading.navigation import failed_must_pass
 from ...permissions import roles as permissions
 from ...services.errors import Conflict, IdentityRejected, NotFound
 from ...services.exams import attempts as attempt_service
+from ...services.grading.essays import manual_grading
 from ...services.learning import learning
 from ..helpers import form_data, now
 from ..quiz_views import attempt_cost, attempt_page, question_views, quiz_rules
@@ -165,14 +167,18 @@ def result(attempt_id: str):
     if record.status == "in_progress":
         return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
     data = record.quiz_version.data
+    awaiting = pending_questions(record.results)
+    # While essays wait, the automatically graded parts show as the policy allows (after a
+    # pass: not yet, since nothing has passed).
     show_review = review_allowed(data.get("review", "after_submit"), bool(record.passed))
+    manual = manual_grading(record, data)  # essays' grades, any override (read if regraded)
     # Without review, nothing per question reaches the page: even "0 / 1" per prompt gives
     # a true/false answer away.
     return render_template(
-        "quiz/result.html", attempt=record, data=data, review=show_review,
+        "quiz/result.html", attempt=record, data=data, review=show_review, awaiting=awaiting,
         questions=question_views(record, {}, graded=True, reveal=True) if show_review else [],
-        failed_must=failed_must_pass(record.results, record.question_ids),
-        completed=completed_by(record, current_user))
+        failed_must=[] if awaiting else failed_must_pass(record.results, record.question_ids),
+        completed=completed_by(record, current_user), **manual)
 
 
 @bp.route("/quizzes/<slug>/attempts")

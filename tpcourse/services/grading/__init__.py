@@ -1,0 +1,1 @@
+"""Grading by hand: the instructors' queue of essays, essay grades, and grade overrides."""

@@ -1,0 +1,2 @@
+"""Live practical sessions: scheduling, sign-ups with a waitlist, calendar invitations,
+attendance, and the hands-on hours attendance earns."""

@@ -1,0 +1,1 @@
+"""Grading by hand: the essay queue, grading pages and grade overrides."""

@@ -1,0 +1,1 @@
+"""Live practical sessions: trainees sign up; instructors schedule them and take attendance."""
