@@ -85,6 +85,7 @@ def test_locks_are_shown_and_the_server_refuses_a_locked_start(
     assert "Read 2 more lesson(s): “Welcome”" in course  # lessons are named by their titles
     overview = client.get("/quizzes/intro-quiz").get_data(as_text=True)
     assert "Locked." in overview and "Start attempt" not in overview
+    assert "“Holding pressure”" in overview  # what unlocks it, by title
     response = client.post("/quizzes/intro-quiz/start")  # a hand-made POST: refused
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/quizzes/intro-quiz")

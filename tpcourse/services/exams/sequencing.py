@@ -26,7 +26,7 @@ from ...models import (
     Quiz,
 )
 from .. import cache
-from ..learning.learning import read_lesson_keys
+from ..learning.learning import current_version, read_lesson_keys
 
 
 class Gate(NamedTuple):
@@ -71,7 +71,14 @@ def lock_for(user: AnyUser, quiz: Quiz, now: datetime, gate: Gate | None = None,
     gate = gate if gate is not None else gate_for(user, quiz.course_id)
     if gate.idle:
         return None
-    return locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug).get(quiz.slug)
+    lock = locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug).get(quiz.slug)
+    if lock is None:
+        return None
+    # Locked (the rare case): say again with the lessons' and quizzes' titles.
+    slug = db.session.execute(select(Course.slug).where(Course.id == quiz.course_id)).scalar()
+    version = current_version(slug, with_lessons=True)
+    return locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug,
+                           version=version).get(quiz.slug, lock)
 
 
 def locks_in_course(user: AnyUser, course_id: int, now: datetime, gate: Gate | None = None,
