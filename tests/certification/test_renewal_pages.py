@@ -201,3 +201,21 @@ def test_the_api_carries_every_cycle(client, content, make_user, clock):
     records = json.loads(b"".join(response.response))["records"]
     assert [(r["certificate_code"], r["cycle"], r["renews_certificate_code"]) for r in records] \
         == [(first.certificate_code, 1, None), (second.certificate_code, 2, first.certificate_code)]
+
+
+def test_the_renewed_certificate_pdf_says_it_is_a_renewal(client, content, make_user, clock,
+                                                         login_as):
+    from io import BytesIO
+
+    import pypdf
+
+    trainee, first, second = renewed_trainee(make_user)
+    login_as(trainee)
+    clock.now = second.completed_at
+
+    def text(code):
+        pdf = client.get(f"/certificates/{code}.pdf").data
+        return " ".join(pypdf.PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+
+    assert "Renewal, certification cycle 2" in text(second.certificate_code)
+    assert "certification cycle" not in text(first.certificate_code)

@@ -82,8 +82,10 @@ def test_locks_are_shown_and_the_server_refuses_a_locked_start(
     course = client.get("/courses/basics").get_data(as_text=True)
     assert 'id="lock-intro-quiz"' in course and "Read 2 more lesson(s)" in course
     assert 'id="lock-basics-final"' in course and "Pass 2 more quiz(zes)" in course
+    assert "Read 2 more lesson(s): “Welcome”" in course  # lessons are named by their titles
     overview = client.get("/quizzes/intro-quiz").get_data(as_text=True)
     assert "Locked." in overview and "Start attempt" not in overview
+    assert "“Holding pressure”" in overview  # what unlocks it, by title
     response = client.post("/quizzes/intro-quiz/start")  # a hand-made POST: refused
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/quizzes/intro-quiz")

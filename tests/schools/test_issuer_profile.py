@@ -111,3 +111,19 @@ def test_a_school_without_a_template_keeps_the_default(client, db, make_user, lo
     text = " ".join(pypdf.PdfReader(BytesIO(pdf.data)).pages[0].extract_text().split())
     assert "has successfully completed the course" in text
     assert pdf.headers["Content-Disposition"].endswith('-a4.pdf"')
+
+
+def test_an_image_at_the_limit_is_taken_and_one_byte_more_is_refused():
+    import pytest
+
+    from tpcourse.services.errors import ServiceError
+    from tpcourse.services.schools.issuers import MAX_IMAGE_BYTES, clean_image
+
+    image = png()
+    at_limit = image + b"\0" * (MAX_IMAGE_BYTES - len(image))  # bytes after IEND are ignored
+    assert len(at_limit) == MAX_IMAGE_BYTES
+    assert clean_image(at_limit, "logo").startswith(b"\x89PNG")
+    with pytest.raises(ServiceError, match="too large: at most 512 kB"):
+        clean_image(at_limit + b"\0", "logo")
+    with pytest.raises(ServiceError, match="at most 3000 pixels"):
+        clean_image(png(size=(3001, 1)), "logo")

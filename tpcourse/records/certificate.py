@@ -131,6 +131,7 @@ class CertificateData:
     approved_by: str | None = None  # e.g. "NCBTMB" when the course claims approval
     assessed_by: tuple[str, ...] = ()  # instructors who signed off the practical skills
     template: CertificateTemplate | None = None  # the school's; None: the default look
+    cycle: int = 1  # the certification cycle; 2, 3 ... print as a renewal
 
     @property
     def home_study_hours(self) -> float:
@@ -248,8 +249,9 @@ def _draw_achievement(pdf: FPDF, cert: CertificateData) -> None:
     _write(pdf, cert.course_title, COURSE, _across(pdf, 82, 17))
     hours = format_ce_hours(cert.ce_hours)
     approved = f" approved by {cert.approved_by}" if cert.approved_by else ""
+    renewal = f"  \u00b7  Renewal, certification cycle {cert.cycle}" if cert.cycle > 1 else ""
     summary = (f"Version {cert.course_version}  \u00b7  Course type: {cert.course_type}  \u00b7  "
-               f"{hours}{approved}")
+               f"{hours}{approved}{renewal}")
     _write(pdf, summary, SUMMARY, _across(pdf, 100, 7))
 
 

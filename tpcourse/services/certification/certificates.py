@@ -160,7 +160,8 @@ def certificate_data(record: CompletionRecord) -> CertificateData:
         approved_by=(version.ce_approval or {}).get("approver"), assessed_by=assessors(record),
         # An approved course is issued by its Approved Provider: the default look, not a
         # school's.
-        template=None if version.ce_approval else template_of(record.user.school))
+        template=None if version.ce_approval else template_of(record.user.school),
+        cycle=record.cycle or 1)
 
 
 def page_size_of(value: str | None) -> str:

@@ -26,7 +26,7 @@ from ...models import (
     Quiz,
 )
 from .. import cache
-from ..learning.learning import read_lesson_keys
+from ..learning.learning import current_version, read_lesson_keys
 
 
 class Gate(NamedTuple):
@@ -71,13 +71,21 @@ def lock_for(user: AnyUser, quiz: Quiz, now: datetime, gate: Gate | None = None,
     gate = gate if gate is not None else gate_for(user, quiz.course_id)
     if gate.idle:
         return None
-    return locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug).get(quiz.slug)
+    lock = locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug).get(quiz.slug)
+    if lock is None:
+        return None
+    # Locked (the rare case): say again with the lessons' and quizzes' titles.
+    slug = db.session.execute(select(Course.slug).where(Course.id == quiz.course_id)).scalar()
+    version = current_version(slug, with_lessons=True)
+    return locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug,
+                           version=version).get(quiz.slug, lock)
 
 
 def locks_in_course(user: AnyUser, course_id: int, now: datetime, gate: Gate | None = None,
-                    only: str | None = None) -> dict[str, Lock]:
+                    only: str | None = None, version: Any = None) -> dict[str, Lock]:
     """The locked quizzes of a course for the user now (module quizzes and the final), by slug;
-    accommodations that lift locks are honoured."""
+    accommodations that lift locks are honoured. Given the course `version` with its modules
+    and lessons loaded, what unlocks a step is said with lesson and module titles."""
     gate = gate if gate is not None else gate_for(user, course_id)
     if gate.idle:
         return {}
@@ -99,6 +107,13 @@ def locks_in_course(user: AnyUser, course_id: int, now: datetime, gate: Gate | N
         .where(Accommodation.user_id == user.id, Accommodation.lift_locks.is_(True),
                Quiz.slug.in_(slugs)))
         .scalars()) if slugs else set()
+    lesson_titles: dict[str, str] = {}
+    quiz_titles: dict[str, str] = {}
+    for module in getattr(version, "modules", None) or []:
+        if module.quiz_slug:
+            quiz_titles[module.quiz_slug] = f"the quiz of “{module.title}”"
+        for lesson in module.__dict__.get("lessons") or []:  # only when loaded
+            lesson_titles[f"{module.slug}/{lesson.slug}"] = f"“{lesson.title}”"
     locks = {}
     for slug in slugs:
         if slug in lifted:
@@ -108,7 +123,8 @@ def locks_in_course(user: AnyUser, course_id: int, now: datetime, gate: Gate | N
             slug, settings, now, cohort_deadline=gate.cohort_deadline,
             module_lessons=[k for k in outline.lesson_keys if module and k.startswith(module + "/")],
             lessons_read=read, is_final=slug == outline.final_exam_slug,
-            module_quizzes=outline.module_quizzes, passed=passed)
+            module_quizzes=outline.module_quizzes, passed=passed,
+            lesson_titles=lesson_titles, quiz_titles=quiz_titles)
         if lock is not None:
             locks[slug] = lock
     return locks

@@ -42,7 +42,8 @@ def course(slug: str):
     outline = status = record = None
     locks: dict = {}
     if permissions.can_read_course(current_user, enrolled, instructs):
-        locks = sequencing.locks_in_course(current_user, version.course_id, now())
+        locks = sequencing.locks_in_course(current_user, version.course_id, now(),
+                                           version=version)
         outline = learning.course_outline(current_user, version)
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
