@@ -45,6 +45,10 @@ def course_dict(spec: CourseSpec) -> dict[str, Any]:
     data = asdict(spec)
     course = {"slug": spec.slug, **{key: data[key] for key in SETTING_KEYS if key in data}}
     course["practical_skills"] = dict(spec.practical_skills)
+    course["skill_rubrics"] = {key: [dict(c) for c in criteria]
+                               for key, criteria in (spec.skill_rubrics or {}).items()}
+    course["renewal"] = dict(spec.renewal) if spec.renewal is not None else None
+    course["sequencing"] = dict(spec.sequencing) if spec.sequencing is not None else None
     course["modules"] = [{
         "slug": m.slug, "title": m.title, "objectives": dict(m.objectives), "quiz": m.quiz,
         "safety": m.safety,
@@ -76,11 +80,37 @@ def course_yaml_data(course: dict[str, Any]) -> dict[str, Any]:
             completion["final_exam"] = "none"
         out["completion"] = completion
     if course.get("practical_skills"):
-        out["practical_skills"] = dict(course["practical_skills"])
+        rubrics = course.get("skill_rubrics") or {}
+        out["practical_skills"] = {
+            key: {"text": text, "rubric": [dict(c) for c in rubrics[key]]} if rubrics.get(key)
+            else text for key, text in course["practical_skills"].items()}
     if course.get("evaluation"):
         out["evaluation"] = [dict(q) for q in course["evaluation"]]
     if course.get("ce_approval"):
         out["ce_approval"] = dict(course["ce_approval"])
+    out.update(_cycle_settings(course))
+    return out
+
+
+def _cycle_settings(course: dict[str, Any]) -> dict[str, Any]:
+    """course.yaml's sequencing and renewal keys (content/course_settings.py) for a course
+    dict: none when the course sets none, so older courses keep their files and hash."""
+    out: dict[str, Any] = {}
+    sequencing = course.get("sequencing")
+    if sequencing is not None:
+        out["sequencing"] = {key: bool(sequencing.get(key, True)) for key in
+                             ("module_quiz_after_lessons", "final_after_module_quizzes")}
+        if sequencing.get("quiz_dates"):
+            out["sequencing"]["quiz_dates"] = {slug: dict(window) for slug, window in
+                                               sequencing["quiz_dates"].items()}
+    renewal = course.get("renewal")
+    if renewal is not None:
+        out["renewal"] = renewal.get("path", "full")
+        out["renewal_window_days"] = renewal.get("window_days", 90)
+        if renewal.get("quiz"):
+            out["renewal_quiz"] = renewal["quiz"]
+        if renewal.get("ce_hours"):
+            out["renewal_ce_hours"] = renewal["ce_hours"]
     return out
 
 

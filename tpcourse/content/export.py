@@ -27,9 +27,11 @@ _QUIZ_DEFAULTS = {"description": "", "max_attempts": None, "cooldown_minutes": 0
                   "time_limit_minutes": None, "shuffle_questions": False,
                   "shuffle_options": False, "draw": {}, "grading": "highest"}
 _QUESTION_DEFAULTS = {"pool": None, "objective": None, "points": 1, "must_pass": False,
-                      "tags": [], "explanation": "", "tolerance": 0, "unit": None}
+                      "tags": [], "explanation": "", "tolerance": 0, "unit": None,
+                      # essays: what the type fills in when the file leaves it out
+                      "word_limit": None, "template": None, "rubric": [], "model_answer": None}
 _RENDERED = {"prompt_html", "explanation_html", "text_html", "feedback_html", "viewbox",
-             "feedback_true_html", "feedback_false_html"}
+             "feedback_true_html", "feedback_false_html", "model_answer_html"}
 
 
 def _is_default(value: Any, default: Any) -> bool:
