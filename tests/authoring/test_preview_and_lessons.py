@@ -114,7 +114,7 @@ def test_lesson_errors_are_field_errors_that_keep_the_text(client, db, author):
     response = client.post(LESSON, data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Enter the minutes as a whole number, 1 or more." in page
+    assert "Enter the minutes as a whole number from 1 to 10000." in page
     assert "SAF-1 is not an objective of this module" in page
     assert "image &#39;assets/nowhere.svg&#39; not found" in page
     assert 'value="ten"' in page and "Look: ![map](assets/nowhere.svg)" in page

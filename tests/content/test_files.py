@@ -65,7 +65,7 @@ CASES = [
      "{shape: circle, cx: 195, cy: 50, r: 12}", "cx: 195", "region lies outside the image"),
     ("quizzes/intro-quiz.yaml", "image: map.svg", "image: missing.svg", "missing.svg",
      "image 'missing.svg' not found"),
-    ("quizzes/intro-quiz.yaml", "type: numeric", "type: essay", "type: essay",
+    ("quizzes/intro-quiz.yaml", "type: numeric", "type: sonnet", "type: sonnet",
      "question type must be one of"),
     ("quizzes/intro-quiz.yaml", "    answer: 60\n", "    answer: sixty\n", "answer: sixty",
      "'answer' must be a number"),
