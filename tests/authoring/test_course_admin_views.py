@@ -241,3 +241,50 @@ def test_an_image_at_the_limit_is_kept_and_one_byte_more_is_refused(client, admi
     assert response.status_code == 422
     assert "images may be at most 2 MB" in html.unescape(response.get_data(as_text=True))
     assert not (own_assets / "bigger.svg").exists()
+
+
+def _settings_form(client, slug: str) -> dict:
+    """The settings form as the page fills it (every field's current value)."""
+    import re
+
+    page = client.get(f"/author/courses/{slug}/settings").get_data(as_text=True)
+    form = {}
+    for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page):
+        form[name] = html.unescape(value)
+    for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([a-z_]+)"[^>]*checked', page):
+        form[name] = "y"
+    for name, body in re.findall(r'<select[^>]*name="([a-z_]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"|<option[^>]*value="([^"]*)"'
+                           r'[^>]*selected', body)
+        form[name] = html.unescape(next(g for g in chosen.groups() if g is not None)) \
+            if chosen else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([a-z_]+)"[^>]*>(.*?)</textarea>', page,
+                                 re.S):
+        form[name] = html.unescape(body).lstrip("\n")
+    return form
+
+
+def test_renewal_and_locked_steps_are_course_settings(client, admin, content, db):
+    """Issue 21's settings in the course editor: saved to the draft, refused with a field
+    message when incomplete, and published onto the new version."""
+    form = _settings_form(client, "basics")
+    form.update(renewal_path="renewal_quiz", renewal_window_days="60", renewal_quiz="")
+    response = client.post("/author/courses/basics/settings", data=form)
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'id="renewal_path-error"' in page and 'value="60"' in page
+    form.update(renewal_path="final", renewal_window_days="60",
+                sequencing_lessons_first="y", sequencing_quizzes_first="y")
+    assert client.post("/author/courses/basics/settings", data=form).status_code == 302
+    page = html.unescape(client.get("/author/courses/basics/publish").get_data(as_text=True))
+    assert "Renewal" in page
+    assert client.post("/author/courses/basics/publish").status_code == 302
+    version = db.session.execute(select(CourseVersion).join(Course).where(
+        Course.slug == "basics").order_by(CourseVersion.version.desc())).scalars().first()
+    assert version.renewal == {"path": "final", "window_days": 60, "quiz": None,
+                               "ce_hours": None}
+    assert version.sequencing["module_quiz_after_lessons"] is True
+    assert version.sequencing["final_after_module_quizzes"] is True
+    again = _settings_form(client, "basics")
+    assert again["renewal_path"] == "final" and again["renewal_window_days"] == "60"
+    assert again.get("sequencing_lessons_first") == "y"

@@ -41,3 +41,24 @@ def test_writing_a_course_back_keeps_its_settings_and_hash(folder, tmp_path):
 def test_the_shipped_course_sets_what_the_round_trip_must_keep():
     spec = load_content(ROOT / "lessons", ROOT / "quizzes").courses[0]
     assert spec.sequencing and spec.renewal  # otherwise the test above proves little
+
+
+def test_a_version_rebuilt_for_an_edit_keeps_every_setting(db, app):
+    """The lesson editor and the course editor rebuild a course from its stored version before
+    publishing an edit: the rebuilt course must hash as the version did, or a lesson edit
+    would drop the course's locks and renewal path."""
+    from sqlalchemy import select
+
+    from tpcourse.models import Course, CourseVersion
+    from tpcourse.services.authoring.content_sync import sync_from_folders
+    from tpcourse.services.authoring.lessons import course_spec
+    from tpcourse.services.learning.learning import current_version
+
+    for folder in (ROOT, ROOT / "tests" / "grading" / "fixtures"):
+        sync_from_folders(folder / "lessons", folder / "quizzes")
+    for slug in db.session.execute(select(Course.slug)).scalars():
+        version = current_version(slug, with_lessons=True)
+        assert course_spec(version).content_hash() == version.content_hash, slug
+    shipped = db.session.execute(select(CourseVersion).join(Course).where(
+        Course.slug == "trigger-point-foundations")).scalar_one()
+    assert shipped.renewal and shipped.sequencing

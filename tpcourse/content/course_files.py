@@ -34,6 +34,12 @@ LABELS = {
     "ce_approval.approver": "Approver", "ce_approval.provider_name": "Provider name",
     "ce_approval.provider_number": "Provider number",
     "ce_approval.provider_contact": "Provider contact", "ce_approval.signatory": "Signatory",
+    "renewal": "Renewal", "renewal.path": "Renewal by", "renewal.window_days":
+    "Renewal window (days before expiry)", "renewal.quiz": "Renewal quiz",
+    "renewal.ce_hours": "CE hours to renew", "sequencing": "Order of the steps",
+    "sequencing.module_quiz_after_lessons": "Module quizzes after their lessons",
+    "sequencing.final_after_module_quizzes": "Final exam after the module quizzes",
+    "sequencing.quiz_dates": "Quiz dates",
 }
 """How each setting is named to people (version history, error summaries)."""
 
@@ -202,9 +208,10 @@ def diff_courses(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     if old is None:
         return ["First version."]
     lines: list[str] = []
-    for key in SETTING_KEYS:
+    for key in (*SETTING_KEYS, "renewal", "sequencing"):
         before, after = old.get(key), new.get(key)
-        if key in ("completion", "ce_approval") and isinstance(after or before, dict):
+        if key in ("completion", "ce_approval", "renewal", "sequencing") \
+                and isinstance(after or before, dict):
             for sub in dict.fromkeys([*(before or {}), *(after or {})]):
                 b, a = (before or {}).get(sub), (after or {}).get(sub)
                 if b != a:

@@ -179,16 +179,20 @@ def _commit(message: str) -> None:
 
 SETTING_PLACES = ("title", "summary", "ce_hours", "certificate_valid_days", "course_type",
                   "final_exam", "completion", "practical_skills", "evaluation",
-                  "hands_on_minutes", "hands_on_ce_hours", "ce_approval", "course")
+                  "hands_on_minutes", "hands_on_ce_hours", "ce_approval", "course", "renewal",
+                  "sequencing")
 
 
 def save_settings(ws: CourseWorkspace, user: User, settings: dict[str, Any],
                   now: datetime) -> CourseCheck:
     """Change course.yaml's settings (any of SETTING_PLACES' keys) in the draft."""
     data = ws.data
+    dates = (data.get("sequencing") or {}).get("quiz_dates")
     for key, value in settings.items():
         if key in SETTING_PLACES:
             data[key] = value
+    if dates and data.get("sequencing") is not None and "quiz_dates" not in data["sequencing"]:
+        data["sequencing"]["quiz_dates"] = dates  # the form does not edit quiz dates: kept
     if data.get("final_exam") and data["final_exam"] in {
             m.get("quiz") for m in data["modules"]}:
         raise CourseInvalid({"final_exam": [

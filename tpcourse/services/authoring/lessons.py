@@ -151,7 +151,9 @@ def course_spec(version: CourseVersion) -> CourseSpec:
                        if s.get("rubric")},
         evaluation=list(version.evaluation or []), hands_on_minutes=version.hands_on_minutes,
         hands_on_ce_hours=version.hands_on_ce_hours,
-        ce_approval=dict(version.ce_approval) if version.ce_approval else None)
+        ce_approval=dict(version.ce_approval) if version.ce_approval else None,
+        renewal=dict(version.renewal) if version.renewal is not None else None,
+        sequencing=dict(version.sequencing) if version.sequencing is not None else None)
     for module in version.modules:
         module_spec = _module_spec(module)
         module_spec.lessons = [

@@ -47,7 +47,7 @@ def _or_zero(text: str | None) -> Any:
 
 
 LIMITS = {"ce_hours": 1000, "hands_on_ce_hours": 1000, "hands_on_minutes": 100_000,
-          "certificate_valid_days": 36_500}
+          "certificate_valid_days": 36_500, "renewal_window_days": 3650, "renewal_ce_hours": 1000}
 """The largest value each number field takes (what a person could mean, and fits a column)."""
 
 
@@ -153,7 +153,21 @@ SETTINGS: dict[str, Setting] = {
     "provider_number": Setting("ce_approval.provider_number", _plain),
     "provider_contact": Setting("ce_approval.provider_contact", _plain),
     "signatory": Setting("ce_approval.signatory", _plain),
+    # Certification cycles and locked steps (content/course_settings.py, docs/certificates.md)
+    "renewal_path": Setting("renewal.path", _plain),
+    "renewal_window_days": Setting("renewal.window_days", _or_none),
+    "renewal_quiz": Setting("renewal.quiz", _choice_or_none),
+    "renewal_ce_hours": Setting("renewal.ce_hours", _or_none),
+    "sequencing_lessons_first": Setting("sequencing.module_quiz_after_lessons", bool,
+                                        lambda v: bool(v)),
+    "sequencing_quizzes_first": Setting("sequencing.final_after_module_quizzes", bool,
+                                        lambda v: bool(v)),
 }
+RENEWAL_CHOICES = (("", "Not set: by passing every module quiz and the final again"),
+                   ("final", "By passing the final exam again"),
+                   ("renewal_quiz", "By passing a shorter renewal quiz"),
+                   ("ce_hours", "By earning CE hours in other courses"),
+                   ("full", "By passing every module quiz and the final again"))
 
 GROUPS = (
     ("The course", ("title", "summary", "course_type")),
@@ -164,6 +178,9 @@ GROUPS = (
     ("Practical skills and evaluation", ("practical_skills", "evaluation")),
     ("CE approval (leave all blank if the course is not approved)",
      ("approver", "provider_name", "provider_number", "provider_contact", "signatory")),
+    ("Order of the steps", ("sequencing_lessons_first", "sequencing_quizzes_first")),
+    ("Renewing the certificate", ("renewal_path", "renewal_window_days", "renewal_quiz",
+                                  "renewal_ce_hours")),
 )
 
 
@@ -195,6 +212,17 @@ class CourseSettingsForm(FlaskForm):
     provider_number = StringField("Provider number")
     provider_contact = StringField("Provider contact (postal address or email)")
     signatory = StringField("Signatory (who signs the certificates)")
+    sequencing_lessons_first = BooleanField("A module's quiz opens once its lessons are read")
+    sequencing_quizzes_first = BooleanField("The final exam opens once every module quiz is "
+                                            "passed")
+    renewal_path = SelectField("How a certificate is renewed",
+                               choices=choice_list(RENEWAL_CHOICES), validate_choice=False)
+    renewal_window_days = StringField("Renewal opens this many days before the certificate "
+                                      "expires (blank: 90)")
+    renewal_quiz = SelectField("Renewal quiz (only for renewal by a shorter quiz)",
+                               validate_choice=False)
+    renewal_ce_hours = StringField("CE hours to earn in other courses (only for renewal by CE "
+                                   "hours)")
 
     def fill(self, course: dict[str, Any]) -> None:
         """Show a course dict's values in the fields."""
@@ -213,6 +241,9 @@ class CourseSettingsForm(FlaskForm):
                 values[head] = value
         approval = values.get("ce_approval") or {}
         values["ce_approval"] = approval if any(approval.values()) else None
+        values["renewal"] = _renewal(values.get("renewal") or {})
+        sequencing = values.get("sequencing") or {}
+        values["sequencing"] = sequencing if any(sequencing.values()) else None
         errors = [(name, message) for name in LIMITS
                   if (message := out_of_range(name, number(getattr(self, name).data)))]
         errors += [("practical_skills", e) for e in read_pairs(self.practical_skills.data,
@@ -229,6 +260,18 @@ class CourseSettingsForm(FlaskForm):
             if setting.place.startswith(place + "."):
                 return getattr(self, name)
         return None
+
+
+def _renewal(typed: dict[str, Any]) -> dict[str, Any] | None:
+    """The course dict's renewal settings from the form (None: not set, the defaults)."""
+    path = typed.get("path") or None
+    if path is None:
+        return None
+    days = typed.get("window_days")
+    hours = typed.get("ce_hours")
+    return {"path": path, "window_days": 90 if days is None else days,
+            "quiz": typed.get("quiz") if path == "renewal_quiz" else None,
+            "ce_hours": hours if path == "ce_hours" else None}
 
 
 def _get(course: dict[str, Any], place: str) -> Any:

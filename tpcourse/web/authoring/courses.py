@@ -58,8 +58,9 @@ def course_settings(course_slug: str):
     ws = courses.course_workspace(current_user, course_slug)
     form = CourseSettingsForm()
     data = ws.data
-    form.final_exam.choices = quiz_choices(courses.course_quiz_choices(ws),
-                                           data.get("final_exam"))
+    published = courses.course_quiz_choices(ws)
+    form.final_exam.choices = quiz_choices(published, data.get("final_exam"))
+    form.renewal_quiz.choices = quiz_choices(published, (data.get("renewal") or {}).get("quiz"))
     general: dict[str, list[str]] = {}
     if request.method == "GET":
         form.fill(data)
