@@ -61,7 +61,9 @@ ATTEMPTS: list[tuple[str, Any, list[tuple]]] = [
     ("submitted", None, [("tf", 0, 1)]),  # JSON null responses
     ("submitted", {"tf": None, "many": []}, [("tf", 0, 1), ("many", 0, 2)]),
     ("in_progress", {"one": "a"}, None),  # not graded: left out
+    ("submitted", {"one": "a"}, [("one", 1, 1)]),  # essays awaiting grading (no pass yet): out
 ]
+AWAITING_GRADING = len(ATTEMPTS) - 1
 
 
 @pytest.fixture
@@ -81,6 +83,7 @@ def version(db, make_user):
             "id": f"att{n:02d}", "user_id": users[n % 4].id, "quiz_id": quiz.id,
             "quiz_version_id": stored.id, "number": n, "status": status,
             "started_at": START, "submitted_at": START + timedelta(minutes=n) if graded else None,
+            "passed": None if not graded or n == AWAITING_GRADING else n % 2 == 0,
             "question_ids": [q["id"] for q in QUIZ["questions"]], "orders": {},
             "responses": responses,
             "results": [{"id": q, "score": s, "points": p, "must_pass": False}
@@ -115,7 +118,7 @@ def _reference_records(db, version: QuizVersion) -> list[AttemptResponses]:
     kinds = {q["id"]: q["type"] for q in version.data["questions"]}
     attempts = db.session.execute(select(Attempt).where(
         Attempt.quiz_version_id == version.id, Attempt.status.in_(("submitted", "expired")),
-        Attempt.submitted_at.is_not(None))).scalars()
+        Attempt.submitted_at.is_not(None), Attempt.passed.is_not(None))).scalars()
     return [AttemptResponses(a.id, a.user_id, a.submitted_at, tuple(
         _reference_item(kinds.get(r["id"]), r, (a.responses or {}).get(r["id"]))
         for r in a.results or [])) for a in attempts]
