@@ -47,6 +47,9 @@ def free_port() -> int:
 def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
     """Copy the real course; turn its final exam into a fixed `questions`-question exam.
 
+    The course's `sequencing` is left out: the benchmark's trainees are enrolled straight
+    into the final exam, as trainees of a course without locked steps are.
+
     Questions and options keep their file order (shuffle_questions and shuffle_options off):
     form fields are named by position (`q1`, `q2`, ...), so one answer form fits every attempt
     only when the order is fixed. No attempt limit, cooldown or pool draw, so each trainee can
@@ -55,6 +58,11 @@ def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
     lessons, quizzes = root / "lessons", root / "quizzes"
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quizzes", quizzes)
+    # The trainees are enrolled, not taught: no locked steps (sequencing) before the exam.
+    for course_file in lessons.glob("*/course.yaml"):
+        course = yaml.safe_load(course_file.read_text())
+        if course.pop("sequencing", None) is not None:
+            course_file.write_text(yaml.safe_dump(course, sort_keys=False, allow_unicode=True))
     exam = yaml.safe_load((quizzes / f"{EXAM}.yaml").read_text())
     kept = _bench_questions(exam["questions"], _safety_objectives(lessons), questions)
     for question in kept:
