@@ -93,7 +93,8 @@ def fill(app, clock, scale: float) -> dict[str, int]:
     from tpcourse.models import Course, CourseInstructor, User
     from tpcourse.services.authoring.content_sync import sync_from_folders
 
-    sync_from_folders(ROOT / "lessons", ROOT / "quizzes")
+    shipped = _without_locks()
+    sync_from_folders(shipped / "lessons", shipped / "quizzes")
     copies = _course_copies(app, COURSES - db.session.execute(
         select(func.count(Course.id))).scalar())
     sync_from_folders(copies / "lessons", copies / "quizzes")
@@ -118,6 +119,23 @@ def fill(app, clock, scale: float) -> dict[str, int]:
     return {"schools": len(school_ids), "trainees": len(user_ids), "courses": len(courses),
             "cohorts": cohort_count, "enrolments": enrolments, "attempts": attempts,
             "records": records, "audit events": events}
+
+
+def _without_locks() -> Path:
+    """A copy of the shipped course without `sequencing`: the template attempts are sat
+    straight away, as in a course without locked steps (what is measured is pages)."""
+    import shutil
+
+    import yaml
+
+    out = Path(tempfile.mkdtemp(prefix="tpcourse-scale-shipped-"))
+    shutil.copytree(ROOT / "lessons", out / "lessons")
+    shutil.copytree(ROOT / "quizzes", out / "quizzes")
+    for course_file in (out / "lessons").glob("*/course.yaml"):
+        course = yaml.safe_load(course_file.read_text())
+        if course.pop("sequencing", None) is not None:
+            course_file.write_text(yaml.safe_dump(course, sort_keys=False, allow_unicode=True))
+    return out
 
 
 def _course_copies(app, count: int) -> Path:
