@@ -58,11 +58,7 @@ def write_bench_content(root: Path, questions: int = 20) -> tuple[Path, Path]:
     lessons, quizzes = root / "lessons", root / "quizzes"
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quizzes", quizzes)
-    # The trainees are enrolled, not taught: no locked steps (sequencing) before the exam.
-    for course_file in lessons.glob("*/course.yaml"):
-        course = yaml.safe_load(course_file.read_text())
-        if course.pop("sequencing", None) is not None:
-            course_file.write_text(yaml.safe_dump(course, sort_keys=False, allow_unicode=True))
+    drop_locks(lessons)  # the trainees are enrolled, not taught: no locked steps
     exam = yaml.safe_load((quizzes / f"{EXAM}.yaml").read_text())
     kept = _bench_questions(exam["questions"], _safety_objectives(lessons), questions)
     for question in kept:
@@ -106,6 +102,14 @@ def _bench_questions(questions: list[dict], safety: set[str], count: int) -> lis
             chosen.append(question)
     position = {q["id"]: i for i, q in enumerate(questions)}
     return sorted(chosen, key=lambda q: position[q["id"]])
+
+
+def drop_locks(lessons: Path) -> None:
+    """Remove `sequencing` from every course.yaml under a copied lessons folder."""
+    for course_file in lessons.glob("*/course.yaml"):
+        course = yaml.safe_load(course_file.read_text())
+        if course.pop("sequencing", None) is not None:
+            course_file.write_text(yaml.safe_dump(course, sort_keys=False, allow_unicode=True))
 
 
 def correct_form(quiz_data: dict) -> dict[str, list[str]]:
