@@ -25,4 +25,8 @@ echo "== a school's export from the database (memory growth checked)"
 $PY bench/bench_school_export.py --rows 1000
 echo "== every page at a large provider's size (here: 1 %)"
 $PY -m bench.bench_scale --db sqlite --scale 0.01 --loads 2 --top 10
+echo "== the school dashboard at a large school's size (here: 1 %)"
+$PY -m bench.bench_dashboard --db sqlite --scale 0.01 --loads 1
+echo "== CPU per request of a trainee's exam visit"
+$PY bench/bench_visit.py --db sqlite --repeat 3 --logins 1
 echo "bench smoke: all benchmarks ran"
