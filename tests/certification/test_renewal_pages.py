@@ -171,6 +171,29 @@ def test_the_dashboard_keeps_one_row_per_enrolment_the_newest(app, content, make
         second.certificate_code]
 
 
+def test_every_sort_and_record_filter_counts_and_shows_only_the_newest_cycle(
+        app, content, make_user):
+    """The count and the page's choice join the records only for some sorts and filters; the
+    newest cycle is found the same way in each (one row, the renewal, and a total of 1)."""
+    from tpcourse.services.schools.roster import SORTS, roster_page
+
+    _trainee, first, second = renewed_trainee(make_user, school="north")
+    north = db.session.execute(select(School).filter_by(slug="north")).scalar_one()
+    filters = [RosterFilter(), RosterFilter(status="completed"),
+               RosterFilter(since=second.completed_at)]
+    for where in filters:
+        for sort in SORTS:
+            for descending in (False, True):
+                page = roster_page(north, where, second.completed_at, SITE, sort=sort,
+                                   descending=descending)
+                assert page.total == 1, (where, sort)
+                assert [row.certificate_code for row, _p, _id in page.entries] == [
+                    second.certificate_code], (where, sort, descending)
+    older = roster_page(north, RosterFilter(until=second.completed_at), second.completed_at,
+                        SITE)
+    assert older.total == 0 and first.completed_at < second.completed_at
+
+
 def test_a_renewed_certificate_gets_no_more_reminders_and_reminders_link_to_renewal(
         app, tmp_path, content, make_user):
     from tpcourse.services.certification.reminders import pending_reminders, reminder_email
