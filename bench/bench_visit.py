@@ -85,6 +85,10 @@ def run(server, database, prepared, slow: list[str], cheap: list[str]) -> None:
     paths = [urlsplit(location).path for location in started]
     step("questions page (GET)", list(zip(accounts, paths, strict=True)),
          lambda ap: client.request("GET", ap[1], ap[0].jar))
+    step("save answers (POST action=save, as the Save button; autosave: the same, every 30 s "
+         "while answers change)", list(zip(accounts, paths, strict=True)),
+         lambda ap: client.request("POST", ap[1], ap[0].jar, {
+             **prepared["key"], "action": ["save"], "csrf_token": [ap[0].csrf]}))
     results = step("submit (POST)", list(zip(accounts, paths, strict=True)),
                    lambda ap: client.request("POST", ap[1], ap[0].jar,
                                              {**prepared["key"], "csrf_token": [ap[0].csrf]})[1])
@@ -94,9 +98,9 @@ def run(server, database, prepared, slow: list[str], cheap: list[str]) -> None:
     client.close()
     print(f"one gunicorn worker (2 threads), requests one at a time, {database.kind}; "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"{'step':<60} {'n':>4} {'app CPU ms':>10} {'db CPU ms':>9} {'wall ms':>8}")
+    print(f"{'step':<60.60} {'n':>4} {'app CPU ms':>10} {'db CPU ms':>9} {'wall ms':>8}")
     for name, count, app, db, wall in rows:
-        print(f"{name:<60} {count:>4} {app:>10.2f} {db:>9.2f} {wall:>8.1f}")
+        print(f"{name[:60]:<60} {count:>4} {app:>10.2f} {db:>9.2f} {wall:>8.1f}")
 
 
 if __name__ == "__main__":
