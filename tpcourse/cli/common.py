@@ -1,13 +1,20 @@
-"""What the command modules share: the content folders and the clock."""
+"""What the command modules share: the content folders, the clock, and the operator's language."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
 
+import click
 from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from ..models import utcnow
+from ..services.platform import languages
 
 
 def content_folders() -> tuple[Path, Path]:
@@ -20,3 +27,32 @@ def now() -> datetime:
     """The current time, or the app's test clock (TPCOURSE_NOW) when one is set."""
     clock = current_app.config.get("TPCOURSE_NOW")
     return clock() if clock else utcnow()
+
+
+def operator_locale() -> str:
+    """The language commands print in: the shell's (LC_ALL, LC_MESSAGES, LANG) when the site
+    offers it, else the site default."""
+    return languages.operator_locale(os.environ, languages.site_locales(current_app.config))
+
+
+def speak_operator_language(command: click.Command) -> None:
+    """Run the body of `command`, and of every command under it, in the operator's language,
+    so what it prints, asks and refuses with is translated. Idempotent (each app registers the
+    same command objects)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            speak_operator_language(sub)
+    if command.callback is not None and not hasattr(command.callback, "operator_language"):
+        command.callback = _in_operator_language(command.callback)
+
+
+def _in_operator_language(callback: Callable) -> Callable:
+    """`callback` run under Flask-Babel's `force_locale(operator_locale())`, in the app's
+    context (which `flask` pushes before any app command, and a test's CLI runner may not)."""
+    @wraps(callback)
+    def run(*args, **kwargs):
+        with force_locale(operator_locale()):
+            return callback(*args, **kwargs)
+
+    run.operator_language = True
+    return with_appcontext(run)
