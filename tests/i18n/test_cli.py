@@ -1,0 +1,169 @@
+"""The `flask` commands print in the operator's language: the shell's LC_ALL, LC_MESSAGES or LANG
+when the site offers it, else the site default (tpcourse/cli/common.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from tests.conftest import empty_database, make_app
+from tests.i18n.english import reads_as_english
+from tpcourse.services.platform.languages import operator_locale, shell_locale
+
+TRANSLATIONS = Path(__file__).parents[2] / "tpcourse" / "translations" / "es" / "LC_MESSAGES"
+SPANISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "es_ES.UTF-8"}
+ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory) -> Path:
+    """A scratch Spanish catalogue: messages.po with every helper's fragment (parts/) merged
+    in, compiled, in a folder for BABEL_TRANSLATION_DIRECTORIES."""
+    with (TRANSLATIONS / "messages.po").open("rb") as handle:
+        merged = read_po(handle, locale="es")
+    for part in sorted((TRANSLATIONS / "parts").glob("*.po")):
+        with part.open("rb") as handle:
+            for message in read_po(handle, locale="es"):
+                if message.id and message.string:
+                    merged[message.id] = message
+    folder = tmp_path_factory.mktemp("translations")
+    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
+    with (folder / "es" / "LC_MESSAGES" / "messages.mo").open("wb") as handle:
+        write_mo(handle, merged)
+    return folder
+
+
+@pytest.fixture
+def app(_migrated, tmp_path, clock, catalogue):
+    """The usual test app, reading the scratch catalogue."""
+    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock,
+                   BABEL_TRANSLATION_DIRECTORIES=str(catalogue))
+    with app.app_context():
+        yield app
+        empty_database()
+
+
+def english_lines(output: str) -> list[str]:
+    """The lines of a command's output that read as English."""
+    return [line for line in output.splitlines() if reads_as_english(line)]
+
+
+def queue_events(db, count: int) -> None:
+    """Record `count` audit events that wait to be chained."""
+    from tpcourse.services.records.audit import queue_event
+
+    for number in range(count):
+        queue_event("test.event", {"n": number})
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"LANG": "es_ES.UTF-8"}, "es"),
+    ({"LANG": "es_MX.UTF-8@euro"}, "es"),
+    ({"LC_ALL": "es_AR", "LANG": "en_GB.UTF-8"}, "es"),
+    ({"LC_MESSAGES": "es", "LANG": "en_US"}, "es"),
+    ({"LC_ALL": "C", "LANG": "es_ES.UTF-8"}, "en"),  # LC_ALL=C: a script asked for plain output
+    ({"LC_ALL": "", "LANG": "es_ES.UTF-8"}, "es"),  # set but empty counts as unset
+    ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ({"LANG": "POSIX"}, "en"),
+    ({}, "en"),
+])
+def test_the_shell_names_the_language(environ, expected):
+    assert operator_locale(environ, ("en", "es")) == expected
+
+
+def test_a_regional_locale_wins_when_the_site_offers_it():
+    assert shell_locale({"LANG": "pt_BR.UTF-8"}) == "pt_BR"
+    assert operator_locale({"LANG": "pt_BR.UTF-8"}, ("en", "pt", "pt_BR")) == "pt_BR"
+    assert operator_locale({"LANG": "pt_PT.UTF-8"}, ("en", "pt", "pt_BR")) == "pt"
+    assert operator_locale({"LANG": "en_US.UTF-8"}, ("es", "en")) == "en"
+    assert operator_locale({"LANG": "de_DE.UTF-8"}, ("es", "en")) == "es"  # the site default
+
+
+def test_every_command_runs_in_the_operator_language(app):
+    def bodies(command: click.Command):
+        yield command
+        for sub in getattr(command, "commands", {}).values():
+            yield from bodies(sub)
+
+    ours = [command for command in bodies(app.cli)
+            if command.callback and command.callback.__module__.startswith("tpcourse.cli")]
+    assert len(ours) > 30
+    assert [c.name for c in ours if not hasattr(c.callback, "operator_language")] == []
+
+
+def test_purge_prints_spanish_under_a_spanish_shell_and_english_under_c(runner):
+    spanish = runner.invoke(args=["users", "purge-expired"], env=SPANISH)
+    assert spanish.exit_code == 0, spanish.output
+    assert spanish.output == ("Se anonimizaron 0 cuentas eliminadas que superaron el período "
+                              "de conservación.\nSe eliminaron 0 sesiones de navegador "
+                              "antiguas.\n")
+    english = runner.invoke(args=["users", "purge-expired"], env=ENGLISH)
+    assert english.output == ("Anonymised 0 deleted accounts past the retention period.\n"
+                              "Removed 0 old browser sessions.\n")
+
+
+@pytest.mark.parametrize(("count", "spanish", "english"), [
+    (1, "Se encadenó 1 evento en espera.", "Chained 1 waiting event."),
+    (2, "Se encadenaron 2 eventos en espera.", "Chained 2 waiting events."),
+])
+def test_counts_take_the_language_plural(runner, db, count, spanish, english):
+    queue_events(db, count)
+    assert runner.invoke(args=["audit", "seal"], env=SPANISH).output == spanish + "\n"
+    queue_events(db, count)
+    assert runner.invoke(args=["audit", "seal"], env=ENGLISH).output == english + "\n"
+
+
+def test_audit_verify_in_spanish_leaves_no_english(runner, db):
+    queue_events(db, 1)
+    assert runner.invoke(args=["audit", "seal"]).exit_code == 0
+    queue_events(db, 2)
+    result = runner.invoke(args=["audit", "verify"], env=SPANISH)
+    assert result.exit_code == 0, result.output
+    ok, waiting = result.output.splitlines()
+    assert ok.startswith("OK: 1 entrada de auditoría, cadena intacta; la más reciente es la "
+                         "entrada 1, con hash ")
+    assert waiting.startswith("2 eventos registrados esperan a entrar en la cadena")
+    assert not reads_as_english(ok.rsplit(" ", 1)[0]) and not reads_as_english(waiting)
+    english = runner.invoke(args=["audit", "verify"], env=ENGLISH).output
+    assert english.startswith("OK: 1 audit entry, chain intact; head is entry 1, hash ")
+    assert "2 recorded events wait to be chained" in english
+
+
+def test_questions_and_refusals_are_spanish(runner, app, make_user):
+    app.config["TPCOURSE_RECORD_RETENTION_DAYS"] = "1"
+    user = make_user(name="Rosa Díaz", email="rosa@example.com")
+    asked = runner.invoke(args=["users", "delete", "--email", user.email], input="n\n",
+                          env=SPANISH)
+    assert asked.exit_code == 1
+    assert ("¿Eliminar a Rosa Díaz <rosa@example.com>? Sus registros se conservan 1 día."
+            in asked.output)
+    refused = runner.invoke(args=["users", "delete", "--email", "nadie@example.com"],
+                            env=SPANISH)
+    assert refused.exit_code == 1
+    assert "No hay ninguna cuenta con el correo nadie@example.com." in refused.output
+    deleted = runner.invoke(args=["users", "delete", "--email", user.email, "--yes"],
+                            env=SPANISH)
+    assert deleted.exit_code == 0, deleted.output
+    assert deleted.output.startswith(f"Cuenta {user.id} eliminada; sus registros se conservan")
+    assert english_lines(asked.output + refused.output + deleted.output) == []
+
+
+def test_the_jobs_schedule_reads_in_spanish(runner):
+    result = runner.invoke(args=["jobs", "schedule"], env=SPANISH)
+    assert result.exit_code == 0, result.output
+    assert "cada 300 s" in result.output and "recordatorios de renovación" in result.output
+    assert english_lines(result.output) == []
+    assert "every 300 s" in runner.invoke(args=["jobs", "schedule"], env=ENGLISH).output
+
+
+def test_the_site_default_speaks_when_the_shell_language_is_not_offered(runner, app):
+    app.config["TPCOURSE_LOCALES"] = "es,en"
+    french = runner.invoke(args=["jobs", "failed"], env={**SPANISH, "LANG": "fr_FR.UTF-8"})
+    assert french.output == "0 tareas fallidas.\n"
+    assert runner.invoke(args=["jobs", "failed"], env={**SPANISH, "LANG": "en_US.UTF-8"}
+                         ).output == "0 failed jobs.\n"
