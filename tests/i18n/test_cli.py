@@ -167,3 +167,45 @@ def test_the_site_default_speaks_when_the_shell_language_is_not_offered(runner, 
     assert french.output == "0 tareas fallidas.\n"
     assert runner.invoke(args=["jobs", "failed"], env={**SPANISH, "LANG": "en_US.UTF-8"}
                          ).output == "0 failed jobs.\n"
+
+
+def test_a_broken_chain_is_named_in_spanish(runner, db):
+    from sqlalchemy import update
+
+    from tpcourse.models import AuditEvent
+    from tpcourse.services.records.audit import record_event
+
+    for number in range(3):
+        record_event("test.event", {"n": number})
+    db.session.commit()
+    db.session.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(payload={"n": 9}))
+    db.session.commit()
+    spanish = runner.invoke(args=["audit", "verify"], env=SPANISH)
+    assert spanish.exit_code == 1
+    assert spanish.output == ("CADENA ROTA en la entrada 2: La entrada 2 se modificó después de "
+                              "escribirse: su contenido ya no coincide con su hash guardado.\n")
+    english = runner.invoke(args=["audit", "verify"], env=ENGLISH)
+    assert english.output == ("BROKEN at entry 2: Entry 2 was changed after it was written: its "
+                              "content no longer matches its stored hash.\n")
+
+
+def test_records_verify_names_problems_in_spanish(runner, tmp_path):
+    badges = tmp_path / "north.badges.json"
+    badges.write_text('["not-a-token"]')
+    result = runner.invoke(args=["records", "verify", str(badges)], env=SPANISH)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "nota: 1 credencial Open Badges verificada",
+        "FALLO: credencial 1: no es un JWS compacto: debe tener tres partes separadas por puntos",
+    ]
+    csv = tmp_path / "north.csv"
+    csv.write_text("a,b\n")
+    unsigned = runner.invoke(args=["records", "verify", str(csv)], env=SPANISH)
+    assert unsigned.output == ("FALLO: no hay documento de firma: se esperaba north.csv.sig.json "
+                               "a su lado (o indíquelo con --sig)\n")
+    assert english_lines(result.output + unsigned.output) == []
+    english = runner.invoke(args=["records", "verify", str(badges)], env=ENGLISH)
+    assert english.output.splitlines() == [
+        "note: 1 Open Badges credential checked",
+        "FAILED: credential 1: not a compact JWS: it must have three dot-separated parts",
+    ]

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..records.audit_chain import sign_checkpoint, verify_chain, verify_checkpoint
+from .common import translated
 
 audit_cli = AppGroup("audit", help="Check the hash-chained audit log.")
 
@@ -31,7 +32,7 @@ def audit_verify(checkpoints: tuple[Path, ...]) -> None:
         problems = verify_checkpoint(checkpoint, signing_keys.key_set(current_app))
         if problems:
             click.echo(_("BROKEN: checkpoint %(path)s: %(problems)s", path=path,
-                         problems="; ".join(problems)))
+                         problems="; ".join(map(translated, problems))))
             raise SystemExit(1)
         anchors[int(checkpoint["seq"])] = checkpoint["hash"]
     counted = {"entries": 0, "last": None}
@@ -45,7 +46,7 @@ def audit_verify(checkpoints: tuple[Path, ...]) -> None:
     broken = verify_chain(counting(), anchors=anchors)
     if broken is not None:
         click.echo(_("BROKEN at entry %(seq)s: %(reason)s", seq=broken.seq,
-                     reason=broken.reason))
+                     reason=translated(broken.reason)))
         raise SystemExit(1)
     click.echo(_chain_intact(counted["entries"], counted["last"]))
     waiting = waiting_count()

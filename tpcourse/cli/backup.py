@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
+from .common import translated
+
 backup_cli = AppGroup("backup", help="Back up the database, or restore it from a backup.")
 
 
@@ -50,7 +52,8 @@ def backup_restore(file: Path, yes: bool) -> None:
     for table, count in sorted(report.counts.items()):
         click.echo(f"{table:<28} {count:>8}")
     if report.chain_break is not None:
-        click.echo(_("Audit chain broken: %(reason)s", reason=report.chain_break), err=True)
+        click.echo(_("Audit chain broken: %(reason)s",
+                     reason=translated(report.chain_break.reason)), err=True)
         raise SystemExit(1)
     click.echo(ngettext("Restored from %(file)s; the audit chain verifies (%(num)d event).",
                         "Restored from %(file)s; the audit chain verifies (%(num)d events).",

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
+from ..i18n_markers import Sentence
 from ..models import utcnow
 from ..services.platform import languages
 
@@ -33,6 +36,14 @@ def operator_locale() -> str:
     """The language commands print in: the shell's (LC_ALL, LC_MESSAGES, LANG) when the site
     offers it, else the site default."""
     return languages.operator_locale(os.environ, languages.site_locales(current_app.config))
+
+
+def translated(text: Any) -> Any:
+    """A sentence of pure code (`i18n_markers.Sentence`, its values too) in the current
+    language; any other text as it is."""
+    if not isinstance(text, Sentence):
+        return text
+    return _(text.message, **{name: translated(value) for name, value in text.values.items()})
 
 
 def speak_operator_language(command: click.Command) -> None:

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from ..records.signing import public_key_to_pem
-from .common import now
+from .common import now, translated
 
 records_cli = AppGroup("records", help="Check exported records offline; show the public keys.")
 
@@ -49,9 +49,9 @@ def records_verify(file: Path, sig_path: Path | None, keys_source: str | None) -
                                      error=error)) from None
     report = verify_file(file, document, key_set, now())
     for note in report.notes:
-        click.echo(_("note: %(note)s", note=note))
+        click.echo(_("note: %(note)s", note=translated(note)))
     for problem in report.problems:
-        click.echo(_("FAILED: %(problem)s", problem=problem))
+        click.echo(_("FAILED: %(problem)s", problem=translated(problem)))
     if report.problems:
         raise SystemExit(1)
     if document:

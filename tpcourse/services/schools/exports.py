@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n_markers import N_, Sentence
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
 from ...records.badges import keys_url, stream_badges, verify_credential
@@ -212,8 +213,8 @@ def recent_exports(school: School, limit: int = 10) -> list[AuditEvent]:
 class VerifyReport:
     """What checking an export file found: `problems` fail it, `notes` do not."""
 
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Sentence] = field(default_factory=list)
+    notes: list[Sentence] = field(default_factory=list)
 
 
 def _file_chunks(path: Path, size: int = 1 << 16) -> Iterator[bytes]:
@@ -229,13 +230,14 @@ def verify_file(path: Path, signature_doc: dict[str, Any] | None, key_set: dict[
     if signature_doc is not None:
         report.problems += verify_export(_file_chunks(path), signature_doc, key_set)
         if signature_doc.get("filename") not in (None, path.name):
-            report.notes.append(f"the file was renamed: it was signed as {signature_doc['filename']}")
+            report.notes.append(Sentence(N_("the file was renamed: it was signed as %(name)s"),
+                                         name=signature_doc["filename"]))
     fmt = (signature_doc or {}).get("format")
     if fmt == "badges" or (fmt is None and path.name.endswith(".badges.json")):
         _verify_badges(path, key_set, now, report)
     elif signature_doc is None:
-        report.problems.append(f"no signature document: expected {path.name}.sig.json beside it "
-                               "(or give --sig)")
+        report.problems.append(Sentence(N_("no signature document: expected %(name)s.sig.json "
+                                           "beside it (or give --sig)"), name=path.name))
     return report
 
 
@@ -244,15 +246,18 @@ def _verify_badges(path: Path, key_set: dict[str, Any], now: datetime,
     try:
         credentials = json.loads(path.read_bytes())
     except ValueError as error:
-        report.problems.append(f"not a JSON array of credentials: {error}")
+        report.problems.append(Sentence(N_("not a JSON array of credentials: %(error)s"),
+                                        error=error))
         return
     if not isinstance(credentials, list):
-        report.problems.append("not a JSON array of credentials")
+        report.problems.append(Sentence(N_("not a JSON array of credentials")))
         return
     for number, token in enumerate(credentials, start=1):
         found = verify_credential(str(token), key_set, now=now)
         for problem in found:
-            where = f"credential {number}"
             (report.notes if problem.startswith("credential expired on") else report.problems
-             ).append(f"{where}: {problem}")
-    report.notes.append(f"{len(credentials)} Open Badges credential(s) checked")
+             ).append(Sentence(N_("credential %(number)d: %(problem)s"), number=number,
+                               problem=problem))
+    checked = (N_("%(num)d Open Badges credential checked") if len(credentials) == 1
+               else N_("%(num)d Open Badges credentials checked"))
+    report.notes.append(Sentence(checked, num=len(credentials)))
