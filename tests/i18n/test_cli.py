@@ -209,3 +209,18 @@ def test_records_verify_names_problems_in_spanish(runner, tmp_path):
         "note: 1 Open Badges credential checked",
         "FAILED: credential 1: not a compact JWS: it must have three dot-separated parts",
     ]
+
+
+def test_reminder_settings_are_refused_in_spanish(runner, app):
+    app.config["TPCOURSE_REMINDER_DAYS"] = "soon"
+    result = runner.invoke(args=["reminders", "send", "--dry-run"], env=SPANISH)
+    assert result.exit_code == 1
+    assert result.output == ("Error: TPCOURSE_REMINDER_DAYS debe indicar días enteros, p. ej. "
+                             "90,30,7; se recibió 'soon'\n")
+    app.config["TPCOURSE_REMINDER_DAYS"] = "30"
+    app.config["MAIL_SERVER"] = None
+    refused = runner.invoke(args=["reminders", "send"], env=SPANISH)
+    assert refused.output == ("Error: Defina MAIL_SERVER (y MAIL_PORT, MAIL_FROM) para enviar "
+                              "correo.\n")
+    dry = runner.invoke(args=["reminders", "send", "--dry-run"], env=SPANISH)
+    assert dry.output == ("Se enviarían 0 recordatorios, 0 con error (umbrales: 30 días).\n")

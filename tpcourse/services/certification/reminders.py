@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -28,10 +29,12 @@ def parse_thresholds(value: str | None) -> list[int]:
         days = sorted({int(part) for part in (value or DEFAULT_THRESHOLDS).split(",")
                        if part.strip()}, reverse=True)
     except ValueError:
-        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list whole days, e.g. "
-                         f"{DEFAULT_THRESHOLDS}; got {value!r}") from None
+        raise ValueError(_("TPCOURSE_REMINDER_DAYS must list whole days, e.g. %(example)s; "
+                           "got %(value)s", example=DEFAULT_THRESHOLDS,
+                           value=repr(value))) from None
     if not days or days[-1] < 0:
-        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list days of 0 or more; got {value!r}")
+        raise ValueError(_("TPCOURSE_REMINDER_DAYS must list days of 0 or more; got %(value)s",
+                           value=repr(value)))
     return days
 
 
