@@ -60,7 +60,7 @@ def users_delete(email: str, yes: bool) -> None:
                                days, name=user.name, email=user.email), abort=True)
     until = retention.delete_account(user, "cli", now(), days)
     click.echo(_("Deleted account %(id)s; its records are kept until %(date)s.", id=user.id,
-                 date=f"{until:%Y-%m-%d}"))
+                 date=until.strftime("%Y-%m-%d")))
 
 
 @users_cli.command("purge-expired")
