@@ -22,10 +22,10 @@ LAYERS = {
     "web": ("web",),
     "cli": ("cli",),
 }
-ROOT_MODULES = {"__init__", "config", "extensions", "inputs"}
+ROOT_MODULES = {"__init__", "config", "extensions", "inputs", "i18n_markers"}
 
 DATABASE = ("flask_sqlalchemy", "sqlalchemy", "tpcourse.extensions")
-FLASK = ("flask", "flask_login", "flask_wtf", "werkzeug")
+FLASK = ("flask", "flask_login", "flask_wtf", "flask_babel", "werkzeug")
 
 
 def packages(layer: str) -> tuple[str, ...]:

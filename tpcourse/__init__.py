@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_cli(app)
     register_template_helpers(app)
+    register_i18n(app)
     register_jobs(app)
     return app
 
@@ -183,6 +184,13 @@ def register_jobs(app: Flask) -> None:
         raise ValueError(f"TPCOURSE_JOBS_INLINE is {mode!r}; use one of {', '.join(MODES)}.")
     for name in ("TPCOURSE_JOBS_RETRY_DELAYS", "TPCOURSE_WEBHOOK_RETRY_DELAYS"):
         parse_delays(app.config.get(name), ())
+
+
+def register_i18n(app: Flask) -> None:
+    """Serve every page in the reader's language (Flask-Babel; docs/translations.md)."""
+    from .web.i18n import register_i18n as register
+
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -55,6 +55,8 @@ def load_settings(instance_path: Path) -> dict:
         "TPCOURSE_QUIZZES_DIR": os.environ.get("TPCOURSE_QUIZZES_DIR")
         or str(PROJECT_ROOT / "quizzes"),
         "TPCOURSE_SITE_NAME": os.environ.get("TPCOURSE_SITE_NAME", "tpcourse"),
+        # The interface's languages (docs/translations.md): the first is the site default.
+        "TPCOURSE_LOCALES": os.environ.get("TPCOURSE_LOCALES", "en,es"),
         "SESSION_COOKIE_SECURE": _bool("TPCOURSE_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _bool("TPCOURSE_SECURE_COOKIES", True),
         "SESSION_COOKIE_HTTPONLY": True,

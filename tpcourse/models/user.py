@@ -103,6 +103,9 @@ class User(SignedInIdentity, db.Model):
     # An IANA name ("Europe/Berlin"), detected in the browser or chosen on the profile page;
     # None until then (times are shown in UTC).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The interface's language ("es"), chosen with the footer's switcher or on the profile
+    # page; None: the browser's preference (tpcourse/web/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(16))
     # Whether /verify of a superseded certificate may name the newer one's code (the holder's
     # choice on the profile page; off by default).
     share_renewed_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -139,10 +142,11 @@ class SessionUser(SignedInIdentity):
     school_id: int | None
     active: bool
     time_zone: str | None  # read with the row: exam pages show times in it
+    locale: str | None  # and in its language
     password_hash: str
     session_id: str | None  # None when the session named in the cookie has ended
 
-    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "time_zone",
+    COLUMNS = ("id", "email", "name", "role", "school_id", "active", "time_zone", "locale",
                "password_hash")
 
     @classmethod

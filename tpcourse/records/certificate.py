@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import segno
+from babel import dates as babel_dates
 from fpdf import FPDF
 from fpdf.drawing import DeviceRGB
 from fpdf.enums import MethodReturnValue, PathPaintRule
@@ -139,9 +140,12 @@ class CertificateData:
         return round(self.ce_hours - self.hands_on_hours, 4)
 
 
-def format_date(day: date) -> str:
-    """Write a date unambiguously in English, e.g. "7 March 2025", whatever the locale."""
-    return f"{day.day} {MONTH_NAMES.split()[day.month - 1]} {day.year}"
+def format_date(day: date, locale: str = "en") -> str:
+    """Write a date unambiguously, the month in words: "7 March 2025" in English (whatever
+    the English region), "7 de marzo de 2025" in Spanish: Babel's long date elsewhere."""
+    if locale.split("_")[0] == "en":
+        return f"{day.day} {MONTH_NAMES.split()[day.month - 1]} {day.year}"
+    return babel_dates.format_date(day, format="long", locale=locale)
 
 
 def format_ce_hours(hours: float) -> str:

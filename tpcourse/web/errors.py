@@ -39,7 +39,7 @@ def error_response(status: int, message: str, code: str | None = None):
                           "message": message}}
         return jsonify(body), status
     return render_template("error.html", status=status, title=_TITLES.get(status, "Error"),
-                           message=message), status
+                           message=message, keep_path=False), status
 
 
 def _after_database_error(unreachable: bool = False) -> None:

@@ -9,6 +9,7 @@ from functools import wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, abort, current_app, has_request_context, request, session
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
@@ -88,14 +89,20 @@ def format_day(value: date | datetime | str | None) -> str:
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(UTC).date()
-    return format_date(value)
+    return format_date(value, _locale())
 
 
 def format_moment(value: datetime, zone: ZoneInfo | None = None) -> str:
-    """Write a moment in a time zone: "7 March 2025, 14:05 CET"."""
+    """Write a moment in a time zone: "7 March 2025, 14:05 CET" ("7 de marzo de 2025, 14:05
+    CET" in Spanish): the day as `format_day` writes it, the time on the 24-hour clock."""
     local = value.astimezone(zone or _UTC)
     label = "UTC" if (zone or _UTC) is _UTC else local.tzname()
-    return f"{format_date(local.date())}, {local:%H:%M} {label}"
+    return f"{format_date(local.date(), _locale())}, {local:%H:%M} {label}"
+
+
+def _locale() -> str:
+    """The locale pages are being written in ("en" outside a request and `force_locale`)."""
+    return str(get_locale() or "en")
 
 
 def time_element(value: datetime | None) -> Markup:
@@ -121,22 +128,27 @@ def percent(value: float | None, pass_mark: float | None = None) -> Markup:
     crosses = pass_mark is not None and (whole >= pass_mark) != (value >= pass_mark)
     shown = f"{int(value * 10) / 10:g}" if crosses else f"{whole:d}"
     if float(shown) == value:
-        return Markup("{}\u00a0%").format(shown)
-    return Markup('<span class="exact" title="Exactly {}\u00a0%">{}\u00a0%</span>').format(
-        f"{value:.2f}".rstrip("0").rstrip("."), shown)
+        return Markup("{}\u00a0%").format(format_decimal(float(shown)))
+    exact = format_decimal(round(value, 2))
+    return Markup('<span class="exact" title="{}">{}\u00a0%</span>').format(
+        gettext("Exactly %(percent)s\u00a0%%", percent=exact), format_decimal(float(shown)))
 
 
 def duration(minutes: float | None) -> str:
     """Write a number of minutes in the units people use: "30 minutes", "24 hours", "3 days"."""
     if not minutes:
-        return "no time"
+        return gettext("no time")
     minutes = round(minutes)
     if minutes < 60:
-        return plural(minutes, "minute")
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     if minutes <= 48 * 60 or minutes % (24 * 60):
         hours, rest = divmod(minutes, 60)
-        return plural(hours, "hour") + (f" {plural(rest, 'minute')}" if rest else "")
-    return plural(minutes // (24 * 60), "day")
+        if not rest:
+            return ngettext("%(num)d hour", "%(num)d hours", hours)
+        return gettext("%(hours)s %(minutes)s",
+                       hours=ngettext("%(num)d hour", "%(num)d hours", hours),
+                       minutes=ngettext("%(num)d minute", "%(num)d minutes", rest))
+    return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
 
 
 def plural(count: float, noun: str, many: str | None = None) -> str:

@@ -49,6 +49,13 @@ def set_time_zone(user: User, name: str) -> str:
     return zone
 
 
+def set_locale(user: User, code: str | None) -> None:
+    """Serve the user's pages, emails and certificates in `code` from now on (a locale the
+    site offers; the caller checks), or in what their browser asks for (None)."""
+    db.session.execute(update(User).where(User.id == user.id).values(locale=code))
+    db.session.commit()
+
+
 def adopt_detected_time_zone(user_id: int, name: str) -> bool:
     """Store the zone the browser reported, unless the user already has one (a choice made
     on the profile page, or another device, is never overwritten). True when stored."""

@@ -1,8 +1,12 @@
-"""A signed-in user's own profile: the time zone their times are shown in."""
+"""A user's own settings: the time zone their times are shown in, and the language of their
+pages (the footer's switcher, for visitors too)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
@@ -11,6 +15,7 @@ from wtforms.validators import DataRequired
 from ...services.accounts import profile
 from ...services.errors import ServiceError
 from ..helpers import format_moment, now, user_zone
+from ..i18n import SESSION_KEY, language_name, site_locales
 
 bp = Blueprint("profile", __name__)
 
@@ -19,6 +24,20 @@ class TimeZoneForm(FlaskForm):
     """Choose the time zone times are shown in."""
 
     time_zone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
+
+
+class LanguageForm(FlaskForm):
+    """Choose the language of pages, emails and certificates (or follow the browser)."""
+
+    locale = SelectField("Language", validate_choice=True)
+
+
+def language_form(**kwargs) -> LanguageForm:
+    """The language form with the site's languages and "as my browser asks" to choose from."""
+    form = LanguageForm(**kwargs)
+    form.locale.choices = [("", "As my browser asks"),
+                           *((code, language_name(code)) for code in site_locales())]
+    return form
 
 
 class RenewedCodesForm(FlaskForm):
@@ -38,6 +57,40 @@ def renewed_codes():
     profile.set_share_renewed_codes(current_user, form.share.data)
     flash("Saved: verification pages " + ("now name" if form.share.data else "no longer name")
           + " the newer certificate of a renewed one.", "success")
+    return redirect(url_for("profile.edit"))
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    """Switch the interface's language: kept on the account when signed in, else in the
+    session; back to the page the switcher was on (CSRFProtect checks the token)."""
+    code = request.form.get("locale", "")
+    if code not in site_locales():
+        abort(400)
+    session[SESSION_KEY] = code
+    if current_user.is_authenticated:
+        profile.set_locale(current_user, code)
+    return redirect(_same_site(request.form.get("next")) or url_for("learn.catalogue"))
+
+
+def _same_site(target: str | None) -> str | None:
+    """`target` if it is a path on this site (never another host), else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/profile/language", methods=["POST"])
+@login_required
+def language():
+    """Save the language of the user's pages, emails and certificates."""
+    form = language_form()
+    if not form.validate_on_submit():
+        abort(400)
+    profile.set_locale(current_user, form.locale.data or None)
+    session.pop(SESSION_KEY, None)
+    flash(_("Saved: your language."), "success")
     return redirect(url_for("profile.edit"))
 
 
@@ -61,7 +114,8 @@ def edit():
             flash(f"Times are now shown in {zone.replace('_', ' ')}.", "success")
             return redirect(url_for("profile.edit"))
     renewed = RenewedCodesForm(formdata=None, share=current_user.share_renewed_codes)
-    return render_template("accounts/profile.html", form=form, renewed=renewed,
+    language = language_form(formdata=None, locale=current_user.locale or "")
+    return render_template("accounts/profile.html", form=form, renewed=renewed, language=language,
                            example=format_moment(now(), user_zone())), 422 if form.errors else 200
 
 
