@@ -21,12 +21,12 @@ from .bodymap import (
 from .ce_time import ce_hour_problems, course_time
 from .clues import find_clues
 from .drawings import anatomy_labels
-from .loader_translations import read_translations, translation_summaries, translation_texts
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
+from .loader_translations import read_translations, translation_summaries, translation_texts
 from .markdown import image_references
 from .model import CourseSpec, Problem, QuizSpec
 from .quizfile import parse_quiz
-from .translation_set import TranslationState, TranslationFile
+from .translation_set import TranslationFile, TranslationState
 from .translations import is_translation_name, split_translation_name
 from .yamlsrc import YamlSyntaxError, load_yaml
 

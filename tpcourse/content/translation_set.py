@@ -15,8 +15,7 @@ from typing import Any
 
 from .model import CourseSpec, Problem
 from .quiz_translation import quiz_translation
-from .translation_rules import course_translation, lesson_translation, module_translation
-from .translation_rules import zones_translation
+from .translation_rules import course_translation, lesson_translation, module_translation, zones_translation
 from .translations import (
     CURRENT,
     MISSING,
@@ -81,6 +80,19 @@ def stored_quiz_translation(translation: TranslationFile) -> dict[str, Any]:
     stored["questions"] = {qid: part.fields for qid, part in translation.parts.items()
                            if qid and part.state == CURRENT}
     return stored
+
+
+def carried_quiz_translations(quiz: dict[str, Any], stored: dict[str, dict[str, Any]]
+                              ) -> dict[str, dict[str, Any]]:
+    """Check a quiz's stored translations against its new data (a draft published in the
+    browser): questions whose source changed go stale and are no longer shown."""
+    carried = {}
+    for locale, translation in sorted(stored.items()):
+        read = quiz_translation_file(quiz, locale, translation["file"], "", "",
+                                     lambda line, message: None)
+        if read is not None:
+            carried[locale] = stored_quiz_translation(read)
+    return carried
 
 
 def zones_translation_file(path: Path, names: list[str], shown: str, source_shown: str,
