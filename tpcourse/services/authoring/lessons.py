@@ -164,7 +164,7 @@ def course_spec(version: CourseVersion) -> CourseSpec:
         spec.modules.append(module_spec)
     spec.translations = dict(db.session.execute(
         select(ContentTranslation.path, ContentTranslation.text)
-        .where(ContentTranslation.course_version_id == version.id)).tuples().all())
+        .where(ContentTranslation.course_version_id == version.id)).all())
     return spec
 
 

@@ -38,7 +38,7 @@ def translated_fields(version_id: int, locale: str, target: str | None = None
         ContentTranslation.fields.is_not(None))
     if target is not None:
         query = query.where(ContentTranslation.target == target)
-    return dict(db.session.execute(query).tuples().all())
+    return dict(db.session.execute(query).all())
 
 
 def course_in(version: CourseVersion, locale: str | None) -> tuple[Any, set[str]]:
