@@ -189,3 +189,20 @@ def test_stamped_files_keep_every_other_byte(tmp_path):
     assert lesson[:2] == ["---", "title: Bienvenida"] and lesson[2].startswith("source: ")
     stamp(root)
     assert (root / QUIZ_PATH).read_text() == quiz  # stamping again changes nothing
+
+
+def test_grading_is_the_same_whatever_the_translations(tmp_path):
+    from tpcourse.grading.attempts import grade_attempt
+    from tpcourse.grading.types import question_type
+
+    plain = load_content(CONTENT / "lessons", CONTENT / "quizzes").quizzes["intro-quiz"].data
+    root = translated_copy(tmp_path)
+    stamp(root)
+    translated = _load(root).quizzes["intro-quiz"].data
+    ids = [q["id"] for q in plain["questions"] if q["type"] != "hotspot"]
+    keys = {q["id"]: question_type(q["type"]).key_response(q) for q in plain["questions"]}
+    for responses in (keys, {**keys, "signs": ["a", "c"], "match": ["Temple"] * 3}, {}):
+        assert grade_attempt(plain, ids, responses) == grade_attempt(translated, ids, responses)
+    spanish = {**keys, "referred": "Dolor referido"}
+    assert grade_attempt(translated, ids, spanish).percent == 100
+    assert grade_attempt(plain, ids, spanish).percent < 100
