@@ -36,8 +36,10 @@ INTRO_QUIZ_ES = """title: Cuestionario de introducción
 questions:
   tp-definition:
     prompt: Un punto gatillo se describe mejor como ...
-    options: {a: Un punto sensible en una banda tensa de músculo, b: Un tendón calcificado, c: Un ganglio linfático}
-    feedback: {b: Los puntos gatillo no se forman en los tendones., c: Los ganglios linfáticos no son músculo.}
+    options: {a: Un punto sensible en una banda tensa de músculo, b: Un tendón calcificado,
+              c: Un ganglio linfático}
+    feedback: {b: Los puntos gatillo no se forman en los tendones.,
+               c: Los ganglios linfáticos no son músculo.}
     explanation: Los puntos gatillo están en **bandas tensas**.
   signs:
     prompt: ¿Cuáles son signos de un punto gatillo?
@@ -57,7 +59,8 @@ questions:
     explanation: Dolor referido.
   match:
     prompt: Relacione cada músculo con su zona de dolor referido.
-    pairs: [[Trapecio superior, Sien], [Infraespinoso, Parte delantera del hombro], [Glúteo menor, Lateral de la pierna]]
+    pairs: [[Trapecio superior, Sien], [Infraespinoso, Parte delantera del hombro],
+            [Glúteo menor, Lateral de la pierna]]
     explanation: Patrones habituales.
   order:
     prompt: Ordene los pasos.

@@ -126,22 +126,22 @@ LESSON_PATH = "lessons/basics/01-intro/01-welcome.es.md"
      "objective 'INT-2' of the source is not translated"),
     (MODULE_PATH, "objectives: {INT-1: a, INT-2: b}\n", 1, "missing 'title'"),
     (MODULE_PATH, "source: nothex\n" + MODULE_ES, 1, "'source' must be the 12 hex digits"),
-    (QUIZ_PATH, INTRO_QUIZ_ES + "  nope:\n    prompt: x\n", 35, "question 'nope' is not in the quiz"),
-    (QUIZ_PATH, INTRO_QUIZ_ES.replace(", [Glúteo menor, Lateral de la pierna]", ""), 26,
+    (QUIZ_PATH, INTRO_QUIZ_ES + "  nope:\n    prompt: x\n", 38, "question 'nope' is not in the quiz"),
+    (QUIZ_PATH, INTRO_QUIZ_ES.replace(",\n            [Glúteo menor, Lateral de la pierna]", ""), 28,
      "'pairs' must have 3 entries, in the source's order (it has 2)"),
-    (QUIZ_PATH, INTRO_QUIZ_ES.replace("items: [Localizar la banda, ", "items: ["), 30,
+    (QUIZ_PATH, INTRO_QUIZ_ES.replace("items: [Localizar la banda, ", "items: ["), 33,
      "'items' must have 4 entries"),
-    (QUIZ_PATH, INTRO_QUIZ_ES.replace("feedback: {b:", "feedback: {a: x, b:"), 6,
+    (QUIZ_PATH, INTRO_QUIZ_ES.replace("feedback: {b:", "feedback: {a: x, b:"), 7,
      "option with feedback 'a' is not in the source"),
-    (QUIZ_PATH, INTRO_QUIZ_ES.replace("    accept: [referido, dolor referido]\n", ""), 21,
+    (QUIZ_PATH, INTRO_QUIZ_ES.replace("    accept: [referido, dolor referido]\n", ""), 23,
      "'accept' must list the answers accepted in this language"),
-    (QUIZ_PATH, INTRO_QUIZ_ES.replace("options: {a: Banda tensa, ", "options: {"), 10,
+    (QUIZ_PATH, INTRO_QUIZ_ES.replace("options: {a: Banda tensa, ", "options: {"), 12,
      "option 'a' of the source is not translated"),
     (QUIZ_PATH, INTRO_QUIZ_ES.replace("    explanation: Esa es la definición.\n",
-                                      "    feedback_true: Sí.\n"), 15,
+                                      "    feedback_true: Sí.\n"), 17,
      "the source question has no 'feedback_true' to translate"),
     (QUIZ_PATH, INTRO_QUIZ_ES.replace("  latent:\n    prompt:", "  latent:\n    answer: false\n"
-                                      "    prompt:"), 14, "unknown key 'answer' for a true_false"),
+                                      "    prompt:"), 16, "unknown key 'answer' for a true_false"),
     (LESSON_PATH, "---\ntitle: Hola\nminutes: 5\n---\nCuerpo\n", 3, "unknown key 'minutes'"),
     (LESSON_PATH, "---\ntitle: Hola\n---\n![Otro](assets/other.svg)\n", 4,
      "image 'assets/other.svg' is not in the source lesson"),
@@ -206,3 +206,14 @@ def test_grading_is_the_same_whatever_the_translations(tmp_path):
     spanish = {**keys, "referred": "Dolor referido"}
     assert grade_attempt(translated, ids, spanish).percent == 100
     assert grade_attempt(plain, ids, spanish).percent < 100
+
+
+def test_zone_names_in_a_locale_only_when_current(tmp_path):
+    from tpcourse.content.loader_translations import zone_names
+
+    root = translated_copy(tmp_path)
+    assets = root / "lessons/assets"
+    assert zone_names(assets, "map.svg", "es") == {}  # not stamped yet
+    stamp(root)
+    assert zone_names(assets, "map.svg", "es") == {"test artery": "arteria de prueba"}
+    assert zone_names(assets, "map.svg", "fr") == {}

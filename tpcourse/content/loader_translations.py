@@ -20,7 +20,7 @@ from .translation_set import (
     translation_states,
     zones_translation_file,
 )
-from .translations import split_translation_name
+from .translations import split_translation_name, translation_name
 
 if TYPE_CHECKING:
     from .loader import ContentSet
@@ -116,6 +116,19 @@ def _zone_translations(content: ContentSet, assets: Path, report_for,
                                              report_for(shown))
         if translation is not None:
             content.translations.append(translation)
+
+
+def zone_names(assets: Path, drawing: str, locale: str) -> dict[str, str]:
+    """Return {zone name: its name in `locale`} for a drawing whose zone names have a
+    current translation, else {} (the source names are shown)."""
+    source = assets / f"{Path(drawing).stem}.zones.yaml"
+    path = source.with_name(translation_name(source.name, locale))
+    if not path.is_file() or not source.is_file():
+        return {}
+    ignore = lambda line, message: None  # noqa: E731 - `content check` reports them
+    names = [zone.name for zone in read_zones(source, ignore)]
+    translation = zones_translation_file(path, names, path.name, source.name, ignore)
+    return (translation.current() or {}).get("names", {}) if translation else {}
 
 
 def translation_summaries(content: ContentSet) -> list[str]:
