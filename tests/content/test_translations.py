@@ -217,3 +217,21 @@ def test_zone_names_in_a_locale_only_when_current(tmp_path):
     stamp(root)
     assert zone_names(assets, "map.svg", "es") == {"test artery": "arteria de prueba"}
     assert zone_names(assets, "map.svg", "fr") == {}
+
+
+def test_a_source_change_makes_a_stamped_translation_stale_not_invalid(tmp_path):
+    root = translated_copy(tmp_path)
+    stamp(root)
+    quiz = root / "quizzes/intro-quiz.yaml"
+    text = quiz.read_text().replace(
+        "      - {id: c, text: A lymph node, feedback: Lymph nodes are not muscle.}\n", "")
+    quiz.write_text(text.replace("  - id: latent\n", "  - id: latent-point\n"))
+    content = _load(root)
+    assert content.ok, content.problems
+    warnings = [w.message for w in content.warnings if w.path.endswith("intro-quiz.es.yaml")]
+    assert any("option 'c' is not in the source (the source changed since this translation "
+               "was stamped: update it)" in w for w in warnings), warnings
+    assert "question 'latent' is not in the quiz: it was removed, remove its translation" \
+        in warnings
+    stored = content.quizzes["intro-quiz"].data["translations"]["es"]["questions"]
+    assert "tp-definition" not in stored and "signs" in stored

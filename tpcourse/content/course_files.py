@@ -15,7 +15,7 @@ from typing import Any
 
 from .export import dump_yaml, lesson_markdown, normalise_body, quiz_yaml
 from .model import CourseSpec
-from .translations import translation_name
+from .translations import split_translation_name, translation_name
 from .yamlsrc import LineDict, YamlSyntaxError, load_yaml
 
 SETTING_KEYS = ("title", "summary", "ce_hours", "certificate_valid_days", "course_type",
@@ -152,7 +152,11 @@ def course_files(course: dict[str, Any], quizzes: dict[str, dict[str, Any]]
                 lesson["title"], lesson["minutes"], list(lesson.get("objectives") or []),
                 normalise_body(lesson.get("body", "")))
     for relative, text in sorted((course.get("translations") or {}).items()):
-        files[f"{root}/{relative}"] = text
+        folder, _, name = relative.rpartition("/")
+        source = split_translation_name(name)
+        # a translation of a lesson or module removed in the browser goes with it
+        if source and f"{root}/{folder + '/' if folder else ''}{source[0]}" in files:
+            files[f"{root}/{relative}"] = text
     for slug, data in sorted(quizzes.items()):
         files[f"quizzes/{slug}.yaml"] = quiz_yaml(data)
         for locale, stored in sorted((data.get("translations") or {}).items()):

@@ -54,7 +54,10 @@ def read_translations(content: ContentSet, lessons_dir: Path, quizzes_dir: Path,
     sources: list[tuple[str, str]] = []
 
     def report_for(path: str):
-        return lambda line, message: content.problems.append(Problem(path, line, message))
+        def report(line: int, message: str, warning: bool = False) -> None:
+            (content.warnings if warning else content.problems).append(
+                Problem(path, line, message, warning))
+        return report
 
     for course in content.courses:
         content.translations += course_translation_files(course, report_for)
@@ -125,7 +128,7 @@ def zone_names(assets: Path, drawing: str, locale: str) -> dict[str, str]:
     path = source.with_name(translation_name(source.name, locale))
     if not path.is_file() or not source.is_file():
         return {}
-    ignore = lambda line, message: None  # noqa: E731 - `content check` reports them
+    ignore = lambda *found: None  # noqa: E731 - `content check` reports them
     names = [zone.name for zone in read_zones(source, ignore)]
     translation = zones_translation_file(path, names, path.name, source.name, ignore)
     return (translation.current() or {}).get("names", {}) if translation else {}

@@ -26,7 +26,7 @@ from .translation_rules import (
     texts_by_key,
     unknown_keys,
 )
-from .translations import Part, question_fingerprint, quiz_fingerprint
+from .translations import Part, pass_on, question_fingerprint, quiz_fingerprint
 from .yamlsrc import LineDict
 
 QUIZ_KEYS = {"source", "title", "description", "questions"}
@@ -67,14 +67,19 @@ def quiz_translation(text: str, quiz: dict[str, Any], report: Report
     for qid, item in raw.items():
         line = raw.line_of(qid)
         if qid not in by_id:
-            report(line, f"question '{qid}' is not in the quiz")
+            stamped = isinstance(item, LineDict) and "source" in item
+            report(line, f"question '{qid}' is not in the quiz" + (
+                ": it was removed, remove its translation" if stamped else ""), stamped)
         elif not isinstance(item, LineDict):
             report(line, f"question '{qid}' must map prompt, options, ... to their texts")
         elif item.line == line:
             report(line, f"write question '{qid}' as a block, one key a line, so its "
                          "'source:' can be stamped")
         else:
-            parts[qid] = _question(item, by_id[qid], text.splitlines()[item.line - 1], report)
+            found: list[tuple[int, str]] = []
+            parts[qid] = _question(item, by_id[qid], text.splitlines()[item.line - 1],
+                                   lambda at, message, found=found: found.append((at, message)))
+            pass_on(found, parts[qid], report)
     return parts, [qid for qid in by_id if qid not in raw]
 
 

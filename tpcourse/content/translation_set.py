@@ -22,6 +22,7 @@ from .translations import (
     STALE,
     UNSTAMPED,
     TranslationFile,
+    pass_on,
     split_translation_name,
     translation_name,
 )
@@ -30,35 +31,40 @@ INCOMPLETE = "incomplete"
 _WORST = (MISSING, STALE, UNSTAMPED, INCOMPLETE, CURRENT)
 
 Reporter = Callable[[str], Callable[[int, str], None]]
-"""Given a translation file's shown path, return its report(line, message)."""
+"""Given a translation file's shown path, return its report(line, message, warning=False)."""
 
 
 def course_translation_files(course: CourseSpec, report_for: Reporter) -> list[TranslationFile]:
     """Check each of the course's translation texts against the course; return them read."""
     modules = {m.slug: m for m in course.modules}
-    found = []
+    files = []
     for relative, text in sorted(course.translations.items()):
         path = f"{course.path}/{relative}"
-        report = report_for(path)
+        report, noted = report_for(path), []
+
+        def note(line: int, message: str, noted: list = noted) -> None:
+            noted.append((line, message))
+
         folder, _, name = relative.rpartition("/")
         source_name, locale = split_translation_name(name) or (name, "")
         source_path = f"{course.path}/{folder + '/' if folder else ''}{source_name}"
         module = modules.get(folder)
         if not folder and source_name == "course.yaml":
-            target, part = "course", course_translation(text, course, report)
+            target, part = "course", course_translation(text, course, note)
         elif module and source_name == "module.yaml":
-            target, part = f"module:{module.slug}", module_translation(text, module, report)
+            target, part = f"module:{module.slug}", module_translation(text, module, note)
         elif module and any(f"{lesson.slug}.md" == source_name for lesson in module.lessons):
             lesson = next(x for x in module.lessons if f"{x.slug}.md" == source_name)
             target = f"lesson:{module.slug}/{lesson.slug}"
-            part = lesson_translation(text, lesson, report)
+            part = lesson_translation(text, lesson, note)
         else:
             report(1, f"translates {source_path}, which this course does not have")
             continue
+        pass_on(noted, part, report)
         if part is not None:
-            found.append(TranslationFile(locale, target, path, relative, text, source_path,
+            files.append(TranslationFile(locale, target, path, relative, text, source_path,
                                          {"": part}))
-    return found
+    return files
 
 
 def quiz_translation_file(quiz: dict[str, Any], locale: str, text: str, path: str,
@@ -89,7 +95,7 @@ def carried_quiz_translations(quiz: dict[str, Any], stored: dict[str, dict[str, 
     carried = {}
     for locale, translation in sorted(stored.items()):
         read = quiz_translation_file(quiz, locale, translation["file"], "", "",
-                                     lambda line, message: None)
+                                     lambda *found: None)
         if read is not None:
             carried[locale] = stored_quiz_translation(read)
     return carried

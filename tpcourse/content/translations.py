@@ -22,6 +22,7 @@ SOURCE_LOCALE = "en"
 
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<locale>[a-z]{2,3}(?:_[A-Z]{2})?)\.(?P<ext>md|yaml)$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+_STAMP = re.compile(r"^[0-9a-f]{12}$")
 _SOURCE_LINE = re.compile(r"^(?P<head>\s*source\s*:\s*)(?P<value>[^\s#]*)(?P<tail>.*)$")
 
 QUESTION_KEYS_NOT_SHOWN = frozenset({"pool", "objective", "points", "tags", "name", "category",
@@ -116,7 +117,7 @@ class Part:
     @property
     def state(self) -> str:
         """Current, stale, or not stamped."""
-        if self.stamped is None:
+        if self.stamped is None or not _STAMP.match(self.stamped):
             return UNSTAMPED
         return CURRENT if self.stamped == self.expected else STALE
 
@@ -143,6 +144,19 @@ class TranslationFile:
         """Return the translated fields of a part when it is current, else None."""
         part = self.parts.get(key)
         return part.fields if part is not None and part.state == CURRENT else None
+
+
+def pass_on(found: list[tuple[int, str]], part: Part | None, report) -> None:
+    """Report what was found in a translated unit: errors, but only warnings when the unit
+    is stale — its source changed (a code renamed, an option removed), so the mismatch is
+    the translator's next task, not a reason to refuse the source's change."""
+    stale = part is not None and part.state == STALE
+    for line, message in found:
+        if stale:
+            report(line, f"{message} (the source changed since this translation was stamped: "
+                         "update it)", True)
+        else:
+            report(line, message)
 
 
 def stamp_text(text: str, parts: Iterable[Part]) -> str:

@@ -135,7 +135,7 @@ def write_quiz_version(spec: QuizSpec, owner: Course | None,
 def _add_translations(spec: CourseSpec, version: CourseVersion) -> None:
     """Keep the course's translation files with the version, and the texts of the current
     ones (checked against this very version's source, so an edited lesson's goes stale)."""
-    for translation in course_translation_files(spec, lambda path: lambda line, message: None):
+    for translation in course_translation_files(spec, lambda path: lambda *found: None):
         db.session.add(ContentTranslation(
             course_version_id=version.id, locale=translation.locale, target=translation.target,
             path=translation.relative, text=translation.text, fields=translation.current()))
