@@ -108,3 +108,16 @@ def test_export_writes_the_translations_back_and_round_trips(app, db, root, make
     assert loaded.ok, loaded.problems
     assert loaded.courses[0].content_hash() == before
     assert sync_from_folders(out / "lessons", out / "quizzes").created == []
+
+
+def test_a_lesson_removed_in_the_course_editor_takes_its_translation_along(db, root,
+                                                                          make_user):
+    sync_from_folders(root / "lessons", root / "quizzes")
+    admin = make_user(role="admin")
+    ws = courses.course_workspace(admin, "basics")
+    courses.remove_lesson(ws, admin, "01-intro", "01-welcome", NOW)
+    version = course_publish.publish_course(courses.course_workspace(admin, "basics"), admin,
+                                            NOW)
+    assert version is not None and version.version == 2
+    assert sorted(_rows(db, version)) == ["01-intro/module.es.yaml", "course.es.yaml"]
+    assert _rows(db, version)["01-intro/module.es.yaml"].fields["title"] == "Introducción"
