@@ -14,21 +14,27 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-FUNCTION_WORDS = frozenset("""
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a list written as text."""
+    return frozenset(text.split())
+
+
+FUNCTION_WORDS = _words("""
 the and you your yours is are of with this that these those for not be has have had will can
 was were on at or an it its in what when which who whom how there their they them we our us yet
 been but if then than each every more only after before here now see do does don't doesn't must
 should would could into out up about from by to can't won't isn't aren't you're it's there's
-""".split())
+""")
 """Words of English that Spanish never uses (so two of them in one piece of text is English)."""
 
-INTERFACE_WORDS = frozenset("""
+INTERFACE_WORDS = _words("""
 save cancel delete edit courses lessons quizzes submit next previous back start search home
 profile settings score passed failed password register language log sign yes download upload
 close open print preview publish remove add create send view show hide welcome review results
 attempts attempt certificate certificates records school schools students trainees instructors
 grading expiring dashboard verify continue learn enrol enroll invite people deadline due
-""".split())
+""")
 """Single interface words that only English uses: a button or heading left untranslated."""
 
 VISIBLE_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")

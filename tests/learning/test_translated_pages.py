@@ -7,7 +7,6 @@ import re
 from html import unescape
 
 import pytest
-from flask_babel import refresh
 from sqlalchemy import select
 
 from tests.helpers import answer_form, field
@@ -38,8 +37,6 @@ def reader(root, db, make_user, login_as):
     course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
 
     def make(locale: str):
-        # Requests of a test share its app context, where Flask-Babel keeps the locale.
-        refresh()
         user = make_user()
         user.locale = locale
         db.session.commit()
