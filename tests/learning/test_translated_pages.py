@@ -70,6 +70,14 @@ def test_the_course_page_mixes_translated_and_source_parts_with_a_notice(client,
     assert "Bienvenida" in page and "Safety" in page and NOTICE in page
 
 
+def test_the_catalogue_names_the_course_in_spanish(client, reader):
+    reader("es")
+    page = client.get("/").get_data(as_text=True)
+    assert "Fundamentos del trabajo con presión" in page and "Un pequeño curso de prueba." in page
+    reader("en")
+    assert "Basics of Pressure Work" in client.get("/").get_data(as_text=True)
+
+
 def test_an_english_reader_sees_the_source_and_no_notice(client, reader):
     reader("en")
     page = client.get(f"{COURSE}/01-intro/01-welcome").get_data(as_text=True)

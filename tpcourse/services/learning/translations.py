@@ -56,6 +56,21 @@ def quiz_version_in(version: Any, locale: str | None) -> Any:
     return version if data is version.data else Shown(version, title=data["title"], data=data)
 
 
+def catalogue_in(versions: list[CourseVersion], locale: str | None) -> list[Any]:
+    """Return course versions with their titles and summaries in `locale` where current
+    translations have them (one query for the whole list)."""
+    if is_source(locale) or not versions:
+        return versions
+    rows = db.session.execute(select(ContentTranslation.course_version_id,
+                                     ContentTranslation.fields).where(
+        ContentTranslation.course_version_id.in_([v.id for v in versions]),
+        ContentTranslation.locale == locale, ContentTranslation.target == "course",
+        ContentTranslation.fields.is_not(None))).all()
+    fields = dict(rows)
+    return [Shown(v, title=fields[v.id]["title"], summary=fields[v.id]["summary"])
+            if v.id in fields else v for v in versions]
+
+
 def course_title(version: CourseVersion, locale: str | None) -> str:
     """Return a course version's title in `locale` when it has a current translation."""
     if is_source(locale):

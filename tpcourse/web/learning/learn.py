@@ -31,7 +31,8 @@ def catalogue():
     signed_in = current_user.is_authenticated
     enrolled = learning.enrolled_course_ids(current_user) if signed_in else set()
     unread = notices.unread(current_user.id) if signed_in else []
-    return render_template("learn/catalogue.html", versions=learning.current_versions(),
+    versions = translations.catalogue_in(learning.current_versions(), current_locale())
+    return render_template("learn/catalogue.html", versions=versions,
                            enrolled=enrolled, form=FlaskForm(), notices=unread)
 
 
