@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask_babel import gettext as _
 
 ENV_PREFIX = "env:"
 SEALED_PREFIX = "sealed:"
@@ -58,7 +59,7 @@ def unseal(stored: str, config: Mapping[str, Any]) -> str:
 def describe(stored: str) -> str:
     """Say where a secret lives, for admin pages (never the secret itself)."""
     if not stored:
-        return "none"
+        return _("none")
     if stored.startswith(ENV_PREFIX):
-        return f"from the environment variable {stored[len(ENV_PREFIX):]}"
-    return "stored encrypted"
+        return _("from the environment variable %(name)s", name=stored[len(ENV_PREFIX):])
+    return _("stored encrypted")
