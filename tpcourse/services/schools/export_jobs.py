@@ -62,7 +62,7 @@ def start(school: School, fmt: str, where: RosterFilter, requester: Any, rows: i
     if fmt not in FORMATS:
         from ..errors import ServiceError
 
-        raise ServiceError(f"Format must be one of: {', '.join(FORMATS)}.")
+        raise ServiceError(_("Format must be one of: %(formats)s.", formats=", ".join(FORMATS)))
     export_job = ExportJob(id=secrets.token_hex(16), school_id=school.id,
                            requested_by_id=getattr(requester, "id", None), format=fmt,
                            filters=_filters(where), status="queued", rows_total=rows,
@@ -77,7 +77,7 @@ def job_of(school: School, job_id: str) -> ExportJob:
     """One of the school's export jobs; NotFound otherwise."""
     found = db.session.get(ExportJob, job_id[:32])
     if found is None or found.school_id != school.id:
-        raise NotFound("No such export for this school.")
+        raise NotFound(_("No such export for this school."))
     return found
 
 
