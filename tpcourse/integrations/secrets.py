@@ -46,14 +46,15 @@ def unseal(stored: str, config: Mapping[str, Any]) -> str:
         name = stored[len(ENV_PREFIX):]
         value = os.environ.get(name)
         if value is None:
-            raise SecretUnavailable(f"The environment variable {name} is not set.")
+            raise SecretUnavailable(_("The environment variable %(name)s is not set.", name=name))
         return value
     if not stored.startswith(SEALED_PREFIX):
-        raise SecretUnavailable("The stored secret is in an unknown form.")
+        raise SecretUnavailable(_("The stored secret is in an unknown form."))
     try:
         return _fernet(config).decrypt(stored[len(SEALED_PREFIX):].encode()).decode()
     except InvalidToken:
-        raise SecretUnavailable("The secret was sealed with another key: enter it again.") from None
+        raise SecretUnavailable(_("The secret was sealed with another key: enter it "
+                                  "again.")) from None
 
 
 def describe(stored: str) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.oidc_login import OIDCLogin
@@ -131,21 +132,21 @@ class Launch:
     claims: dict[str, Any] = field(default_factory=dict)
 
 
-REASONS = {
-    "Registration not found": "it is not meant for this tool (no registered LMS has its issuer "
-                              "and audience)",
-    "Client id not registered": "it is not meant for this tool (audience)",
-    "Invalid Nonce": "its nonce is unknown or used already (a replayed launch)",
-    "State not found": "it does not answer a login this browser started (state)",
-    "Signature verification failed": "its signature does not match the LMS's key",
-    "Signature has expired": "its id token has expired",
-    "Unable to find deployment": "its deployment is not registered for this LMS",
+REASONS = {  # pylti1p3's message: why, for "This launch cannot be accepted: <why>"
+    "Registration not found": _l("it is not meant for this tool (no registered LMS has its "
+                                 "issuer and audience)"),
+    "Client id not registered": _l("it is not meant for this tool (audience)"),
+    "Invalid Nonce": _l("its nonce is unknown or used already (a replayed launch)"),
+    "State not found": _l("it does not answer a login this browser started (state)"),
+    "Signature verification failed": _l("its signature does not match the LMS's key"),
+    "Signature has expired": _l("its id token has expired"),
+    "Unable to find deployment": _l("its deployment is not registered for this LMS"),
 }
 
 
 def _reason(message: str) -> str:
-    """pylti1p3's reason, said for the person who sees it."""
-    return next((said for found, said in REASONS.items() if found in message), message)
+    """pylti1p3's reason, said for the person who sees it (in their language)."""
+    return next((str(said) for found, said in REASONS.items() if found in message), message)
 
 
 def _validated_claims(lti_request: Any, cookies: Any, config: Mapping[str, Any],
