@@ -27,7 +27,7 @@ SITE_URL = "https://learn.example.org"
 # heading (templates/_forms.html, another area's).
 NAMES = ("North Massage School", "North CE Institute", "Basics of Pressure Work", "Spring 2026",
          "Zoë Müller", "Ann Partial", "Ian Idle", "Lou Loner", "School_Admin ",
-         "Please fix these to continue")
+         "Please fix these to continue", "Please fix this to continue")
 
 
 @pytest.fixture(scope="session")

@@ -100,3 +100,42 @@ def test_joining_a_cohort_is_in_spanish(client, login_as, world, make_user):
         response = client.get(path)
         assert english_left(response, *NAMES) == [], path
     assert "Unirse a Spring 2026" in text(client.get(f"/school/join/{world.spring.invite_code}"))
+
+
+def test_the_settings_forms_and_their_answers_are_in_spanish(client, login_as, world, clock):
+    from tpcourse.integrations.webhooks import endpoints
+    from tpcourse.services.schools import export_jobs
+    from tpcourse.services.schools.roster import RosterFilter
+
+    admin = login_as(in_spanish(world.north_admin))
+    endpoint, _secret = endpoints.create_endpoint(world.north, "http://127.0.0.1:9/hook",
+                                                  ["completion.issued"], "", "test", clock.now)
+    job = export_jobs.start(world.north, "csv", RosterFilter(), admin, 2, clock.now)
+    created = client.post("/school/north/tokens", data={"name": "Registro nocturno"})
+    pages = {
+        f"/school/north/webhooks/{endpoint.id}": "Registro de entregas",
+        f"/school/north/exports/jobs/{job.id}": "Exportación de registros de finalización",
+        "/school/north/integrations/lti/new": "Pegue estos valores en su LMS",
+        "/school/north/integrations/sso/new": "Configurar un inicio de sesión de escuela",
+    }
+    for path, expected in pages.items():
+        response = client.get(path)
+        assert english_left(response, *NAMES) == [], path
+        assert expected in text(response), path
+    assert "Token «Registro nocturno» creado" in text(created)
+    assert english_left(created, *NAMES, "Registro nocturno") == []
+    bad = client.post("/school/north/webhooks", data={"url": "ftp://x", "events": []})
+    assert bad.status_code == 422 and english_left(bad, *NAMES) == []
+    assert "Elija al menos un evento." in text(bad)
+
+
+def test_unsubscribing_from_an_email_is_in_spanish(client, world):
+    from tpcourse.services.notifications.notices import unsubscribe_token
+
+    in_spanish(world.done)
+    path = f"/notifications/unsubscribe/{unsubscribe_token(world.done.id, 'skill_signed_off')}"
+    asked = client.get(path, headers={"Accept-Language": "es"})
+    assert english_left(asked, *NAMES) == []
+    assert "¿Dejar de recibir los correos de «Un instructor aprueba" in text(asked)
+    done = client.post(path, headers={"Accept-Language": "es"})
+    assert "Hecho: ya no recibirá correos" in text(done) and english_left(done, *NAMES) == []
