@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import CompletionRecord, ReminderSent, User
 from ...records.certificate import format_date
 from .. import cache
+from ..learning.translations import course_title
 from ..notifications.mail import send_mail
 from .certificates import expiry_of, provider_for, setting, verify_url
 
@@ -108,8 +109,9 @@ def reminder_email(reminder: Reminder) -> tuple[str, str]:
     record, days = reminder.record, reminder.days_left
     version = record.course_version
     provider = provider_for(record.user.school)
-    values = {"title": version.title, "version": version.version,
-              "date": format_date(record.expires_at.date(), str(get_locale() or "en")),
+    locale = str(get_locale() or "en")
+    values = {"title": course_title(version, locale), "version": version.version,
+              "date": format_date(record.expires_at.date(), locale),
               "path": _(RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]]),
               "link": renewal_url(version.course.slug), "provider": provider.name,
               "contact": provider.contact, "code": record.certificate_code,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import CompletionRecord, CourseVersion, Enrollment, User
+from ..learning.translations import course_title
 from .language import in_language_of
 from .notices import notify
 
@@ -44,8 +45,8 @@ def completion_issued(record: CompletionRecord, now: datetime) -> None:
     version = db.session.get(CourseVersion, record.course_version_id)
     renewed = getattr(record, "renews_id", None) is not None
     kind = "certificate_renewed" if renewed else "certificate_issued"
-    values = {"title": version.title, "code": record.certificate_code}
-    with in_language_of(user):
+    with in_language_of(user) as locale:
+        values = {"title": course_title(version, locale), "code": record.certificate_code}
         if renewed:
             subject = _("Your certificate for %(title)s is renewed", **values)
             body = _("Congratulations: you completed %(title)s and your certificate is renewed. "
@@ -74,10 +75,10 @@ def completion_revoked(record: CompletionRecord, now: datetime) -> None:
 def skill_signed_off(signoff_id: int, trainee: Any, version: CourseVersion, skill_text: str,
                      now: datetime) -> None:
     """An instructor signed off a practical skill: notify the trainee."""
-    with in_language_of(trainee):
+    with in_language_of(trainee) as locale:
         subject = _("Practical skill signed off: %(skill)s", skill=skill_text[:200])
         body = _("Your instructor signed off the practical skill “%(skill)s” in %(title)s.",
-                 skill=skill_text, title=version.title)
+                 skill=skill_text, title=course_title(version, locale))
     notify(trainee.id, "skill_signed_off", f"skill_signed_off:{signoff_id}", subject, body,
            f"/courses/{version.course.slug}", now)
 

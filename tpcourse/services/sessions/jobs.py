@@ -16,6 +16,7 @@ from ...records.calendar import session_invitation
 from ...records.certificate import format_date
 from ..jobs.maintenance import clock
 from ..jobs.registry import job
+from ..learning.translations import course_title
 from ..notifications.delivery import send_once
 from ..notifications.jobs import greeting, render_message, site_url
 from ..notifications.language import in_language_of
@@ -53,10 +54,11 @@ def email_invitation(signup_id: int, at: str) -> bool:
     if user is None or not user.active or user.deleted_at is not None:
         return False
     course = db.session.get(CourseModel, session.course_id)
-    title = db.session.execute(db.select(CourseVersion.title).filter_by(
+    version = db.session.execute(db.select(CourseVersion).filter_by(
         course_id=course.id, version=course.current_version)).scalar_one()
     now = clock()
-    with in_language_of(user):
+    with in_language_of(user) as locale:
+        title = course_title(version, locale)
         subject = _("Your place at the practical session of %(title)s", title=title)
         plain, html = render_message(
             subject, greeting(user.name, _(
