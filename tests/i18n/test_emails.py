@@ -141,3 +141,20 @@ def test_an_export_ready_email_is_in_the_requesters_language(world, clock):
     assert message["Subject"] == ("Su exportación de los registros de North Massage School "
                                   "está lista")
     assert english_in_email(message, *NAMES) == []
+
+
+def test_an_accommodation_notice_counts_in_spanish(world, clock, db):
+    from tpcourse.services.notifications.announce import accommodation_granted
+
+    in_spanish(world.idle)
+    accommodation_granted(world.idle.id, "intro-quiz", "Intro quiz", {
+        "extra_attempts": 1, "extra_minutes": 2, "extra_percent": 25, "lift_locks": True},
+        clock.now)
+    db.session.commit()
+    [notice] = recent(world.idle.id)
+    assert notice.subject == "Adaptación concedida en Intro quiz"
+    assert notice.body == ("Se le ha concedido lo siguiente en Intro quiz: 1 intento adicional, "
+                           "2 minutos adicionales, un 25 % más de tiempo, el desbloqueo (puede "
+                           "empezarlo ya).")
+    [message] = outbox_to("ian@north.example")
+    assert english_in_email(message, *NAMES, "Intro quiz") == []
