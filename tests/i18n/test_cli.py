@@ -3,48 +3,18 @@ when the site offers it, else the site default (tpcourse/cli/common.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
-from tests.conftest import empty_database, make_app
+from tests.i18n import spanish
 from tests.i18n.english import reads_as_english
 from tpcourse.services.platform.languages import operator_locale, shell_locale
 
-TRANSLATIONS = Path(__file__).parents[2] / "tpcourse" / "translations" / "es" / "LC_MESSAGES"
 SPANISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "es_ES.UTF-8"}
 ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C"}
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory) -> Path:
-    """A scratch Spanish catalogue: messages.po with every helper's fragment (parts/) merged
-    in, compiled, in a folder for BABEL_TRANSLATION_DIRECTORIES."""
-    with (TRANSLATIONS / "messages.po").open("rb") as handle:
-        merged = read_po(handle, locale="es")
-    for part in sorted((TRANSLATIONS / "parts").glob("*.po")):
-        with part.open("rb") as handle:
-            for message in read_po(handle, locale="es"):
-                if message.id and message.string:
-                    merged[message.id] = message
-    folder = tmp_path_factory.mktemp("translations")
-    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
-    with (folder / "es" / "LC_MESSAGES" / "messages.mo").open("wb") as handle:
-        write_mo(handle, merged)
-    return folder
-
-
-@pytest.fixture
-def app(_migrated, tmp_path, clock, catalogue):
-    """The usual test app, reading the scratch catalogue."""
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock,
-                   BABEL_TRANSLATION_DIRECTORIES=str(catalogue))
-    with app.app_context():
-        yield app
-        empty_database()
+app, catalogue = spanish.app, spanish.catalogue  # fixtures: the scratch Spanish catalogue
 
 
 def english_lines(output: str) -> list[str]:

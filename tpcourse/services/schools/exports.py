@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -64,10 +65,11 @@ def parse_bound(text: str | None, end: bool = False) -> datetime | None:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
-        raise ServiceError(f"'{shown}' is not a date: write it as YYYY-MM-DD.") from None
+        raise ServiceError(_("'%(text)s' is not a date: write it as YYYY-MM-DD.",
+                             text=shown)) from None
     if not year_in_range(moment.year):
-        raise ServiceError(f"'{shown}' is out of range: give a date between {MIN_YEAR} and "
-                           f"{MAX_YEAR}.")
+        raise ServiceError(_("'%(text)s' is out of range: give a date between %(first)s and "
+                             "%(last)s.", text=shown, first=MIN_YEAR, last=MAX_YEAR))
     if len(text) == 10 and end:
         moment += timedelta(days=1)
     return moment.astimezone(UTC)
@@ -81,14 +83,14 @@ def resolve_filter(school: School, cohort: str | int | None = None, course: str 
         cohort_id = ascii_int(cohort)
         found = db.session.get(Cohort, cohort_id) if cohort_id is not None else None
         if found is None or found.school_id != school.id:
-            raise NotFound(f"No cohort {cohort} in this school.")
+            raise NotFound(_("No cohort %(cohort)s in this school.", cohort=cohort))
         cohort_id = found.id
     if course:
         course_id = db.session.execute(select(Course.id).where(Course.slug == course)).scalar()
         if course_id is None:
-            raise NotFound(f"No course with slug '{course}'.")
+            raise NotFound(_("No course with slug '%(slug)s'.", slug=course))
     if since and until and since >= until:
-        raise ServiceError("The start of the date range must come before its end.")
+        raise ServiceError(_("The start of the date range must come before its end."))
     return RosterFilter(cohort_id=cohort_id, course_id=course_id, since=since, until=until)
 
 
@@ -114,7 +116,8 @@ class CompletionExport:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ServiceError(f"Format must be one of: {', '.join(FORMATS)}.")
+            raise ServiceError(_("Format must be one of: %(formats)s.",
+                                 formats=", ".join(FORMATS)))
 
     @property
     def filename(self) -> str:
@@ -198,8 +201,8 @@ def signature_for(school: School, export_id: str) -> dict[str, Any]:
     event = db.session.execute(_export_events(school).where(
         AuditEvent.payload["export_id"].as_string() == export_id)).scalars().first()
     if event is None:
-        raise NotFound("No finished export with this id for this school. The signature is "
-                       "ready once the whole file has been downloaded.")
+        raise NotFound(_("No finished export with this id for this school. The signature is "
+                         "ready once the whole file has been downloaded."))
     return event.payload["signature"]
 
 

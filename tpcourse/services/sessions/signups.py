@@ -72,14 +72,21 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
 
 
 def _invite(signup: SessionSignup, session: PracticalSession, now: datetime) -> None:
-    """Tell an admitted trainee in the app, and email the calendar invitation (one job)."""
-    from ..notifications.notices import notify
-    from .jobs import email_invitation
+    """Tell an admitted trainee in the app (in their language), and email the calendar
+    invitation (one job)."""
+    from flask_babel import gettext as _
 
+    from ..notifications.language import in_language_of
+    from ..notifications.notices import notify
+    from .jobs import email_invitation, session_moment
+
+    with in_language_of(db.session.get(User, signup.user_id)):
+        subject = _("You have a place at a live practical session")
+        body = _("Your place: %(when)s, %(minutes)s minutes, at %(place)s. The calendar "
+                 "invitation is in your email.", when=session_moment(session),
+                 minutes=session.minutes, place=session.place)
     notify(signup.user_id, "session_invitation", f"session_invitation:{signup.id}:"
-           f"{now.isoformat()}", "You have a place at a live practical session",
-           f"Your place: {session.starts_at:%d %B %Y, %H:%M} UTC, {session.minutes} minutes, "
-           f"at {session.place}. The calendar invitation is in your email.",
+           f"{now.isoformat()}", subject, body,
            f"/courses/{db.session.get(Course, session.course_id).slug}/sessions", now,
            email=False)
     enqueue(email_invitation, [signup.id, now.isoformat()],
