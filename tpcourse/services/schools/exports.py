@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
-from ...records.badges import keys_url, stream_badges, verify_credential
+from ...records.badges import is_badge_eligible, keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
@@ -147,7 +147,8 @@ class CompletionExport:
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
         issuer = issuer_for(self.school, self.site_url)
-        return stream_badges(with_criteria(rows, issuer.name), issuer, self.badge_key
+        eligible = (row for row in rows if is_badge_eligible(row))  # the rest get no badge
+        return stream_badges(with_criteria(eligible, issuer.name), issuer, self.badge_key
                              or signing_keys.badge_signing_key(current_app),
                              keys_at=keys_url(self.site_url))
 
