@@ -31,7 +31,6 @@ from tpcourse.records.rsa_signing import load_rsa_key
 from .conftest import COMPLETED, completion_row, generated_rows
 
 
-
 def _old_isoformat_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
