@@ -169,12 +169,14 @@ class CompletionExport:
     def chunks(self) -> Iterator[bytes]:
         """Stream the export; when done, sign it and record the export in the audit log."""
         signer = ExportSigner(self.key)
+        stream = signer.wrap(self._formatted())
         sent = 0
         try:
-            for chunk in signer.wrap(self._formatted()):
+            for chunk in stream:
                 sent += len(chunk)
                 yield chunk
         except GeneratorExit:  # the client went away: record what left the building
+            stream.close()  # the rows' cursor is closed while its transaction is still open
             db.session.rollback()
             record_event(INTERRUPTED_EVENT, {**self._payload(), "bytes": sent}, self.actor,
                          self.now)
