@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tpcourse.i18n_markers import N_, Sentence
@@ -23,6 +25,7 @@ from tpcourse.records.signing import ALG, b64url_decode, b64url_encode, find_pub
 __all__ = [
     "CONTEXT",
     "build_credential",
+    "credential_signer",
     "issuer_profile",
     "decode_credential",
     "is_badge_eligible",
@@ -314,14 +317,31 @@ def _altered() -> Sentence:
                        "this key"))
 
 
+def credential_signer(key: Ed25519PrivateKey | RSAKey, kid: str) -> Callable[[dict[str, Any]], str]:
+    """Return a function that signs credentials as `sign_credential(credential, key, kid=kid)`
+    does, byte for byte, for signing many: with an RSA key the JWS header is encoded once (by
+    joserfc, as for one credential), then each credential costs its payload's encoding and one
+    RSA signature (RS256 is RSASSA-PKCS1-v1_5 with SHA-256 over `header.payload`)."""
+    if not isinstance(key, RSAKey):
+        return lambda credential: sign_credential(credential, key, kid=kid)
+    header = sign_rs256({"kid": kid, "typ": "JWT"}, b"", key).partition(".")[0]
+    sign, pkcs1, sha256 = key.private_key.sign, padding.PKCS1v15(), hashes.SHA256()
+
+    def signed(credential: dict[str, Any]) -> str:
+        payload = {**credential, **_jwt_claims(credential)}
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        signing_input = f"{header}.{b64url_encode(text.encode('utf-8'))}"
+        return f"{signing_input}.{b64url_encode(sign(signing_input.encode('ascii'), pkcs1, sha256))}"
+
+    return signed
+
+
 def stream_badges(
     rows: Iterable[CompletionRow], issuer: Issuer, key: Ed25519PrivateKey | RSAKey,
     keys_at: str | None = None,
 ) -> Iterator[bytes]:
     """Yield a JSON array of signed VC-JWT strings, one per eligible row, as UTF-8 chunks."""
-    tokens = (
-        sign_credential(build_credential(row, issuer), key, keys_at=keys_at)
-        for row in rows
-        if is_badge_eligible(row)
-    )
+    thumbprint = rsa_key_id(key) if isinstance(key, RSAKey) else key_id(key)
+    sign = credential_signer(key, f"{keys_at or keys_url(issuer.id or issuer.url)}#{thumbprint}")
+    tokens = (sign(build_credential(row, issuer)) for row in rows if is_badge_eligible(row))
     return chunked(json_array(tokens))

@@ -25,7 +25,7 @@ from ...extensions import db
 from ...i18n_markers import N_, Sentence
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
-from ...records.badges import keys_url, stream_badges, verify_credential
+from ...records.badges import is_badge_eligible, keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
@@ -151,7 +151,8 @@ class CompletionExport:
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
         issuer = issuer_for(self.school, self.site_url)
-        return stream_badges(with_criteria(rows, issuer.name), issuer, self.badge_key
+        eligible = (row for row in rows if is_badge_eligible(row))  # the rest get no badge
+        return stream_badges(with_criteria(eligible, issuer.name), issuer, self.badge_key
                              or signing_keys.badge_signing_key(current_app),
                              keys_at=keys_url(self.site_url))
 
@@ -172,12 +173,14 @@ class CompletionExport:
     def chunks(self) -> Iterator[bytes]:
         """Stream the export; when done, sign it and record the export in the audit log."""
         signer = ExportSigner(self.key)
+        stream = signer.wrap(self._formatted())
         sent = 0
         try:
-            for chunk in signer.wrap(self._formatted()):
+            for chunk in stream:
                 sent += len(chunk)
                 yield chunk
         except GeneratorExit:  # the client went away: record what left the building
+            stream.close()  # the rows' cursor is closed while its transaction is still open
             db.session.rollback()
             record_event(INTERRUPTED_EVENT, {**self._payload(), "bytes": sent}, self.actor,
                          self.now)
