@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import msgspec
+from flask_babel import gettext as _
 from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -51,7 +52,7 @@ def _quiz_for_analysis(user: User, slug: str) -> Quiz:
     quiz = db.session.execute(select(Quiz).filter_by(slug=slug)).scalar_one_or_none()
     if quiz is None or not author_permissions.can_see_analysis(
             user, quiz.course_id is not None and instructs(user, quiz.course_id)):
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     return quiz
 
 
@@ -59,7 +60,7 @@ def _version(quiz: Quiz, number: int | None) -> QuizVersion:
     version = db.session.execute(select(QuizVersion).filter_by(
         quiz_id=quiz.id, version=number or quiz.current_version)).scalar_one_or_none()
     if version is None:
-        raise NotFound("No such version of this quiz.")
+        raise NotFound(_("No such version of this quiz."))
     return version
 
 
@@ -292,7 +293,7 @@ def heatmap_svg(user: User, slug: str, version_number: int | None, mode: str,
                      if q["id"] == question_id and q["type"] == "hotspot"), None)
     image = assets_dir() / question["image"] if question else None
     if question is None or "/" in question["image"] or not image.is_file():
-        raise NotFound("No such body-map question.")
+        raise NotFound(_("No such body-map question."))
     points = hotspot_points(_selected(version, mode), question_id)
     return hotspot_heatmap_svg(image.read_text(encoding="utf-8"), points,
                                chart_regions(question["regions"]),
