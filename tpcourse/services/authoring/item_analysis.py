@@ -246,13 +246,14 @@ def analysis_page(user: User, slug: str, version_number: int | None, mode: str,
     mode = mode if mode in MODES else "first"
     report, freshness = current_report(version, mode, refresh)
     charts = {
-        "histogram": histogram_svg(report.quiz.histogram, title="Scores of the attempts"),
+        "histogram": histogram_svg(report.quiz.histogram, title=_("Scores of the attempts"),
+                                   say=_),
         "facility": facility_bars_svg([(i.question_id, i.facility) for i in report.items],
-                                      title="Facility by question"),
+                                      title=_("Facility by question"), say=_),
         "objectives": facility_bars_svg([(g.key, g.facility) for g in report.objectives],
-                                        title="Facility by objective"),
+                                        title=_("Facility by objective"), say=_),
         "tags": facility_bars_svg([(g.key, g.facility) for g in report.tags],
-                                  title="Facility by body region (tag)"),
+                                  title=_("Facility by body region (tag)"), say=_),
     }
     questions = {q["id"]: q for q in version.data["questions"]}
     return AnalysisPage(quiz, version, _versions(quiz), mode, report, questions,
@@ -297,4 +298,4 @@ def heatmap_svg(user: User, slug: str, version_number: int | None, mode: str,
     points = hotspot_points(_selected(version, mode), question_id)
     return hotspot_heatmap_svg(image.read_text(encoding="utf-8"), points,
                                chart_regions(question["regions"]),
-                               title=f"Where trainees clicked: {question_id}")
+                               title=_("Where trainees clicked: %(id)s", id=question_id), say=_)
