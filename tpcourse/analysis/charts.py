@@ -91,11 +91,13 @@ def histogram_svg(bins: Sequence[HistogramBin], *, title: str = "Score distribut
             f'<text x="{_num(left + plot_w)}" y="{top + plot_h + 16}" '
             f'text-anchor="middle">{_num(bins[-1].upper)}</text>'
         )
+    x_axis = say(N_("Score (%(percent)s of points drawn)")) % {"percent": "%"}
+    y_axis = say(N_("Attempts"))
     body += [
         f'<text x="{_num(left + plot_w / 2)}" y="{height - 8}" text-anchor="middle">'
-        f"{_text(say(N_('Score (%(percent)s of points drawn)')) % {'percent': '%'})}</text>",
+        f"{_text(x_axis)}</text>",
         f'<text x="14" y="{_num(top + plot_h / 2)}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {_num(top + plot_h / 2)})">{_text(say(N_("Attempts")))}</text>',
+        f'transform="rotate(-90 14 {_num(top + plot_h / 2)})">{_text(y_axis)}</text>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
         "</g>",
     ]

@@ -23,6 +23,10 @@ from wtforms.validators import Length
 from ...content.lessonfile import COURSE_TYPES
 from .forms import choice_list, lenient
 
+COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
+                     "Webinar": _l("Webinar")}
+"""The CE course types (content/lessonfile.py COURSE_TYPES) as people read them."""
+
 ALL_NONE = choice_list((("all", _l("All of them")), ("none", _l("Not required"))))
 
 
@@ -201,7 +205,9 @@ class CourseSettingsForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[Length(max=200)])
     summary = TextAreaField(_l("Summary (shown in the catalogue)"))
-    course_type = SelectField(_l("Course type"), choices=choice_list((t, t) for t in COURSE_TYPES))
+    course_type = SelectField(_l("Course type"),
+                              choices=choice_list((t, COURSE_TYPE_NAMES.get(t, t))
+                                                  for t in COURSE_TYPES))
     ce_hours = StringField(_l("CE hours"))
     hands_on_minutes = StringField(_l("Hands-on practice (minutes of supervised practice)"))
     hands_on_ce_hours = StringField(_l("CE hours earned by the hands-on practice"))
