@@ -235,3 +235,17 @@ def test_english_readers_still_get_english(client, teacher, db):
     db.session.get(User, teacher.id).locale = "en"
     _db.session.commit()
     assert "Authoring studio" in main_of(client, "/author/")
+
+
+def test_rubric_and_essay_sentences_from_pure_code_go_through_the_readers_gettext():
+    from tpcourse.grading.manual import read_criterion_scores
+    from tpcourse.grading.practical import read_levels
+
+    rubric = [{"id": "c1", "text": "Pressure", "levels": ["not yet", "meets"]}]
+    def say(message):
+        return "[es] " + message
+
+    assert read_levels(rubric, {}, say=say)[1] == {"c1": "[es] Choose a level for “Pressure”."}
+    question = {"type": "essay", "points": 2, "rubric": [{"id": "c1", "text": "x", "points": 2}]}
+    _scores, errors = read_criterion_scores(question, {"c1": "9"}, {}, say=say)
+    assert errors == {"c1": "[es] Enter a score from 0 to 2."}

@@ -54,7 +54,7 @@ def grade_essay(viewer: User, attempt_id: str, question_id: str, scores: Mapping
     essay = essay_to_grade(viewer, attempt_id, question_id)
     if essay.grade is not None:
         raise Conflict(str(ALREADY_GRADED))
-    criteria, errors = read_criterion_scores(essay.question, scores, feedback)
+    criteria, errors = read_criterion_scores(essay.question, scores, feedback, say=_)
     overall = (overall or "").strip()
     if len(overall) > MAX_FEEDBACK_CHARS:
         errors["overall"] = _("Keep the feedback under %(limit)s characters.",
