@@ -166,6 +166,19 @@ def test_the_studio_speaks_spanish(client, teacher):
     assert "Nota mínima para aprobar" in quiz and "Añadir una pregunta" in quiz
     settings = main_of(client, "/author/courses/basics/settings")
     assert "Horas de EC y certificado" in settings and "Guardar la configuración" in settings
+    assert "Primera versión." in main_of(client, "/author/courses/basics/versions")
+
+
+def test_a_course_change_is_described_through_the_readers_gettext():
+    from tpcourse.content.course_files import diff_courses
+
+    catalogue = {"%(setting)s %(before)s → %(after)s": "%(setting)s: %(before)s → %(after)s",
+                 "CE hours": "Horas de EC", "Module added: %(title)s": "Módulo añadido: %(title)s"}
+    old = {"ce_hours": 8, "modules": []}
+    new = {"ce_hours": 10, "modules": [{"slug": "after", "title": "Cuidados", "lessons": []}]}
+    assert diff_courses(old, new, say=lambda m: catalogue.get(m, m)) == [
+        "Horas de EC: 8 → 10", "Módulo añadido: Cuidados"]
+    assert diff_courses(old, new) == ["CE hours 8 → 10", "Module added: Cuidados"]
 
 
 def test_the_lesson_editor_and_its_preview_leave_no_english(client, teacher, course_text):

@@ -60,7 +60,7 @@ def publish_plan(ws: CourseWorkspace) -> PublishPlan:
     """Describe the version that publishing the draft would make."""
     data = merged(ws)
     check = check_course(data)
-    return PublishPlan(ws.course.current_version + 1, diff_courses(ws.published, data),
+    return PublishPlan(ws.course.current_version + 1, diff_courses(ws.published, data, say=_),
                        check.at)
 
 
@@ -145,7 +145,7 @@ def course_history(ws: CourseWorkspace) -> list[CourseVersionEntry]:
     entries, previous = [], None
     for version in versions:
         data = course_dict(course_spec(version))
-        entries.append(CourseVersionEntry(version, diff_courses(previous, data)))
+        entries.append(CourseVersionEntry(version, diff_courses(previous, data, say=_)))
         previous = data
     return list(reversed(entries))
 
