@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +25,7 @@ def _locked_session(session_id: int) -> PracticalSession:
     session = db.session.execute(select(PracticalSession).where(
         PracticalSession.id == session_id).with_for_update()).scalar_one_or_none()
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     return session
 
 
@@ -41,17 +42,17 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
         user_id=user.id, course_id=session.course_id)).first() is not None
     if not enrolled:
         db.session.rollback()
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if session.starts_at <= now:
         db.session.rollback()
-        raise Conflict("This session has already started.")
+        raise Conflict(_("This session has already started."))
     existing = db.session.execute(select(SessionSignup).filter_by(
         session_id=session_id, user_id=user.id)).scalar_one_or_none()
     status = "admitted" if _admitted(session_id) < session.capacity else "waitlisted"
     if existing is not None:
         if existing.status != "cancelled":
             db.session.rollback()
-            raise Conflict("You are already signed up for this session.")
+            raise Conflict(_("You are already signed up for this session."))
         existing.status, existing.signed_up_at = status, now
         signup = existing
     else:
@@ -62,7 +63,7 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("You are already signed up for this session.") from None
+        raise Conflict(_("You are already signed up for this session.")) from None
     record_event("session.signed_up", {"session": session_id, "user": user.id,
                                        "status": status}, actor_of(user), now)
     if status == "admitted":
@@ -101,7 +102,7 @@ def cancel(user: User, session_id: int, now: datetime) -> SessionSignup | None:
         session_id=session_id, user_id=user.id)).scalar_one_or_none()
     if signup is None or signup.status == "cancelled":
         db.session.rollback()
-        raise NotFound("You are not signed up for this session.")
+        raise NotFound(_("You are not signed up for this session."))
     was_admitted = signup.status == "admitted"
     signup.status = "cancelled"
     promoted = None

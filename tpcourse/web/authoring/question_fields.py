@@ -234,8 +234,8 @@ def _region_values(region: dict[str, Any]) -> dict[str, Any]:
 
 def apply_action(q: dict[str, Any], action: str) -> dict[str, Any]:
     """Add or remove a row ('add:options', 'remove:regions:2') in a question being edited."""
-    verb, _, rest = action.partition(":")
-    name, _, index = rest.partition(":")
+    verb, _sep, rest = action.partition(":")
+    name, _sep, index = rest.partition(":")
     if name not in ROW_LISTS:
         return q
     rows = list(q.get(name) or [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...grading.types import QUESTION_TYPES
@@ -65,7 +66,7 @@ def _handle(ws: Workspace, qtype: str, question_id: str | None, values: dict[str
         shown = _form(ws, padded(form_values(question), qtype), bound=False)  # rows as checked
         general = attach_problems(shown, qtype, exc.problems)
         return _render(ws, shown, qtype, question_id, general, 422)
-    flash(f"Question '{saved}' saved in the draft.", "success")
+    flash(_("Question '%(id)s' saved in the draft.", id=saved), "success")
     return redirect(url_for("author.quiz", slug=ws.slug) + f"#q-{saved}")
 
 
