@@ -23,6 +23,10 @@ echo "== exports"
 $PY bench/bench_exports.py --sizes 1000
 echo "== a school's export from the database (memory growth checked)"
 $PY bench/bench_school_export.py --rows 1000
+if $PY -c 'import sys; sys.path.insert(0, "."); from bench.harness import postgres_available
+sys.exit(0 if postgres_available() else 1)'; then
+  $PY bench/bench_school_export.py --rows 1000 --db postgresql
+fi
 echo "== every page at a large provider's size (here: 1 %)"
 $PY -m bench.bench_scale --db sqlite --scale 0.01 --loads 2 --top 10
 echo "== the school dashboard at a large school's size (here: 1 %)"

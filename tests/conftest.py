@@ -191,3 +191,12 @@ def enrolled(make_user, content, db):
     course = db.session.execute(select(Course).filter_by(slug="basics")).scalar_one()
     enroll(user, course.id)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _english_shell(monkeypatch):
+    """Commands print in the shell's language (tpcourse/cli/common.py): the tests' shell reads
+    English whatever the developer's does (tests/i18n/test_cli.py sets its own)."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -226,7 +226,7 @@ def test_cli_import_reports_lines_and_fails_on_errors(runner, db, content):
                                  "gift", "--quiz", "intro-quiz"])
     assert result.exit_code == 1
     assert f"{BANKS / 'malformed.gift'}:7: error:" in result.output
-    assert "Added 1 question(s)" in result.output
+    assert "Added 1 question" in result.output
     missing = runner.invoke(args=["quiz", "import", str(BANKS / "every-type.xml"), "--format",
                                   "moodle-xml", "--quiz", "no-such-quiz"])
     assert missing.exit_code == 1 and "--course" in missing.output

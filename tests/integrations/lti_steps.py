@@ -63,7 +63,7 @@ def place(base, platform, targets: list[str]) -> list[dict]:
                                             "target": targets}, timeout=10)
     assert signed.status_code == 200, signed.text
     assert f"form-action 'self' {platform}" in signed.headers["Content-Security-Policy"]
-    form = forms_of(signed.text)[-1]
+    form = next(f for f in forms_of(signed.text) if f["action"].endswith("/deep_link_return"))
     assert form["action"] == f"{platform}/deep_link_return"
     returned = teacher.post(form["action"], data=form["fields"], timeout=10)
     assert returned.status_code == 200, returned.text

@@ -147,7 +147,7 @@ def test_the_cli_lists_the_schedule_and_runs_a_job(runner, app, db):
     result = runner.invoke(args=["jobs", "run", "tests.record", "7"])
     assert result.exit_code == 0 and RAN == [7]
     assert runner.invoke(args=["jobs", "run", "nope"]).exit_code != 0
-    assert "0 failed job(s)" in runner.invoke(args=["jobs", "failed"]).output
+    assert "0 failed jobs" in runner.invoke(args=["jobs", "failed"]).output
 
 
 def test_scheduled_jobs_do_their_work(runner, app, db, make_user, clock, content):

@@ -59,8 +59,9 @@ def test_known_and_unknown_addresses_cost_the_same(app, client, db, make_user, c
     assert known[0] == unknown[0] == 0, (known[1], unknown[1])  # no SQL on the request
     [known_job], [unknown_job] = known[2], unknown[2]
     assert known_job.name == unknown_job.name == "accounts.reset_email"
-    assert len(known_job.args) == len(unknown_job.args) == 2
+    assert len(known_job.args) == len(unknown_job.args) == 3  # address, request id, language
     assert [len(a) for a in known_job.args[1:]] == [len(a) for a in unknown_job.args[1:]]
+    assert known_job.args[2] == unknown_job.args[2] == "en"
     assert connections == []  # no mail server on the request's path
 
 

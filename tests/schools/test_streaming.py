@@ -62,12 +62,11 @@ def test_export_queries_per_page_stay_constant_as_rows_grow(world, db, clock):
     sizes = sorted(figures)
     for rows in sizes:
         pages = -(-rows // page)
-        # three statements per page (rows, their quiz outcomes, their practical-skill
-        # sign-offs), plus at most one for the empty page that tells a full last page from a
-        # short one
-        assert 3 * pages <= figures[rows] <= 3 * pages + 1, figures
+        # one streamed statement for every row, then two per page (the page's quiz outcomes
+        # and practical-skill sign-offs)
+        assert figures[rows] == 1 + 2 * pages, figures
     per_page = (figures[sizes[-1]] - figures[sizes[0]]) / ((sizes[-1] - sizes[0]) / page)
-    assert per_page == 3, figures
+    assert per_page == 2, figures
 
 
 def test_dashboard_page_queries_do_not_grow_with_the_school(world, db, clock):

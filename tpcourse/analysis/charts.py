@@ -1,7 +1,8 @@
 """Server-rendered SVG charts: no script, no external file, every text escaped.
 
 Each chart is one <svg role="img"> with a <title> and a <desc> that states its data in words,
-so a screen reader gets what the picture shows.
+so a screen reader gets what the picture shows. Its words are marked with `N_` and written
+through `say` (the page's gettext; English when none is given).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import base64
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -18,12 +19,18 @@ import numpy as np
 
 from tpcourse.analysis.hotspot import Point, inside_regions, parse_viewbox, region_shape
 from tpcourse.analysis.results import IDEAL_FACILITY, HistogramBin
+from tpcourse.i18n_markers import N_
 
 # Characters XML 1.0 forbids: dropped, or the whole document would not parse.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _WIDTH = 640
 _FONT = 'font-family="DejaVu Sans, sans-serif" font-size="12"'
 _INK, _MUTED, _BAR, _OFF_BAND = "#222", "#767676", "#2b6cb0", "#b7791f"
+
+
+def _english(message: str) -> str:
+    """The default `say`: the marked sentence as written."""
+    return message
 
 
 def _text(value: object) -> str:
@@ -52,7 +59,8 @@ def _document(view_box: str, title: str, desc: str, body: list[str]) -> str:
     )
 
 
-def histogram_svg(bins: Sequence[HistogramBin], *, title: str = "Score distribution") -> str:
+def histogram_svg(bins: Sequence[HistogramBin], *, title: str = "Score distribution",
+                  say: Callable[[str], str] = _english) -> str:
     """Draw attempts per score band as vertical bars."""
     height, left, right, top, bottom = 300, 52, 16, 16, 48
     plot_w, plot_h = _WIDTH - left - right, height - top - bottom
@@ -62,7 +70,8 @@ def histogram_svg(bins: Sequence[HistogramBin], *, title: str = "Score distribut
     body = [f'<g {_FONT} fill="{_INK}">', *_axes(left, top, plot_w, plot_h)]
     for i, b in enumerate(bins):
         x, bar_h = left + i * slot, b.count * scale
-        label = f"{_num(b.lower)}–{_num(b.upper)}%: {b.count} attempts"
+        label = say(N_("%(lower)s–%(upper)s%%: %(count)s attempts")) % {
+            "lower": _num(b.lower), "upper": _num(b.upper), "count": b.count}
         body.append(
             f'<rect x="{_num(x + 2)}" y="{_num(top + plot_h - bar_h)}" '
             f'width="{_num(max(slot - 4, 1))}" height="{_num(bar_h)}" fill="{_BAR}">'
@@ -82,16 +91,19 @@ def histogram_svg(bins: Sequence[HistogramBin], *, title: str = "Score distribut
             f'<text x="{_num(left + plot_w)}" y="{top + plot_h + 16}" '
             f'text-anchor="middle">{_num(bins[-1].upper)}</text>'
         )
+    x_axis = say(N_("Score (%(percent)s of points drawn)")) % {"percent": "%"}
+    y_axis = say(N_("Attempts"))
     body += [
         f'<text x="{_num(left + plot_w / 2)}" y="{height - 8}" text-anchor="middle">'
-        "Score (% of points drawn)</text>",
+        f"{_text(x_axis)}</text>",
         f'<text x="14" y="{_num(top + plot_h / 2)}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {_num(top + plot_h / 2)})">Attempts</text>',
+        f'transform="rotate(-90 14 {_num(top + plot_h / 2)})">{_text(y_axis)}</text>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
         "</g>",
     ]
     words = "; ".join(f"{_num(b.lower)}–{_num(b.upper)}%: {b.count}" for b in bins)
-    desc = f"Attempts per score band. {words}." if peak else "No attempts to show yet."
+    desc = (say(N_("Attempts per score band. %(bands)s.")) % {"bands": words} if peak
+            else say(N_("No attempts to show yet.")))
     return _document(f"0 0 {_WIDTH} {height}", title, desc, body)
 
 
@@ -103,7 +115,8 @@ def _axes(left: float, top: float, width: float, height: float) -> list[str]:
 
 
 def facility_bars_svg(
-    rows: Sequence[tuple[str, float | None]], *, title: str = "Facility by question"
+    rows: Sequence[tuple[str, float | None]], *, title: str = "Facility by question",
+    say: Callable[[str], str] = _english,
 ) -> str:
     """Draw one horizontal 0–100% bar per (label, facility) row; the 30–70% band is shaded."""
     labels = [_shorten(label) for label, _ in rows]
@@ -130,7 +143,8 @@ def facility_bars_svg(
         y = top + i * row_h
         body.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_text(label)}</text>')
         if value is None or not math.isfinite(value):
-            body.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="{_MUTED}">no data</text>')
+            body.append(f'<text x="{label_w + 4}" y="{y + 15}" fill="{_MUTED}">'
+                        f'{_text(say(N_("no data")))}</text>')
             continue
         share = min(max(value, 0.0), 100.0)
         colour = _BAR if low <= share <= high else _OFF_BAND
@@ -142,14 +156,15 @@ def facility_bars_svg(
             f'<text x="{_num(label_w + plot_w * share / 100 + 4)}" y="{y + 15}">{value:.0f}%</text>'
         )
     body.append("</g>")
+    no_data = say(N_("no data"))
     words = "; ".join(
-        f"{label}: {'no data' if value is None else f'{value:.0f}%'}" for label, value in rows
+        f"{label}: {no_data if value is None else f'{value:.0f}%'}" for label, value in rows
     )
     desc = (
-        f"Facility (mean score as a percent of the maximum); 30–70% is shaded as the band "
-        f"that separates trainees best. {words}."
+        say(N_("Facility (mean score as a percent of the maximum); 30–70%% is shaded as the "
+               "band that separates trainees best. %(rows)s.")) % {"rows": words}
         if rows
-        else "No questions to show yet."
+        else say(N_("No questions to show yet."))
     )
     return _document(f"0 0 {_num(width)} {_num(height)}", title, desc, body)
 
@@ -166,6 +181,7 @@ def hotspot_heatmap_svg(
     *,
     title: str = "Where trainees clicked",
     max_dots: int = 400,
+    say: Callable[[str], str] = _english,
 ) -> str:
     """Overlay trainees' clicks on a body-map image, with the correct regions outlined.
 
@@ -192,10 +208,9 @@ def hotspot_heatmap_svg(
     body += _outlines(regions, size * 0.004)
     hits = int(inside_regions(clicks, regions).sum()) if len(clicks) else 0
     share = f" ({100 * hits / len(clicks):.0f}%)" if len(clicks) else ""
-    desc = (
-        f"{len(clicks)} clicks on the image; {hits}{share} inside a correct region. "
-        f"{len(regions)} correct regions are outlined with dashes."
-    )
+    desc = say(N_("%(clicks)s clicks on the image; %(hits)s%(share)s inside a correct region. "
+                  "%(regions)s correct regions are outlined with dashes.")) % {
+        "clicks": len(clicks), "hits": hits, "share": share, "regions": len(regions)}
     return _document(" ".join(_num(v) for v in (min_x, min_y, w, h)), title, desc, body)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tpcourse.i18n_markers import N_
+
 # Thresholds from docs/item-analysis.md: where a question deserves a second look.
 IDEAL_FACILITY = (30.0, 70.0)
 LOW_DISCRIMINATION = 0.2
@@ -87,11 +89,11 @@ def review_reasons(item: ItemStats) -> tuple[str, ...]:
     reasons = []
     di = item.discrimination_index
     if di is not None and di < 0:
-        reasons.append("Negative discrimination: stronger trainees do worse; check the answer key.")
+        reasons.append(N_("Negative discrimination: stronger trainees do worse; check the answer key."))
     elif di is not None and di < LOW_DISCRIMINATION:
-        reasons.append("Low discrimination (below 0.2): review the wording and the distractors.")
+        reasons.append(N_("Low discrimination (below 0.2): review the wording and the distractors."))
     if item.facility is not None and item.facility < IDEAL_FACILITY[0]:
-        reasons.append("Hard (facility below 30%): check the teaching and the key.")
+        reasons.append(N_("Hard (facility below 30%): check the teaching and the key."))
     elif item.facility is not None and item.facility > IDEAL_FACILITY[1]:
-        reasons.append("Easy (facility above 70%): fine for safety essentials, weak at ranking.")
+        reasons.append(N_("Easy (facility above 70%): fine for safety essentials, weak at ranking."))
     return tuple(reasons)

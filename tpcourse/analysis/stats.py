@@ -19,6 +19,7 @@ from tpcourse.analysis.results import (
     QuizAnalysis,
     QuizStats,
 )
+from tpcourse.i18n_markers import N_
 
 # Variances below these count as zero: what remains is rounding, not spread.
 _TINY_FRACTION_VAR = 1e-12  # item scores as fractions of their maximum
@@ -182,7 +183,7 @@ def _quiz_stats(matrix: ScoreMatrix, questions, total: np.ndarray, bin_width: fl
         median=median,
         sd=sd,
         alpha=alpha,
-        alpha_method="KR-20" if dichotomous else "Cronbach's alpha",
+        alpha_method=N_("KR-20") if dichotomous else N_("Cronbach's alpha"),
         alpha_basis="complete" if drawn.all() else "pairwise",
         sem=sem,
         histogram=_histogram(scores, bin_width),

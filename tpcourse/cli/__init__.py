@@ -6,10 +6,11 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    """Attach every command group to the app's CLI."""
+    """Attach every command group to the app's CLI, each speaking the operator's language."""
     from .audit import audit_cli
     from .backup import backup_cli
     from .certificates import certificates_cli
+    from .common import speak_operator_language
     from .content import content_cli
     from .courses import courses_cli
     from .demo import demo_command
@@ -24,4 +25,5 @@ def register_commands(app: Flask) -> None:
     for command in (content_cli, users_cli, demo_command, quiz_cli, export_cli, records_cli,
                     audit_cli, reminders_cli, certificates_cli, backup_cli, lti_cli, jobs_cli,
                     courses_cli):
+        speak_operator_language(command)
         app.cli.add_command(command)

@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..records.audit_chain import sign_checkpoint, verify_chain, verify_checkpoint
+from .common import translated
 
 audit_cli = AppGroup("audit", help="Check the hash-chained audit log.")
 
@@ -28,7 +31,8 @@ def audit_verify(checkpoints: tuple[Path, ...]) -> None:
         checkpoint = json.loads(path.read_text())
         problems = verify_checkpoint(checkpoint, signing_keys.key_set(current_app))
         if problems:
-            click.echo(f"BROKEN: checkpoint {path}: {'; '.join(problems)}")
+            click.echo(_("BROKEN: checkpoint %(path)s: %(problems)s", path=path,
+                         problems="; ".join(map(translated, problems))))
             raise SystemExit(1)
         anchors[int(checkpoint["seq"])] = checkpoint["hash"]
     counted = {"entries": 0, "last": None}
@@ -41,15 +45,28 @@ def audit_verify(checkpoints: tuple[Path, ...]) -> None:
 
     broken = verify_chain(counting(), anchors=anchors)
     if broken is not None:
-        click.echo(f"BROKEN at entry {broken.seq}: {broken.reason}")
+        click.echo(_("BROKEN at entry %(seq)s: %(reason)s", seq=broken.seq,
+                     reason=translated(broken.reason)))
         raise SystemExit(1)
-    last = counted["last"]
-    head = f"; head is entry {last.seq}, hash {last.hash}" if last else ""
-    click.echo(f"OK: {counted['entries']} audit entries, chain intact{head}.")
+    click.echo(_chain_intact(counted["entries"], counted["last"]))
     waiting = waiting_count()
     if waiting:
-        click.echo(f"{waiting} recorded event(s) wait to be chained (the app's sealer does it "
-                   "moments after they are recorded; `flask audit seal` does it now).")
+        click.echo(ngettext(
+            "%(num)d recorded event waits to be chained (the app's sealer does it moments "
+            "after it is recorded; `flask audit seal` does it now).",
+            "%(num)d recorded events wait to be chained (the app's sealer does it moments "
+            "after they are recorded; `flask audit seal` does it now).", waiting))
+
+
+def _chain_intact(entries: int, last) -> str:
+    """The sentence saying the chain verifies: how many entries, and its head if any."""
+    if last is None:
+        return ngettext("OK: %(num)d audit entry, chain intact.",
+                        "OK: %(num)d audit entries, chain intact.", entries)
+    return ngettext("OK: %(num)d audit entry, chain intact; head is entry %(seq)s, "
+                    "hash %(hash)s.",
+                    "OK: %(num)d audit entries, chain intact; head is entry %(seq)s, "
+                    "hash %(hash)s.", entries, seq=last.seq, hash=last.hash)
 
 
 @audit_cli.command("seal")
@@ -57,7 +74,9 @@ def audit_seal() -> None:
     """Chain the recorded events that wait in the queue (grades), oldest first."""
     from ..services.records.audit import seal_pending
 
-    click.echo(f"Chained {seal_pending()} waiting event(s).")
+    chained = seal_pending()
+    click.echo(ngettext("Chained %(num)d waiting event.", "Chained %(num)d waiting events.",
+                        chained))
 
 
 @audit_cli.command("checkpoint")
@@ -72,10 +91,11 @@ def audit_checkpoint(output: Path | None) -> None:
     for last in stored_entries():  # noqa: B007 (we want the final entry)
         pass
     if last is None:
-        raise click.ClickException("The audit log is empty: nothing to checkpoint yet.")
+        raise click.ClickException(_("The audit log is empty: nothing to checkpoint yet."))
     text = json.dumps(sign_checkpoint(last, signing_keys.signing_key(current_app)), indent=2)
     if output:
         output.write_text(text + "\n")
-        click.echo(f"Checkpoint of entry {last.seq} written to {output}.")
+        click.echo(_("Checkpoint of entry %(seq)s written to %(file)s.", seq=last.seq,
+                     file=output))
     else:
         click.echo(text)

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
+
+from .common import translated
 
 backup_cli = AppGroup("backup", help="Back up the database, or restore it from a backup.")
 
@@ -23,7 +27,10 @@ def backup_create(output: Path | None) -> None:
         path = create_backup(output or default_backup_name(utcnow()))
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Backed up to {path} ({path.stat().st_size:,} bytes).")
+    size = path.stat().st_size
+    click.echo(ngettext("Backed up to %(file)s (%(size)s byte).",
+                        "Backed up to %(file)s (%(size)s bytes).", size, file=path,
+                        size=format_number(size)))
 
 
 @backup_cli.command("restore")
@@ -36,8 +43,8 @@ def backup_restore(file: Path, yes: bool) -> None:
     from ..services.platform.backup import restore_backup
 
     if not yes:
-        click.confirm(f"Replace everything in {db.engine.url.render_as_string()} "
-                      f"with {file}?", abort=True)
+        click.confirm(_("Replace everything in %(database)s with %(file)s?",
+                        database=db.engine.url.render_as_string(), file=file), abort=True)
     try:
         report = restore_backup(file)
     except ServiceError as exc:
@@ -45,7 +52,9 @@ def backup_restore(file: Path, yes: bool) -> None:
     for table, count in sorted(report.counts.items()):
         click.echo(f"{table:<28} {count:>8}")
     if report.chain_break is not None:
-        click.echo(f"Audit chain broken: {report.chain_break}", err=True)
+        click.echo(_("Audit chain broken: %(reason)s",
+                     reason=translated(report.chain_break.reason)), err=True)
         raise SystemExit(1)
-    click.echo(f"Restored from {file}; the audit chain verifies "
-               f"({report.counts.get('audit_events', 0)} events).")
+    click.echo(ngettext("Restored from %(file)s; the audit chain verifies (%(num)d event).",
+                        "Restored from %(file)s; the audit chain verifies (%(num)d events).",
+                        report.counts.get("audit_events", 0), file=file))

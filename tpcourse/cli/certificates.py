@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from .common import now
 
@@ -29,8 +30,9 @@ def certificates_reissue(code: str, page_size: str, output: Path | None) -> None
         raise click.ClickException(exc.message) from None
     output = output or Path(f"certificate-{record.certificate_code}-{page_size.lower()}.pdf")
     output.write_bytes(pdf)
-    state = " (marked REVOKED)" if record.revoked_at else ""
-    click.echo(f"Wrote {output} for {record.user.name}, {record.certificate_code}{state}.")
+    values = {"file": output, "name": record.user.name, "code": record.certificate_code}
+    click.echo(_("Wrote %(file)s for %(name)s, %(code)s (marked REVOKED).", **values)
+               if record.revoked_at else _("Wrote %(file)s for %(name)s, %(code)s.", **values))
 
 
 @certificates_cli.command("revoke")
@@ -45,4 +47,5 @@ def certificates_revoke(code: str, reason: str) -> None:
         record = revoke(None, code, reason, now())
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Revoked {record.certificate_code} ({record.user.name}).")
+    click.echo(_("Revoked %(code)s (%(name)s).", code=record.certificate_code,
+                 name=record.user.name))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .common import now
 
@@ -28,7 +30,9 @@ def courses_export(slug: str, output: Path | None) -> None:
         raise click.ClickException(exc.message) from None
     target = output or Path(name)
     target.write_bytes(blob)
-    click.echo(f"Wrote {target} ({len(blob)} bytes): unzip it and run `content check` on it.")
+    click.echo(ngettext("Wrote %(file)s (%(num)d byte): unzip it and run `content check` on it.",
+                        "Wrote %(file)s (%(num)d bytes): unzip it and run `content check` on "
+                        "it.", len(blob), file=target))
 
 
 @courses_cli.command("add-instructor")
@@ -43,7 +47,7 @@ def courses_add_instructor(slug: str, email: str) -> None:
         user = assign_instructor(None, slug, email, now())
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"{user.email} now teaches {slug}.")
+    click.echo(_("%(email)s now teaches %(course)s.", email=user.email, course=slug))
 
 
 @courses_cli.command("remove-instructor")
@@ -58,4 +62,4 @@ def courses_remove_instructor(slug: str, email: str) -> None:
         user = remove_instructor(None, slug, email, now())
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"{user.email} no longer teaches {slug}.")
+    click.echo(_("%(email)s no longer teaches %(course)s.", email=user.email, course=slug))

@@ -8,6 +8,7 @@ import os
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from werkzeug.serving import run_simple
 
 from .common import content_folders
@@ -37,17 +38,20 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         accounts = prepare_demo(*content_folders())
     finally:
         mail_log.setLevel(level)
-    click.echo("\nDemo accounts (saved in the instance folder as demo-accounts.txt):")
+    click.echo()
+    click.echo(_("Demo accounts (saved in the instance folder as demo-accounts.txt):"))
     for role, email, password in accounts:
         click.echo(f"  {role:<13} {email:<32} {password}")
-    click.echo("\nThe demo school's class (log in as the school admin to see the dashboard) has "
-               "a dozen trainees at different stages; their accounts have no password.")
+    click.echo()
+    click.echo(_("The demo school's class (log in as the school admin to see the dashboard) "
+                 "has a dozen trainees at different stages; their accounts have no password."))
     if uses_outbox():
-        click.echo(f"Email is not sent (no MAIL_SERVER): read it at {address}/admin/outbox "
-                   "as the admin, or in the instance folder's outbox/.")
+        click.echo(_("Email is not sent (no MAIL_SERVER): read it at %(address)s/admin/outbox "
+                     "as the admin, or in the instance folder's outbox/.", address=address))
     if no_serve:
         return
-    click.echo(f"\nServing on {address}/ — press Ctrl+C to stop.")
+    click.echo()
+    click.echo(_("Serving on %(address)s/ — press Ctrl+C to stop.", address=address))
     # The demo serves plain HTTP on localhost, where Secure cookies would not be sent back.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     from ..services.jobs import adapter

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from .common import now
 
@@ -45,4 +46,6 @@ def export_completions(school_slug, fmt, cohort, course, since, until, output) -
             handle.write(chunk)
     signature = output.with_name(output.name + ".sig.json")
     signature.write_text(json.dumps(export.signature, indent=2) + "\n")
-    click.echo(f"Wrote {export.rows} record(s) to {output} and its signature to {signature}.")
+    click.echo(ngettext("Wrote %(num)d record to %(file)s and its signature to %(signature)s.",
+                        "Wrote %(num)d records to %(file)s and its signature to "
+                        "%(signature)s.", export.rows, file=output, signature=signature))

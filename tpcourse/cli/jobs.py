@@ -7,6 +7,8 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 jobs_cli = AppGroup("jobs", help="Background jobs: workers, the schedule, failed jobs.")
 
@@ -16,10 +18,10 @@ def _redis_adapter():
 
     found = adapter()
     if not current_app.config.get("TPCOURSE_JOBS_REDIS_URL"):
-        raise click.ClickException(
+        raise click.ClickException(_(
             "No queue is configured (TPCOURSE_JOBS_REDIS_URL): jobs run inside the app "
             "process, so there is nothing for a worker to do. Set TPCOURSE_JOBS_REDIS_URL="
-            "redis://127.0.0.1:6379/0 on the app and the workers.")
+            "redis://127.0.0.1:6379/0 on the app and the workers."))
     return found
 
 
@@ -37,7 +39,7 @@ def jobs_worker(burst: bool, no_scheduler: bool) -> None:
     registry.load_all()
     runner.use_app(current_app._get_current_object())
     worker = Worker([found.queue], connection=found.connection)
-    click.echo(f"Worker {worker.name} on {found.name}.")
+    click.echo(_("Worker %(worker)s on %(queue)s.", worker=worker.name, queue=found.name))
     worker.work(burst=burst, with_scheduler=not no_scheduler, logging_level="INFO")
 
 
@@ -51,7 +53,7 @@ def jobs_scheduler() -> None:
     found = _redis_adapter()
     scheduler = CronScheduler(connection=found.connection, name=f"tpcourse-{found.queue_name}")
     register_with_rq(scheduler, found.queue_name)
-    click.echo(f"Scheduler on {found.name}.")
+    click.echo(_("Scheduler on %(queue)s.", queue=found.name))
     scheduler.start()
 
 
@@ -61,8 +63,9 @@ def jobs_schedule() -> None:
     from ..services.jobs.schedule import SCHEDULE
 
     for entry in SCHEDULE:
-        when = f"cron {entry.cron}" if entry.cron else f"every {entry.interval} s"
-        click.echo(f"{entry.job:22} {when:18} {entry.purpose}")
+        when = (f"cron {entry.cron}" if entry.cron
+                else _("every %(seconds)d s", seconds=entry.interval))
+        click.echo(f"{entry.job:22} {when:18} {_(entry.purpose)}")
 
 
 @jobs_cli.command("run")
@@ -75,8 +78,8 @@ def jobs_run(name: str, args: tuple[str, ...]) -> None:
     try:
         registry.spec_for(name)
     except KeyError:
-        raise click.ClickException(f"No job named {name!r}; `flask jobs schedule` lists the "
-                                   "scheduled ones.") from None
+        raise click.ClickException(_("No job named %(name)s; `flask jobs schedule` lists the "
+                                     "scheduled ones.", name=repr(name))) from None
     values = [json.loads(a) if a[:1] in "[{0123456789-\"" else a for a in args]
     result = runner.run_call(current_app._get_current_object(), name, values)
     click.echo(f"{name}: {result}")
@@ -90,7 +93,7 @@ def jobs_failed() -> None:
     failed = adapter().failed()
     for job in failed:
         click.echo(f"{job.id}  {job.name}{job.args}  {job.failed_at}  {job.error}")
-    click.echo(f"{len(failed)} failed job(s).")
+    click.echo(ngettext("%(num)d failed job.", "%(num)d failed jobs.", len(failed)))
 
 
 @jobs_cli.command("retry")
@@ -100,5 +103,5 @@ def jobs_retry(job_id: str) -> None:
     from ..services.jobs import adapter
 
     if not adapter().retry(job_id):
-        raise click.ClickException(f"No failed job {job_id}.")
-    click.echo(f"Job {job_id} queued again.")
+        raise click.ClickException(_("No failed job %(id)s.", id=job_id))
+    click.echo(_("Job %(id)s queued again.", id=job_id))

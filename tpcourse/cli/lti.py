@@ -7,6 +7,8 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .common import now
 
@@ -27,8 +29,10 @@ def lti_rotate_key() -> None:
     from ..integrations.lti import keys
 
     kid = keys.rotate(current_app.config, now())
-    click.echo(f"New LTI signing key {kid}. The previous key stays in /lti/keys.json for "
-               f"{keys.KEEP_RETIRED_DAYS} days.")
+    click.echo(ngettext("New LTI signing key %(kid)s. The previous key stays in /lti/keys.json "
+                        "for %(num)d day.",
+                        "New LTI signing key %(kid)s. The previous key stays in /lti/keys.json "
+                        "for %(num)d days.", keys.KEEP_RETIRED_DAYS, kid=kid))
 
 
 @lti_cli.command("pass-back")
@@ -40,7 +44,7 @@ def lti_pass_back(link_id: int, user_id: int) -> None:
 
     sent = grades.pass_back(link_id, user_id, current_app.config, now())
     if sent is None:
-        click.echo("Nothing new to send.")
+        click.echo(_("Nothing new to send."))
         return
     click.echo(f"{sent.status}: {sent.score_given} / {sent.score_maximum} {sent.detail}".strip())
     if sent.status != "sent":

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 BANK_FORMATS = ("gift", "moodle-xml", "aiken", "canvas", "qti21")
 EXPORT_FORMATS = ("gift", "moodle-xml", "aiken", "qti21")
@@ -33,17 +35,20 @@ def _import(file: Path, fmt: str, slug: str, replace: bool, course: str | None,
         inner = f"[{problem.source}]" if problem.source else ""
         click.echo(f"{file}{inner}:{problem.line}: {problem.severity}: {problem.message}")
     for path in outcome.files:
-        click.echo(f"Saved image {path} (in the lessons folder): commit it with the quiz.")
+        click.echo(_("Saved image %(path)s (in the lessons folder): commit it with the quiz.",
+                     path=path))
     if outcome.added:
-        click.echo(f"Added {len(outcome.added)} question(s) to the draft of '{slug}': "
-                   f"{', '.join(outcome.added)}")
-        click.echo("Review and publish it in the studio (/author/quizzes/"
-                   f"{slug}); trainees see nothing until then.")
+        click.echo(ngettext("Added %(num)d question to the draft of '%(quiz)s': %(ids)s",
+                            "Added %(num)d questions to the draft of '%(quiz)s': %(ids)s",
+                            len(outcome.added), quiz=slug, ids=", ".join(outcome.added)))
+        click.echo(_("Review and publish it in the studio (/author/quizzes/%(quiz)s); trainees "
+                     "see nothing until then.", quiz=slug))
     for problem in outcome.draft_problems:
-        click.echo(f"draft {slug}: {problem.message}", err=True)
+        click.echo(_("draft %(quiz)s: %(problem)s", quiz=slug, problem=problem.message),
+                   err=True)
     if outcome.errors or not outcome.added:
-        click.echo("Some questions were not imported." if outcome.added
-                   else "Nothing was imported.", err=True)
+        click.echo(_("Some questions were not imported.") if outcome.added
+                   else _("Nothing was imported."), err=True)
         raise SystemExit(1)
 
 
@@ -89,15 +94,16 @@ def _export(slug: str, fmt: str, output: Path | None, draft: bool) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     for note in notes:
-        click.echo(f"not exported: {note}", err=True)
+        click.echo(_("not exported: %(note)s", note=note), err=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None and fmt == "qti21":
-        raise click.ClickException("A QTI 2.1 package is a .zip: write it to a file with -o.")
+        raise click.ClickException(_("A QTI 2.1 package is a .zip: write it to a file with "
+                                     "-o."))
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(_("Wrote %(file)s", file=output), err=True)
 
 
 @quiz_cli.command("export")

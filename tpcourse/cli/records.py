@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from ..records.signing import public_key_to_pem
-from .common import now
+from .common import now, translated
 
 records_cli = AppGroup("records", help="Check exported records offline; show the public keys.")
 
@@ -44,16 +45,20 @@ def records_verify(file: Path, sig_path: Path | None, keys_source: str | None) -
         document = json.loads(sig_path.read_text()) if sig_path.exists() else None
         key_set = _key_set(keys_source)
     except (OSError, ValueError) as error:
-        raise click.ClickException(f"Could not read the signature or keys: {error}") from None
+        raise click.ClickException(_("Could not read the signature or keys: %(error)s",
+                                     error=error)) from None
     report = verify_file(file, document, key_set, now())
     for note in report.notes:
-        click.echo(f"note: {note}")
+        click.echo(_("note: %(note)s", note=translated(note)))
     for problem in report.problems:
-        click.echo(f"FAILED: {problem}")
+        click.echo(_("FAILED: %(problem)s", problem=translated(problem)))
     if report.problems:
         raise SystemExit(1)
-    signed = f" (signed {document['signed_at']}, key {document['kid']})" if document else ""
-    click.echo(f"OK: {file} is intact{signed}.")
+    if document:
+        click.echo(_("OK: %(file)s is intact (signed %(signed_at)s, key %(kid)s).", file=file,
+                     signed_at=document["signed_at"], kid=document["kid"]))
+    else:
+        click.echo(_("OK: %(file)s is intact.", file=file))
 
 
 @records_cli.command("keys")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .common import now
 
@@ -22,18 +24,42 @@ def reminders_send(dry_run: bool) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if not dry_run and not current_app.config.get("MAIL_SERVER"):
-        raise click.ClickException("Set MAIL_SERVER (and MAIL_PORT, MAIL_FROM) to send email.")
+        raise click.ClickException(_("Set MAIL_SERVER (and MAIL_PORT, MAIL_FROM) to send "
+                                     "email."))
     run = send_reminders(now(), thresholds, dry_run=dry_run)
-    verb = "would send" if dry_run else "sent"
     for reminder in run.sent:
-        record = reminder.record
-        click.echo(f"{verb}  {record.certificate_code}  {record.user.email}  "
-                   f"{reminder.days_left} day(s) left  "
-                   f"(threshold {', '.join(map(str, reminder.thresholds))})")
+        click.echo(_reminder_line(reminder, dry_run))
     for reminder, error in run.failed:
-        click.echo(f"failed  {reminder.record.certificate_code}  {reminder.record.user.email}  "
-                   f"{error}", err=True)
-    click.echo(f"{len(run.sent)} reminder(s) {verb}, {len(run.failed)} failed "
-               f"(thresholds: {', '.join(map(str, thresholds))} days).")
+        click.echo(_("failed  %(code)s  %(email)s  %(error)s",
+                     code=reminder.record.certificate_code, email=reminder.record.user.email,
+                     error=error), err=True)
+    click.echo(_summary(len(run.sent), len(run.failed), thresholds, dry_run))
     if run.failed:
         raise SystemExit(1)
+
+
+def _reminder_line(reminder, dry_run: bool) -> str:
+    """One reminder sent (or, in a dry run, that would be): certificate, email, days left."""
+    values = {"code": reminder.record.certificate_code, "email": reminder.record.user.email,
+              "thresholds": ", ".join(map(str, reminder.thresholds))}
+    if dry_run:
+        return ngettext("would send  %(code)s  %(email)s  %(num)d day left  "
+                        "(threshold %(thresholds)s)",
+                        "would send  %(code)s  %(email)s  %(num)d days left  "
+                        "(threshold %(thresholds)s)", reminder.days_left, **values)
+    return ngettext("sent  %(code)s  %(email)s  %(num)d day left  (threshold %(thresholds)s)",
+                    "sent  %(code)s  %(email)s  %(num)d days left  (threshold %(thresholds)s)",
+                    reminder.days_left, **values)
+
+
+def _summary(sent: int, failed: int, thresholds: list[int], dry_run: bool) -> str:
+    """The closing line: how many reminders went (or would go), how many failed."""
+    values = {"failed": failed, "thresholds": ", ".join(map(str, thresholds))}
+    if dry_run:
+        return ngettext("%(num)d reminder would send, %(failed)d failed "
+                        "(thresholds: %(thresholds)s days).",
+                        "%(num)d reminders would send, %(failed)d failed "
+                        "(thresholds: %(thresholds)s days).", sent, **values)
+    return ngettext("%(num)d reminder sent, %(failed)d failed (thresholds: %(thresholds)s days).",
+                    "%(num)d reminders sent, %(failed)d failed (thresholds: %(thresholds)s "
+                    "days).", sent, **values)

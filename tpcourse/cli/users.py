@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 
 from ..models import ROLES
 from .common import now
@@ -33,8 +35,11 @@ def users_create(email: str, role: str, name: str | None, school_slug: str | Non
         user = create_user(email, name or email.split("@")[0], password, role, school_slug)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Created {user.role} {user.email}" + (f" with password {password}"
-                                                       if generated else ""))
+    if generated:
+        click.echo(_("Created %(role)s %(email)s with password %(password)s", role=user.role,
+                     email=user.email, password=password))
+    else:
+        click.echo(_("Created %(role)s %(email)s", role=user.role, email=user.email))
 
 
 @users_cli.command("delete")
@@ -47,13 +52,15 @@ def users_delete(email: str, yes: bool) -> None:
 
     user = find_user_by_email(email)
     if user is None:
-        raise click.ClickException(f"No account with email {email}.")
+        raise click.ClickException(_("No account with email %(email)s.", email=email))
     days = retention.retention_days(current_app.config)
     if not yes:
-        click.confirm(f"Delete {user.name} <{user.email}>? Records stay for {days} days.",
-                      abort=True)
+        click.confirm(ngettext("Delete %(name)s <%(email)s>? Records stay for %(num)d day.",
+                               "Delete %(name)s <%(email)s>? Records stay for %(num)d days.",
+                               days, name=user.name, email=user.email), abort=True)
     until = retention.delete_account(user, "cli", now(), days)
-    click.echo(f"Deleted account {user.id}; its records are kept until {until:%Y-%m-%d}.")
+    click.echo(_("Deleted account %(id)s; its records are kept until %(date)s.", id=user.id,
+                 date=until.strftime("%Y-%m-%d")))
 
 
 @users_cli.command("purge-expired")
@@ -63,9 +70,13 @@ def users_purge_expired() -> None:
     from ..services.accounts import retention, sessions
 
     count = retention.purge_expired(now(), retention.retention_days(current_app.config), "cli")
-    click.echo(f"Anonymised {count} deleted account(s) past the retention period.")
+    click.echo(ngettext("Anonymised %(num)d deleted account past the retention period.",
+                        "Anonymised %(num)d deleted accounts past the retention period.",
+                        count))
     remember = current_app.config["REMEMBER_COOKIE_DURATION"].days
-    click.echo(f"Removed {sessions.prune_sessions(now(), remember)} old browser session(s).")
+    removed = sessions.prune_sessions(now(), remember)
+    click.echo(ngettext("Removed %(num)d old browser session.",
+                        "Removed %(num)d old browser sessions.", removed))
 
 
 @users_cli.command("import")
@@ -85,26 +96,25 @@ def users_import(file: Path, school_slug: str, cohort: str | None, dry_run: bool
         raise click.ClickException(exc.message) from None
     plan = bulk_enrolment.plan_enrolment(school, file.read_bytes(), chosen)
     for note in plan.notes:
-        click.echo(f"note: {note}")
+        click.echo(_("note: %(note)s", note=note))
     for problem in plan.problems:
         click.echo(f"{file}: {problem}")
-    words = {bulk_enrolment.CREATE: "create", bulk_enrolment.ENROL: "enrol",
-             bulk_enrolment.UNCHANGED: "same"}
-    for row in plan.rows:
-        click.echo(f"{words[row.action]:<7} row {row.person.row}: {row.person.name} "
-                   f"<{row.person.email}>" + (f" → {row.course_title}" if row.course_title else "")
-                   + (f" ({row.cohort.name})" if row.cohort else ""))
-    if dry_run or not plan.changes:
-        click.echo(("Dry run: nothing changed. " if dry_run else "Nothing to change: ")
-                   + f"{plan.count(bulk_enrolment.CREATE)} to create, "
-                   f"{plan.count(bulk_enrolment.ENROL)} to enrol, "
-                   f"{plan.count(bulk_enrolment.UNCHANGED)} already done, "
-                   f"{len(plan.problems)} with problems.")
+    for line in _plan_lines(plan.rows):
+        click.echo(line)
+    counts = {"create": plan.count(bulk_enrolment.CREATE),
+              "enrol": plan.count(bulk_enrolment.ENROL),
+              "done": plan.count(bulk_enrolment.UNCHANGED), "problems": len(plan.problems)}
+    if dry_run:
+        click.echo(_("Dry run: nothing changed. %(create)d to create, %(enrol)d to enrol, "
+                     "%(done)d already done, %(problems)d with problems.", **counts))
+    elif not plan.changes:
+        click.echo(_("Nothing to change: %(create)d to create, %(enrol)d to enrol, "
+                     "%(done)d already done, %(problems)d with problems.", **counts))
     else:
-
         result = bulk_enrolment.apply_enrolment(plan, school, "cli", now())
-        click.echo(f"Created and invited {result.created}, enrolled {result.enrolled}, "
-                   f"{result.unchanged} already done, {result.skipped} with problems left out.")
+        click.echo(_("Created and invited %(created)d, enrolled %(enrolled)d, %(done)d already "
+                     "done, %(skipped)d with problems left out.", created=result.created,
+                     enrolled=result.enrolled, done=result.unchanged, skipped=result.skipped))
     if plan.problems:
         raise SystemExit(1)
 
@@ -120,4 +130,23 @@ def _cli_cohort(school, text: str):
     for summary in cohorts.cohorts_of(school, include_archived=False):
         if summary.cohort.name.lower() == text.strip().lower():
             return summary.cohort
-    raise NotFound(f"No live cohort '{text}' in {school.name}.")
+    raise NotFound(_("No live cohort '%(cohort)s' in %(school)s.", cohort=text,
+                     school=school.name))
+
+
+def _plan_lines(rows) -> list[str]:
+    """One line per row of the plan: what happens to it (a column), who, and where to."""
+    from ..services.schools import bulk_enrolment
+
+    actions = {bulk_enrolment.CREATE: pgettext("enrolment plan", "create"),
+               bulk_enrolment.ENROL: pgettext("enrolment plan", "enrol"),
+               bulk_enrolment.UNCHANGED: pgettext("enrolment plan", "same")}
+    width = max(map(len, actions.values())) + 1
+    lines = []
+    for row in rows:
+        who = _("row %(row)s: %(name)s <%(email)s>", row=row.person.row, name=row.person.name,
+                email=row.person.email)
+        course = f" → {row.course_title}" if row.course_title else ""
+        cohort = f" ({row.cohort.name})" if row.cohort else ""
+        lines.append(f"{actions[row.action]:<{width}} {who}{course}{cohort}")
+    return lines

@@ -10,11 +10,14 @@ exporting a course is the same function. Pure: no Flask, no database.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from ..i18n_markers import N_
 from .export import dump_yaml, lesson_markdown, normalise_body, quiz_yaml
 from .model import CourseSpec
+from .translations import split_translation_name, translation_name
 from .yamlsrc import LineDict, YamlSyntaxError, load_yaml
 
 SETTING_KEYS = ("title", "summary", "ce_hours", "certificate_valid_days", "course_type",
@@ -23,23 +26,23 @@ SETTING_KEYS = ("title", "summary", "ce_hours", "certificate_valid_days", "cours
 """course.yaml's keys other than slug and modules, in the order files are written."""
 
 LABELS = {
-    "title": "Title", "summary": "Summary", "ce_hours": "CE hours",
-    "certificate_valid_days": "Certificate validity (days)", "course_type": "Course type",
-    "final_exam": "Final exam", "completion": "Completion rules",
-    "completion.lessons": "Lessons to read", "completion.quizzes": "Module quizzes to pass",
-    "completion.final_exam": "Final exam to pass", "completion.skills": "Practical skills",
-    "completion.evaluation": "Course evaluation", "practical_skills": "Practical skills",
-    "evaluation": "Evaluation questions", "hands_on_minutes": "Hands-on minutes",
-    "hands_on_ce_hours": "Hands-on CE hours", "ce_approval": "CE approval",
-    "ce_approval.approver": "Approver", "ce_approval.provider_name": "Provider name",
-    "ce_approval.provider_number": "Provider number",
-    "ce_approval.provider_contact": "Provider contact", "ce_approval.signatory": "Signatory",
-    "renewal": "Renewal", "renewal.path": "Renewal by", "renewal.window_days":
-    "Renewal window (days before expiry)", "renewal.quiz": "Renewal quiz",
-    "renewal.ce_hours": "CE hours to renew", "sequencing": "Order of the steps",
-    "sequencing.module_quiz_after_lessons": "Module quizzes after their lessons",
-    "sequencing.final_after_module_quizzes": "Final exam after the module quizzes",
-    "sequencing.quiz_dates": "Quiz dates",
+    "title": N_("Title"), "summary": N_("Summary"), "ce_hours": N_("CE hours"),
+    "certificate_valid_days": N_("Certificate validity (days)"), "course_type": N_("Course type"),
+    "final_exam": N_("Final exam"), "completion": N_("Completion rules"),
+    "completion.lessons": N_("Lessons to read"), "completion.quizzes": N_("Module quizzes to pass"),
+    "completion.final_exam": N_("Final exam to pass"), "completion.skills": N_("Practical skills"),
+    "completion.evaluation": N_("Course evaluation"), "practical_skills": N_("Practical skills"),
+    "evaluation": N_("Evaluation questions"), "hands_on_minutes": N_("Hands-on minutes"),
+    "hands_on_ce_hours": N_("Hands-on CE hours"), "ce_approval": N_("CE approval"),
+    "ce_approval.approver": N_("Approver"), "ce_approval.provider_name": N_("Provider name"),
+    "ce_approval.provider_number": N_("Provider number"),
+    "ce_approval.provider_contact": N_("Provider contact"), "ce_approval.signatory": N_("Signatory"),
+    "renewal": N_("Renewal"), "renewal.path": N_("Renewal by"), "renewal.window_days":
+    N_("Renewal window (days before expiry)"), "renewal.quiz": N_("Renewal quiz"),
+    "renewal.ce_hours": N_("CE hours to renew"), "sequencing": N_("Order of the steps"),
+    "sequencing.module_quiz_after_lessons": N_("Module quizzes after their lessons"),
+    "sequencing.final_after_module_quizzes": N_("Final exam after the module quizzes"),
+    "sequencing.quiz_dates": N_("Quiz dates"),
 }
 """How each setting is named to people (version history, error summaries)."""
 
@@ -61,6 +64,8 @@ def course_dict(spec: CourseSpec) -> dict[str, Any]:
         "lessons": [{"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
                      "objectives": list(lesson.objectives), "body": lesson.body}
                     for lesson in m.lessons]} for m in spec.modules]
+    if spec.translations:  # left out when there are none, so older drafts compare equal
+        course["translations"] = dict(spec.translations)
     return course
 
 
@@ -136,7 +141,8 @@ def course_files(course: dict[str, Any], quizzes: dict[str, dict[str, Any]]
     """Return {relative path: text} for the course's files and the quizzes it uses.
 
     Paths are `lessons/<course>/course.yaml`, `lessons/<course>/<module>/module.yaml`,
-    `lessons/<course>/<module>/<lesson>.md` and `quizzes/<quiz>.yaml`.
+    `lessons/<course>/<module>/<lesson>.md` and `quizzes/<quiz>.yaml`, and the translations
+    beside them (`module.es.yaml`, `<lesson>.es.md`, `quizzes/<quiz>.es.yaml`, ...).
     """
     root = f"lessons/{course['slug']}"
     files = {f"{root}/course.yaml": dump_yaml(course_yaml_data(course))}
@@ -147,8 +153,16 @@ def course_files(course: dict[str, Any], quizzes: dict[str, dict[str, Any]]
             files[f"{folder}/{lesson['slug']}.md"] = lesson_markdown(
                 lesson["title"], lesson["minutes"], list(lesson.get("objectives") or []),
                 normalise_body(lesson.get("body", "")))
+    for relative, text in sorted((course.get("translations") or {}).items()):
+        folder, _, name = relative.rpartition("/")
+        source = split_translation_name(name)
+        # a translation of a lesson or module removed in the browser goes with it
+        if source and f"{root}/{folder + '/' if folder else ''}{source[0]}" in files:
+            files[f"{root}/{relative}"] = text
     for slug, data in sorted(quizzes.items()):
         files[f"quizzes/{slug}.yaml"] = quiz_yaml(data)
+        for locale, stored in sorted((data.get("translations") or {}).items()):
+            files[f"quizzes/{translation_name(slug + '.yaml', locale)}"] = stored["file"]
     return files
 
 
@@ -186,27 +200,34 @@ def numbered_slug(slug: str, position: int) -> str:
     return f"{position:02d}-{_PREFIX.sub('', slug)}"
 
 
-def _shown(value: Any) -> str:
+def _english(message: str) -> str:
+    return message
+
+
+def _shown(value: Any, say: Callable[[str], str] = _english) -> str:
     if value is None or value == {} or value == []:
-        return "none"
+        return say(N_("none"))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return say(N_("yes")) if value else say(N_("no"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_shown(v, say)}" for k, v in value.items())
     if isinstance(value, list):
-        return "; ".join(_shown(v) for v in value)
+        return "; ".join(_shown(v, say) for v in value)
     return str(value)
 
 
-def diff_courses(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
-    """Describe what changed between two course dicts, one sentence a line.
+def diff_courses(old: dict[str, Any] | None, new: dict[str, Any],
+                 say: Callable[[str], str] = _english) -> list[str]:
+    """Describe what changed between two course dicts, one sentence a line, written through
+    `say` (the reader's gettext; English by default).
 
     Settings read "CE hours 8 → 10"; modules and lessons are named by their titles.
     """
     if old is None:
-        return ["First version."]
+        return [say(N_("First version."))]
+    change = say(N_("%(setting)s %(before)s → %(after)s"))
     lines: list[str] = []
     for key in (*SETTING_KEYS, "renewal", "sequencing"):
         before, after = old.get(key), new.get(key)
@@ -215,25 +236,28 @@ def diff_courses(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
             for sub in dict.fromkeys([*(before or {}), *(after or {})]):
                 b, a = (before or {}).get(sub), (after or {}).get(sub)
                 if b != a:
-                    lines.append(f"{LABELS.get(f'{key}.{sub}', sub)} {_shown(b)} → {_shown(a)}")
+                    label = LABELS.get(f"{key}.{sub}")
+                    lines.append(change % {"setting": say(label) if label else sub,
+                                           "before": _shown(b, say), "after": _shown(a, say)})
         elif before != after and not (_empty(before) and _empty(after)):
             if key == "summary":
-                lines.append("Summary rewritten")
+                lines.append(say(N_("Summary rewritten")))
             else:
-                lines.append(f"{LABELS[key]} {_shown(before)} → {_shown(after)}")
+                lines.append(change % {"setting": say(LABELS[key]), "before": _shown(before, say),
+                                       "after": _shown(after, say)})
     old_modules = {m["slug"]: m for m in old.get("modules", [])}
     new_modules = {m["slug"]: m for m in new.get("modules", [])}
     for slug, module in new_modules.items():
         if slug not in old_modules:
-            lines.append(f"Module added: {module['title']}")
+            lines.append(say(N_("Module added: %(title)s")) % {"title": module["title"]})
             continue
-        lines += _module_changes(old_modules[slug], module)
+        lines += _module_changes(old_modules[slug], module, say)
     for slug, module in old_modules.items():
         if slug not in new_modules:
-            lines.append(f"Module removed: {module['title']}")
+            lines.append(say(N_("Module removed: %(title)s")) % {"title": module["title"]})
     kept_old = [s for s in old_modules if s in new_modules]
     if kept_old != [s for s in new_modules if s in old_modules]:
-        lines.append("Modules reordered")
+        lines.append(say(N_("Modules reordered")))
     return lines
 
 
@@ -241,29 +265,37 @@ def _empty(value: Any) -> bool:
     return value in (None, "", 0, {}, [])
 
 
-def _module_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def _module_changes(old: dict[str, Any], new: dict[str, Any],
+                    say: Callable[[str], str] = _english) -> list[str]:
     name = new["title"]
     lines = []
     if old.get("title") != new.get("title"):
-        lines.append(f"Module renamed: {old.get('title')} → {new.get('title')}")
+        lines.append(say(N_("Module renamed: %(before)s → %(after)s")) % {
+            "before": old.get("title"), "after": new.get("title")})
     if old.get("quiz") != new.get("quiz"):
-        lines.append(f"{name}: module quiz {_shown(old.get('quiz'))} → {_shown(new.get('quiz'))}")
+        lines.append(say(N_("%(module)s: module quiz %(before)s → %(after)s")) % {
+            "module": name, "before": _shown(old.get("quiz"), say),
+            "after": _shown(new.get("quiz"), say)})
     if old.get("objectives") != new.get("objectives"):
-        lines.append(f"{name}: objectives changed")
+        lines.append(say(N_("%(module)s: objectives changed")) % {"module": name})
     if bool(old.get("safety")) != bool(new.get("safety")):
-        lines.append(f"{name}: safety module {_shown(bool(old.get('safety')))} → "
-                     f"{_shown(bool(new.get('safety')))}")
+        lines.append(say(N_("%(module)s: safety module %(before)s → %(after)s")) % {
+            "module": name, "before": _shown(bool(old.get("safety")), say),
+            "after": _shown(bool(new.get("safety")), say)})
     before = {_PREFIX.sub("", lesson["slug"]): lesson for lesson in old.get("lessons", [])}
     after = {_PREFIX.sub("", lesson["slug"]): lesson for lesson in new.get("lessons", [])}
     for key, lesson in after.items():
         if key not in before:
-            lines.append(f"{name}: lesson added: {lesson['title']}")
+            lines.append(say(N_("%(module)s: lesson added: %(title)s")) % {
+                "module": name, "title": lesson["title"]})
         elif {k: v for k, v in before[key].items() if k not in ("slug", "was")} != {
                 k: v for k, v in lesson.items() if k not in ("slug", "was")}:
-            lines.append(f"{name}: lesson edited: {lesson['title']}")
+            lines.append(say(N_("%(module)s: lesson edited: %(title)s")) % {
+                "module": name, "title": lesson["title"]})
     for key, lesson in before.items():
         if key not in after:
-            lines.append(f"{name}: lesson removed: {lesson['title']}")
+            lines.append(say(N_("%(module)s: lesson removed: %(title)s")) % {
+                "module": name, "title": lesson["title"]})
     if [k for k in before if k in after] != [k for k in after if k in before]:
-        lines.append(f"{name}: lessons reordered")
+        lines.append(say(N_("%(module)s: lessons reordered")) % {"module": name})
     return lines

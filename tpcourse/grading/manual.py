@@ -4,11 +4,12 @@ once the last one is in. Plain data in and out; the services store and announce 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..i18n_markers import N_
 from .attempts import AttemptGrade, QuestionResult, question_points
 from .types.essay import criteria_of
 
@@ -25,11 +26,17 @@ class CriterionScore:
     feedback: str
 
 
+def _english(message: str) -> str:
+    return message
+
+
 def read_criterion_scores(question: Mapping[str, Any], raw_scores: Mapping[str, str],
-                          raw_feedback: Mapping[str, str]
+                          raw_feedback: Mapping[str, str],
+                          say: Callable[[str], str] = _english,
                           ) -> tuple[list[CriterionScore], dict[str, str]]:
     """Read a grader's typed scores (a decimal comma allowed) and comments per criterion;
-    return the scores and, per criterion id, a sentence for each one that cannot be used."""
+    return the scores and, per criterion id, a sentence for each one that cannot be used
+    (written through `say`, the grader's gettext; English by default)."""
     scores, errors = [], {}
     for criterion in criteria_of(question):
         cid, points = criterion["id"], float(criterion["points"])
@@ -39,11 +46,13 @@ def read_criterion_scores(question: Mapping[str, Any], raw_scores: Mapping[str, 
         except ValueError:
             value = math.nan
         if not math.isfinite(value) or not 0 <= value <= points:
-            errors[cid] = f"Enter a score from 0 to {points:g}."
+            errors[cid] = say(N_("Enter a score from 0 to %(points)s.")) % {
+                "points": f"{points:g}"}
             value = 0.0
         feedback = (raw_feedback.get(cid) or "").strip()
         if len(feedback) > MAX_FEEDBACK_CHARS:
-            errors[cid] = f"Keep the feedback under {MAX_FEEDBACK_CHARS:,} characters."
+            errors[cid] = say(N_("Keep the feedback under %(limit)s characters.")) % {
+                "limit": f"{MAX_FEEDBACK_CHARS:,}"}
         scores.append(CriterionScore(cid, round(value, 2), points, feedback[:MAX_FEEDBACK_CHARS]))
     return scores, errors
 

@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask_babel import gettext as _
 
 ENV_PREFIX = "env:"
 SEALED_PREFIX = "sealed:"
@@ -45,20 +46,21 @@ def unseal(stored: str, config: Mapping[str, Any]) -> str:
         name = stored[len(ENV_PREFIX):]
         value = os.environ.get(name)
         if value is None:
-            raise SecretUnavailable(f"The environment variable {name} is not set.")
+            raise SecretUnavailable(_("The environment variable %(name)s is not set.", name=name))
         return value
     if not stored.startswith(SEALED_PREFIX):
-        raise SecretUnavailable("The stored secret is in an unknown form.")
+        raise SecretUnavailable(_("The stored secret is in an unknown form."))
     try:
         return _fernet(config).decrypt(stored[len(SEALED_PREFIX):].encode()).decode()
     except InvalidToken:
-        raise SecretUnavailable("The secret was sealed with another key: enter it again.") from None
+        raise SecretUnavailable(_("The secret was sealed with another key: enter it "
+                                  "again.")) from None
 
 
 def describe(stored: str) -> str:
     """Say where a secret lives, for admin pages (never the secret itself)."""
     if not stored:
-        return "none"
+        return _("none")
     if stored.startswith(ENV_PREFIX):
-        return f"from the environment variable {stored[len(ENV_PREFIX):]}"
-    return "stored encrypted"
+        return _("from the environment variable %(name)s", name=stored[len(ENV_PREFIX):])
+    return _("stored encrypted")

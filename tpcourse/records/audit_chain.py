@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tpcourse.i18n_markers import N_, Sentence
 from tpcourse.records.encoding import canonical_json, isoformat_z
 from tpcourse.records.signing import (
     ALG,
@@ -68,10 +69,11 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Where the chain first fails verification, and why, as a sentence."""
+    """Where the chain first fails verification, and why, as a sentence (translated where it
+    is shown)."""
 
     seq: int
-    reason: str
+    reason: Sentence
 
     def __str__(self) -> str:
         return self.reason
@@ -91,31 +93,37 @@ def _link_break(entry: AuditEntry, previous: AuditEntry | None) -> ChainBreak | 
     """Check that `entry` sits right after `previous` in sequence and in hash."""
     expected_seq = FIRST_SEQ if previous is None else previous.seq + 1
     if entry.seq < expected_seq:
-        return ChainBreak(
-            entry.seq,
-            f"Entry {entry.seq} comes after entry {expected_seq - 1}: "
-            "entries are out of order or duplicated.",
-        )
+        return ChainBreak(entry.seq, Sentence(
+            N_("Entry %(seq)d comes after entry %(previous)d: entries are out of order or "
+               "duplicated."), seq=entry.seq, previous=expected_seq - 1))
     if entry.seq > expected_seq:
-        missing = (
-            f"entry {expected_seq} is"
-            if entry.seq == expected_seq + 1
-            else f"entries {expected_seq} to {entry.seq - 1} are"
-        )
-        after = "the start" if previous is None else f"entry {previous.seq}"
-        return ChainBreak(
-            entry.seq,
-            f"Entry {entry.seq} follows {after}: {missing} missing (deleted) or out of order.",
-        )
+        return ChainBreak(entry.seq, _gap(entry.seq, previous, expected_seq))
     expected_prev = GENESIS if previous is None else previous.hash
     if entry.prev_hash != expected_prev:
-        before = "the genesis value" if previous is None else f"entry {previous.seq}'s hash"
-        return ChainBreak(
-            entry.seq,
-            f"Entry {entry.seq} does not link to {before}: "
-            "an entry before it was deleted, replaced or reordered.",
-        )
+        if previous is None:
+            return ChainBreak(entry.seq, Sentence(
+                N_("Entry %(seq)d does not link to the genesis value: an entry before it was "
+                   "deleted, replaced or reordered."), seq=entry.seq))
+        return ChainBreak(entry.seq, Sentence(
+            N_("Entry %(seq)d does not link to entry %(previous)d's hash: an entry before it "
+               "was deleted, replaced or reordered."), seq=entry.seq, previous=previous.seq))
     return None
+
+
+def _gap(seq: int, previous: AuditEntry | None, expected_seq: int) -> Sentence:
+    """Why entry `seq` cannot follow `previous`: the entries expected between are missing."""
+    values = {"seq": seq, "first": expected_seq, "last": seq - 1}
+    if previous is None:
+        if seq == expected_seq + 1:
+            return Sentence(N_("Entry %(seq)d follows the start: entry %(first)d is missing "
+                               "(deleted) or out of order."), **values)
+        return Sentence(N_("Entry %(seq)d follows the start: entries %(first)d to %(last)d are "
+                           "missing (deleted) or out of order."), **values)
+    if seq == expected_seq + 1:
+        return Sentence(N_("Entry %(seq)d follows entry %(previous)d: entry %(first)d is "
+                           "missing (deleted) or out of order."), previous=previous.seq, **values)
+    return Sentence(N_("Entry %(seq)d follows entry %(previous)d: entries %(first)d to %(last)d "
+                       "are missing (deleted) or out of order."), previous=previous.seq, **values)
 
 
 def verify_chain(
@@ -136,27 +144,21 @@ def verify_chain(
             entry.prev_hash, entry.seq, entry.at, entry.actor, entry.kind, entry.payload
         )
         if content_hash != entry.hash:
-            return ChainBreak(
-                entry.seq,
-                f"Entry {entry.seq} was changed after it was written: "
-                "its content no longer matches its stored hash.",
-            )
+            return ChainBreak(entry.seq, Sentence(
+                N_("Entry %(seq)d was changed after it was written: its content no longer "
+                   "matches its stored hash."), seq=entry.seq))
         anchored = anchors.pop(entry.seq, None)
         if anchored is not None and anchored != entry.hash:
-            return ChainBreak(
-                entry.seq,
-                f"Entry {entry.seq} differs from the checkpoint recorded outside the database: "
-                "the chain was rewritten from this entry or earlier.",
-            )
+            return ChainBreak(entry.seq, Sentence(
+                N_("Entry %(seq)d differs from the checkpoint recorded outside the database: "
+                   "the chain was rewritten from this entry or earlier."), seq=entry.seq))
         previous = entry
     if anchors:
         last = FIRST_SEQ - 1 if previous is None else previous.seq
         missing_seq = min(anchors)
-        return ChainBreak(
-            missing_seq,
-            f"The chain ends at entry {last} but a checkpoint exists for entry {missing_seq}: "
-            "entries at the end were deleted.",
-        )
+        return ChainBreak(missing_seq, Sentence(
+            N_("The chain ends at entry %(last)d but a checkpoint exists for entry "
+               "%(missing)d: entries at the end were deleted."), last=last, missing=missing_seq))
     return None
 
 
@@ -179,14 +181,16 @@ def sign_checkpoint(entry: AuditEntry, key: Ed25519PrivateKey) -> dict[str, Any]
     return checkpoint
 
 
-def verify_checkpoint(checkpoint: Mapping[str, Any], jwks: Mapping[str, Any]) -> list[str]:
+def verify_checkpoint(checkpoint: Mapping[str, Any], jwks: Mapping[str, Any]) -> list[Sentence]:
     """Check a signed checkpoint against a JWK set; return problems, empty when valid."""
     public_key = find_public_key(jwks, str(checkpoint.get("kid")))
     if public_key is None:
-        return [f"unknown key id {checkpoint.get('kid')}: it is not in the key set given"]
+        return [Sentence(N_("unknown key id %(kid)s: it is not in the key set given"),
+                         kid=checkpoint.get("kid"))]
     try:
         signature = b64url_decode(str(checkpoint.get("signature", "")))
         public_key.verify(signature, _checkpoint_message(checkpoint))
     except (ValueError, InvalidSignature):
-        return ["signature does not match: the checkpoint was altered or not signed by this key"]
+        return [Sentence(N_("signature does not match: the checkpoint was altered or not signed "
+                            "by this key"))]
     return []

@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tpcourse.i18n_markers import N_, Sentence
 from tpcourse.records.encoding import chunked, isoformat_z, json_array
 from tpcourse.records.rows import CompletionRow, Issuer
 from tpcourse.records.rsa_signing import RS256, RSAKey, find_rsa_key, rsa_key_id, sign_rs256
@@ -22,6 +25,7 @@ from tpcourse.records.signing import ALG, b64url_decode, b64url_encode, find_pub
 __all__ = [
     "CONTEXT",
     "build_credential",
+    "credential_signer",
     "issuer_profile",
     "decode_credential",
     "is_badge_eligible",
@@ -246,58 +250,90 @@ def decode_credential(token: str) -> dict[str, Any]:
     return json.loads(b64url_decode(parts[1]))
 
 
-def _claim_problems(payload: dict[str, Any], now: datetime) -> list[str]:
+def _claim_problems(payload: dict[str, Any], now: datetime) -> list[Sentence]:
     problems = []
     types = payload.get("type", [])
     types = [types] if isinstance(types, str) else types
     if not {"VerifiableCredential", "OpenBadgeCredential"} <= set(types):
-        problems.append("type must include VerifiableCredential and OpenBadgeCredential")
+        problems.append(Sentence(N_("type must include VerifiableCredential and "
+                                    "OpenBadgeCredential")))
     try:
         expected = _jwt_claims(payload)
     except (KeyError, TypeError, ValueError) as error:
-        return [*problems, f"credential lacks a required member: {error}"]
+        return [*problems, Sentence(N_("credential lacks a required member: %(error)s"),
+                                    error=error)]
     for claim in ("iss", "jti", "nbf", "sub", "exp"):
         if payload.get(claim) != expected.get(claim):
-            problems.append(f"claim {claim} does not match the credential it wraps")
+            problems.append(Sentence(N_("claim %(claim)s does not match the credential it "
+                                        "wraps"), claim=claim))
     if now.timestamp() < expected["nbf"]:
-        problems.append(f"credential is not valid until {payload['validFrom']}")
+        problems.append(Sentence(N_("credential is not valid until %(date)s"),
+                                 date=payload["validFrom"]))
     if "exp" in expected and now.timestamp() >= expected["exp"]:
-        problems.append(f"credential expired on {payload['validUntil']}")
+        problems.append(Sentence(N_("credential expired on %(date)s"), date=payload["validUntil"]))
     return problems
 
 
 def verify_credential(
     token: str, jwks: dict[str, Any], *, now: datetime | None = None
-) -> list[str]:
+) -> list[Sentence]:
     """Check a VC-JWT's signature, claims and validity period; return problems, empty if valid."""
     parts = token.split(".")
     if len(parts) != 3:
-        return ["not a compact JWS: it must have three dot-separated parts"]
+        return [Sentence(N_("not a compact JWS: it must have three dot-separated parts"))]
     try:
         header = json.loads(b64url_decode(parts[0]))
         payload = json.loads(b64url_decode(parts[1]))
         signature = b64url_decode(parts[2])
     except ValueError as error:
-        return [f"the token could not be decoded: {error}"]
+        return [Sentence(N_("the token could not be decoded: %(error)s"), error=error)]
     kid = str(header.get("kid", ""))
     if header.get("alg") == RS256:
         rsa_key = find_rsa_key(jwks, kid.rpartition("#")[2])
         if rsa_key is None:
-            return [f"unknown key id {kid}: it is not in the key set given"]
+            return [_unknown_key(kid)]
         if not _verify_rs256(token, rsa_key):
-            return ["signature does not match: the credential was altered or not signed by "
-                    "this key"]
+            return [_altered()]
         return _claim_problems(payload, now or datetime.now(UTC))
     if header.get("alg") != ALG:
-        return [f"unsupported alg {header.get('alg')!r}: expected {RS256!r} or {ALG!r}"]
+        return [Sentence(N_("unsupported alg %(alg)s: expected %(rs256)s or %(eddsa)s"),
+                         alg=repr(header.get("alg")), rs256=repr(RS256), eddsa=repr(ALG))]
     public_key = find_public_key(jwks, kid.rpartition("#")[2])
     if public_key is None:
-        return [f"unknown key id {kid}: it is not in the key set given"]
+        return [_unknown_key(kid)]
     try:
         public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
     except InvalidSignature:
-        return ["signature does not match: the credential was altered or not signed by this key"]
+        return [_altered()]
     return _claim_problems(payload, now or datetime.now(UTC))
+
+
+def _unknown_key(kid: str) -> Sentence:
+    return Sentence(N_("unknown key id %(kid)s: it is not in the key set given"), kid=kid)
+
+
+def _altered() -> Sentence:
+    return Sentence(N_("signature does not match: the credential was altered or not signed by "
+                       "this key"))
+
+
+def credential_signer(key: Ed25519PrivateKey | RSAKey, kid: str) -> Callable[[dict[str, Any]], str]:
+    """Return a function that signs credentials as `sign_credential(credential, key, kid=kid)`
+    does, byte for byte, for signing many: with an RSA key the JWS header is encoded once (by
+    joserfc, as for one credential), then each credential costs its payload's encoding and one
+    RSA signature (RS256 is RSASSA-PKCS1-v1_5 with SHA-256 over `header.payload`)."""
+    if not isinstance(key, RSAKey):
+        return lambda credential: sign_credential(credential, key, kid=kid)
+    header = sign_rs256({"kid": kid, "typ": "JWT"}, b"", key).partition(".")[0]
+    sign, pkcs1, sha256 = key.private_key.sign, padding.PKCS1v15(), hashes.SHA256()
+
+    def signed(credential: dict[str, Any]) -> str:
+        payload = {**credential, **_jwt_claims(credential)}
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        signing_input = f"{header}.{b64url_encode(text.encode('utf-8'))}"
+        return f"{signing_input}.{b64url_encode(sign(signing_input.encode('ascii'), pkcs1, sha256))}"
+
+    return signed
 
 
 def stream_badges(
@@ -305,9 +341,7 @@ def stream_badges(
     keys_at: str | None = None,
 ) -> Iterator[bytes]:
     """Yield a JSON array of signed VC-JWT strings, one per eligible row, as UTF-8 chunks."""
-    tokens = (
-        sign_credential(build_credential(row, issuer), key, keys_at=keys_at)
-        for row in rows
-        if is_badge_eligible(row)
-    )
+    thumbprint = rsa_key_id(key) if isinstance(key, RSAKey) else key_id(key)
+    sign = credential_signer(key, f"{keys_at or keys_url(issuer.id or issuer.url)}#{thumbprint}")
+    tokens = (sign(build_credential(row, issuer)) for row in rows if is_badge_eligible(row))
     return chunked(json_array(tokens))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tpcourse.records.encoding import CHUNK_SIZE
-from tpcourse.records.fields import FIELDS, completion_fields
+from tpcourse.records.fields import FIELDS, field_values
 from tpcourse.records.rows import CompletionRow
 
 __all__ = ["CSV_COLUMNS", "csv_cell", "stream_csv"]
@@ -40,9 +40,9 @@ def stream_csv(rows: Iterable[CompletionRow]) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write(BOM)
     writer.writerow(CSV_COLUMNS)
+    writerow = writer.writerow
     for row in rows:
-        fields = completion_fields(row)
-        writer.writerow([csv_cell(fields[column]) for column in CSV_COLUMNS])
+        writerow(map(csv_cell, field_values(row)))
         if buffer.tell() >= CHUNK_SIZE:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

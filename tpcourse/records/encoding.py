@@ -23,6 +23,8 @@ CHUNK_SIZE = 64 * 1024  # bytes per yielded chunk: big enough for sockets, small
 
 def isoformat_z(moment: datetime) -> str:
     """Write an aware datetime as ISO 8601 UTC ending in `Z` (microseconds only when set)."""
+    if moment.tzinfo is UTC:  # what the database hands back: no conversion needed
+        return moment.isoformat().replace("+00:00", "Z")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(
             f"Datetime {moment.isoformat()} has no time zone: attach UTC before exporting it."

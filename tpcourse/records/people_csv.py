@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+
+from ..i18n_markers import N_
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
@@ -40,11 +43,18 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why a row (or the whole file, row 0) cannot be used."""
+    """Why a row (or the whole file, row 0) cannot be used: `template` (marked for
+    translation) filled with `values`; a page shows `gettext(template) % values`."""
 
     row: int
     column: str
-    message: str
+    template: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The problem in English."""
+        return self.template % self.values if self.values else self.template
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "the file"
@@ -70,11 +80,11 @@ def _decode(data: bytes, result: PeopleFile) -> str | None:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        result.problems.append(RowProblem(0, "", "the file is not text: save it from your "
-                                                 "spreadsheet as CSV (UTF-8)"))
+        result.problems.append(RowProblem(0, "", N_("the file is not text: save it from your "
+                                                    "spreadsheet as CSV (UTF-8)")))
         return None
-    result.notes.append("The file is not UTF-8; it was read as Windows-1252 (Excel's older "
-                        "CSV). Check the accented names in the preview.")
+    result.notes.append(N_("The file is not UTF-8; it was read as Windows-1252 (Excel's older "
+                           "CSV). Check the accented names in the preview."))
     return text
 
 
@@ -99,8 +109,9 @@ def read_people_csv(data: bytes) -> PeopleFile:
     """Read a class list; never raises: what cannot be used becomes a RowProblem."""
     result = PeopleFile()
     if len(data) > MAX_BYTES:
-        result.problems.append(RowProblem(0, "", f"the file is {len(data) / 1_000_000:.1f} MB; "
-                                                 f"class lists are limited to 1 MB — split it"))
+        result.problems.append(RowProblem(0, "", N_("the file is %(size)s MB; class lists are "
+                                                    "limited to 1 MB — split it"),
+                                          {"size": f"{len(data) / 1_000_000:.1f}"}))
         return result
     text = _decode(data, result)
     if text is None:
@@ -117,20 +128,24 @@ def read_people_csv(data: bytes) -> PeopleFile:
                 missing = [c for c in ("name", "email") if c not in header]
                 if missing:
                     result.problems.append(RowProblem(
-                        reader.line_num, "", f"the first row must name the columns; missing: "
-                        f"{', '.join(missing)} (e.g. {SAMPLE.splitlines()[0]})"))
+                        reader.line_num, "", N_("the first row must name the columns; missing: "
+                                                "%(missing)s (e.g. %(example)s)"),
+                        {"missing": ", ".join(missing), "example": SAMPLE.splitlines()[0]}))
                     return result
                 result.columns = tuple(c for c in COLUMNS if c in header)
                 continue
             if len(result.rows) + len(result.problems) >= MAX_ROWS:
-                result.problems.append(RowProblem(reader.line_num, "", f"class lists are "
-                                                  f"limited to {MAX_ROWS} rows: split the file"))
+                result.problems.append(RowProblem(
+                    reader.line_num, "", N_("class lists are limited to %(rows)s rows: split "
+                                            "the file"), {"rows": MAX_ROWS}))
                 break
             _row(reader.line_num, cells, header, seen, result)
     except csv.Error as exc:
-        result.problems.append(RowProblem(reader.line_num, "", f"not readable as CSV ({exc})"))
+        result.problems.append(RowProblem(reader.line_num, "", N_("not readable as CSV "
+                                                                  "(%(error)s)"),
+                                          {"error": str(exc)}))
     if header is None:
-        result.problems.append(RowProblem(0, "", "the file is empty"))
+        result.problems.append(RowProblem(0, "", N_("the file is empty")))
     return result
 
 
@@ -143,18 +158,20 @@ def _row(number: int, cells: list[str], header: dict[str, int], seen: dict[str, 
     name, email = " ".join(cell("name").split()), cell("email")
     problems = []
     if not name:
-        problems.append(RowProblem(number, "name", "the name is empty"))
+        problems.append(RowProblem(number, "name", N_("the name is empty")))
     elif len(name) > 200:
-        problems.append(RowProblem(number, "name", "the name is longer than 200 characters"))
+        problems.append(RowProblem(number, "name", N_("the name is longer than 200 characters")))
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        problems.append(RowProblem(number, "email", f"'{email[:60]}' is not an email address"
-                                                    f" ({exc})" if email else
-                                   "the email is empty"))
+        problems.append(RowProblem(number, "email", N_("'%(email)s' is not an email address "
+                                                       "(%(error)s)"),
+                                   {"email": email[:60], "error": str(exc)}) if email else
+                        RowProblem(number, "email", N_("the email is empty")))
     else:
         if email in seen:
-            problems.append(RowProblem(number, "email", f"the same email as row {seen[email]}"))
+            problems.append(RowProblem(number, "email", N_("the same email as row %(row)s"),
+                                       {"row": seen[email]}))
         else:
             seen[email] = number
     if problems:

@@ -14,6 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tpcourse.i18n_markers import N_, Sentence
 from tpcourse.records.encoding import canonical_json, isoformat_z
 
 __all__ = [
@@ -195,13 +196,15 @@ class ExportSigner:
 
 def verify_export(
     data: bytes | Iterable[bytes], signature_doc: Mapping[str, Any], jwks: Mapping[str, Any]
-) -> list[str]:
+) -> list[Sentence]:
     """Check an export against its signature document; return problems, empty when valid."""
     missing = [name for name in (*SIGNATURE_FIELDS, "signature") if name not in signature_doc]
     if missing:
-        return [f"signature document is missing {', '.join(missing)}: it is not a tpcourse one"]
+        return [Sentence(N_("signature document is missing %(fields)s: it is not a tpcourse one"),
+                         fields=", ".join(missing))]
     if signature_doc["alg"] != ALG or signature_doc["type"] != SIGNATURE_TYPE:
-        return [f"unsupported signature: alg {signature_doc['alg']!r}, expected {ALG!r}"]
+        return [Sentence(N_("unsupported signature: alg %(alg)s, expected %(expected)s"),
+                         alg=repr(signature_doc["alg"]), expected=repr(ALG))]
     problems = []
     digest = hashlib.sha256()
     size = 0
@@ -209,21 +212,21 @@ def verify_export(
         digest.update(chunk)
         size += len(chunk)
     if size != signature_doc["bytes"]:
-        problems.append(f"size mismatch: file has {size} bytes, {signature_doc['bytes']} signed")
+        problems.append(Sentence(N_("size mismatch: file has %(size)d bytes, %(signed)s signed"),
+                                 size=size, signed=signature_doc["bytes"]))
     if digest.hexdigest() != signature_doc["sha256"]:
-        problems.append("sha256 mismatch: file was changed after signing")
+        problems.append(Sentence(N_("sha256 mismatch: file was changed after signing")))
     public_key = find_public_key(jwks, str(signature_doc["kid"]))
     if public_key is None:
-        problems.append(
-            f"unknown key id {signature_doc['kid']}: it is not in the key set given "
-            "(fetch the current /.well-known/tpcourse-keys.json)"
-        )
+        problems.append(Sentence(
+            N_("unknown key id %(kid)s: it is not in the key set given (fetch the current "
+               "/.well-known/tpcourse-keys.json)"), kid=signature_doc["kid"]))
         return problems
     try:
         signature = b64url_decode(str(signature_doc["signature"]))
         public_key.verify(signature, signing_message(signature_doc))
     except (ValueError, InvalidSignature):
-        problems.append(
-            "signature does not match: the signature document was altered or not signed by this key"
-        )
+        problems.append(Sentence(
+            N_("signature does not match: the signature document was altered or not signed by "
+               "this key")))
     return problems

@@ -16,19 +16,14 @@ from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from ..services.accounts import profile
+from ..services.platform import languages
 
 SESSION_KEY = "locale"
 
 
 def site_locales() -> tuple[str, ...]:
     """The locales the interface offers, the site default first."""
-    return _parse_locales(current_app.config.get("TPCOURSE_LOCALES") or "en")
-
-
-@lru_cache(maxsize=8)
-def _parse_locales(setting: str) -> tuple[str, ...]:
-    codes = tuple(dict.fromkeys(code.strip() for code in setting.split(",") if code.strip()))
-    return codes or ("en",)
+    return languages.site_locales(current_app.config)
 
 
 def select_locale() -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
@@ -48,15 +49,15 @@ def response_jwt(kept: Mapping[str, Any], keys: Sequence[str], launch_url: str,
                  config: Mapping[str, Any], now: datetime) -> tuple[str, str]:
     """Sign the response for the picked target keys; return (the LMS's return URL, the JWT)."""
     if not kept.get("links") or not kept.get("return_url"):
-        raise ServiceError("This LMS did not ask for links, so there is nothing to send back.")
+        raise ServiceError(_("This LMS did not ask for links, so there is nothing to send back."))
     picked = [targets.resolve(key) for key in keys]
     if not picked or any(target is None for target in picked):
-        raise ServiceError("Choose at least one course, module or quiz.")
+        raise ServiceError(_("Choose at least one course, module or quiz."))
     if len(picked) > 1 and not kept.get("multiple"):
-        raise ServiceError("This LMS takes one item at a time: choose one.")
+        raise ServiceError(_("This LMS takes one item at a time: choose one."))
     platform = db.session.get(LtiPlatform, int(kept["platform"]))
     if platform is None or not platform.active:
-        raise NotFound("This LMS is no longer registered.")
+        raise NotFound(_("This LMS is no longer registered."))
     link = DeepLink(registration_for(platform, config, now), str(kept["deployment"]),
                     {"deep_link_return_url": kept["return_url"], "data": kept.get("data")})
     return kept["return_url"], link.get_response_jwt(

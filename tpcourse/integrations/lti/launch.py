@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.oidc_login import OIDCLogin
@@ -109,7 +111,7 @@ def start_login(lti_request: Any, cookies: Any, config: Mapping[str, Any], now: 
         url = login.get_redirect_object(launch_url)
     except (OIDCException, LtiException) as exc:
         db.session.rollback()
-        raise LaunchRefused(f"This login request cannot be used: {exc}") from None
+        raise LaunchRefused(_("This login request cannot be used: %(error)s", error=exc)) from None
     db.session.commit()
     return url
 
@@ -130,21 +132,21 @@ class Launch:
     claims: dict[str, Any] = field(default_factory=dict)
 
 
-REASONS = {
-    "Registration not found": "it is not meant for this tool (no registered LMS has its issuer "
-                              "and audience)",
-    "Client id not registered": "it is not meant for this tool (audience)",
-    "Invalid Nonce": "its nonce is unknown or used already (a replayed launch)",
-    "State not found": "it does not answer a login this browser started (state)",
-    "Signature verification failed": "its signature does not match the LMS's key",
-    "Signature has expired": "its id token has expired",
-    "Unable to find deployment": "its deployment is not registered for this LMS",
+REASONS = {  # pylti1p3's message: why, for "This launch cannot be accepted: <why>"
+    "Registration not found": _l("it is not meant for this tool (no registered LMS has its "
+                                 "issuer and audience)"),
+    "Client id not registered": _l("it is not meant for this tool (audience)"),
+    "Invalid Nonce": _l("its nonce is unknown or used already (a replayed launch)"),
+    "State not found": _l("it does not answer a login this browser started (state)"),
+    "Signature verification failed": _l("its signature does not match the LMS's key"),
+    "Signature has expired": _l("its id token has expired"),
+    "Unable to find deployment": _l("its deployment is not registered for this LMS"),
 }
 
 
 def _reason(message: str) -> str:
-    """pylti1p3's reason, said for the person who sees it."""
-    return next((said for found, said in REASONS.items() if found in message), message)
+    """pylti1p3's reason, said for the person who sees it (in their language)."""
+    return next((str(said) for found, said in REASONS.items() if found in message), message)
 
 
 def _validated_claims(lti_request: Any, cookies: Any, config: Mapping[str, Any],
@@ -158,14 +160,17 @@ def _validated_claims(lti_request: Any, cookies: Any, config: Mapping[str, Any],
     try:
         claims = dict(launch.get_launch_data())
     except LtiException as exc:
-        raise LaunchRefused(f"This launch cannot be accepted: {_reason(str(exc))}") from None
+        raise LaunchRefused(_("This launch cannot be accepted: %(reason)s",
+                              reason=_reason(str(exc)))) from None
     except (KeyError, TypeError, ValueError, AttributeError):  # a body pylti1p3 could not read
-        raise LaunchRefused("This launch cannot be accepted: its id token is malformed.") from None
+        raise LaunchRefused(_("This launch cannot be accepted: its id token is "
+                              "malformed.")) from None
     state = db.session.get(LtiLoginState, store.state)
     if tool.platform is None or state is None or state.platform_id != tool.platform.id:
-        raise LaunchRefused("This launch cannot be accepted: it answers another platform's login.")
+        raise LaunchRefused(_("This launch cannot be accepted: it answers another platform's "
+                              "login."))
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
-        raise LaunchRefused("This launch cannot be accepted: it names no user (sub).")
+        raise LaunchRefused(_("This launch cannot be accepted: it names no user (sub)."))
     return claims, tool.platform
 
 
@@ -215,16 +220,17 @@ def accept_launch(lti_request: Any, cookies: Any, config: Mapping[str, Any],
                         return_url=presentation.get("return_url"), claims=claims)
         if claims.get(CLAIM + "message_type") == "LtiDeepLinkingRequest":
             if role != "instructor":
-                raise LaunchRefused("Only the LMS course's instructors can place tpcourse content.")
+                raise LaunchRefused(_("Only the LMS course's instructors can place tpcourse "
+                                      "content."))
             launch.deep_linking = dict(claims.get(DEEP_LINKING_CLAIM) or {})
         else:
             custom = claims.get(CLAIM + "custom") or {}
             launch.target = targets.resolve(custom.get(targets.TARGET_PARAMETER)
                                             if isinstance(custom, dict) else None)
             if launch.target is None:
-                raise LaunchRefused("This LMS link does not name a tpcourse course, module or "
-                                    "quiz. Ask the LMS course's instructor to place it again "
-                                    "(through \"Select content\").")
+                raise LaunchRefused(_("This LMS link does not name a tpcourse course, module or "
+                                      "quiz. Ask the LMS course's instructor to place it again "
+                                      "(through \"Select content\")."))
             launch.link = _upsert_link(platform, claims, launch.target, launch.deployment_id, now)
             identities.give_role(user, role, launch.target.course_id, launch.link.cohort_id, now)
     except Exception:

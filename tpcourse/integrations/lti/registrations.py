@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from pylti1p3.deployment import Deployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
@@ -100,10 +101,11 @@ class PlatformForm:
     active: bool = True
 
 
-def _check_url(label: str, url: str) -> None:
+def _check_url(problem: str, url: str) -> None:
+    """Raise `problem` unless `url` is a full web address."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ServiceError(f"{label} must be a full web address, like https://lms.example.edu/...")
+        raise ServiceError(problem)
 
 
 def platforms_of(school: School) -> list[LtiPlatform]:
@@ -124,7 +126,7 @@ def get_platform(school: School, platform_id: int) -> LtiPlatform:
     """One of the school's platforms; NotFound for another school's, so ids do not leak."""
     platform = db.session.get(LtiPlatform, platform_id)
     if platform is None or platform.school_id != school.id:
-        raise NotFound("No such platform.")
+        raise NotFound(_("No such platform."))
     return platform
 
 
@@ -132,13 +134,17 @@ def save_platform(school: School, platform: LtiPlatform | None, form: PlatformFo
                   actor: str, now: datetime) -> LtiPlatform:
     """Register a platform for the school, or change one; Conflict when the issuer and client id
     are registered already."""
-    for label, url in (("The authentication URL", form.auth_login_url),
-                       ("The access token URL", form.auth_token_url),
-                       ("The key set URL", form.key_set_url)):
-        _check_url(label, url)
+    for problem, url in (
+            (_("The authentication URL must be a full web address, like "
+               "https://lms.example.edu/..."), form.auth_login_url),
+            (_("The access token URL must be a full web address, like "
+               "https://lms.example.edu/..."), form.auth_token_url),
+            (_("The key set URL must be a full web address, like https://lms.example.edu/..."),
+             form.key_set_url)):
+        _check_url(problem, url)
     if not form.deployment_ids:
-        raise ServiceError("Give at least one deployment id (the LMS shows it after you add the "
-                           "tool).")
+        raise ServiceError(_("Give at least one deployment id (the LMS shows it after you add "
+                             "the tool)."))
     platform = platform or LtiPlatform(school_id=school.id, created_at=now)
     for name in ("name", "issuer", "client_id", "auth_login_url", "auth_token_url",
                  "key_set_url", "active"):
@@ -150,7 +156,7 @@ def save_platform(school: School, platform: LtiPlatform | None, form: PlatformFo
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("That issuer and client id are registered already.") from None
+        raise Conflict(_("That issuer and client id are registered already.")) from None
     record_event("lti.platform_saved", {"platform": platform.id, "school": school.id,
                                         "issuer": platform.issuer}, actor, now)
     db.session.commit()

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import requests
+from flask_babel import gettext as _
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
@@ -42,7 +43,7 @@ def get_link(link_id: int) -> LtiLink:
     """A link by id; NotFound when there is none."""
     link = db.session.get(LtiLink, link_id)
     if link is None:
-        raise NotFound("No such LMS link.")
+        raise NotFound(_("No such LMS link."))
     return link
 
 
@@ -57,8 +58,8 @@ def sync_roster(link_id: int, actor: str, config: Mapping[str, Any], now: dateti
     link = get_link(link_id)
     platform = db.session.get(LtiPlatform, link.platform_id)
     if not link.memberships_url or link.course_id is None:
-        raise ServiceError("The LMS did not offer its roster for this link (Names and Role "
-                           "Provisioning is off in the tool's LMS settings).")
+        raise ServiceError(_("The LMS did not offer its roster for this link (Names and Role "
+                             "Provisioning is off in the tool's LMS settings)."))
     connector = ServiceConnector(registration_for(platform, config, now),
                                  requests_session=BoundedSession())
     service = NamesRolesProvisioningService(connector, {
@@ -66,7 +67,8 @@ def sync_roster(link_id: int, actor: str, config: Mapping[str, Any], now: dateti
     try:
         members = service.get_members()[:MAX_MEMBERS]
     except (LtiException, requests.RequestException, AssertionError) as exc:
-        raise ServiceError(f"The LMS did not give its roster: {exc}"[:500]) from None
+        raise ServiceError(_("The LMS did not give its roster: %(error)s",
+                             error=str(exc)[:400])) from None
     result = RosterSync()
     for member in members:
         subject = str(member.get("user_id") or "")[:255]

@@ -22,6 +22,7 @@ import requests
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -64,7 +65,8 @@ def begin(provider_id: int, redirect_uri: str, config: Mapping[str, Any],
         url, state = _client(provider, redirect_uri, config).create_authorization_url(
             provider.authorization_endpoint, code_verifier=verifier, nonce=nonce)
     except secrets.SecretUnavailable as exc:
-        raise LoginRefused(f"This school login is not set up completely: {exc}") from None
+        raise LoginRefused(_("This school login is not set up completely: %(error)s",
+                             error=exc)) from None
     return url, {"provider": provider.id, "state": state, "nonce": nonce, "verifier": verifier,
                  "started": int(time.time()), "link": link_user_id}
 
@@ -79,11 +81,12 @@ def _id_token_claims(provider: SsoProvider, id_token: str, nonce: str) -> dict[s
             exp={"essential": True}, iat={"essential": True},
             nonce={"essential": True, "value": nonce}).validate(token.claims)
     except (JoseError, ValueError, TypeError, KeyError, requests.RequestException) as exc:
-        raise LoginRefused(f"The school's answer cannot be trusted: {exc}"[:300]) from None
+        raise LoginRefused(_("The school's answer cannot be trusted: %(error)s",
+                             error=str(exc)[:250])) from None
     claims = dict(token.claims)
     azp = claims.get("azp")
     if isinstance(claims.get("aud"), list) and len(claims["aud"]) > 1 and azp != provider.client_id:
-        raise LoginRefused("The school's answer was meant for another application (azp).")
+        raise LoginRefused(_("The school's answer was meant for another application (azp)."))
     return claims
 
 
@@ -112,23 +115,26 @@ def finish(pending: Mapping[str, Any] | None, callback_url: str, state: str | No
     """Complete a school login from the provider's callback; the user to sign in."""
     if not pending or not state or not _secrets.compare_digest(str(pending.get("state")),
                                                                str(state)):
-        raise LoginRefused("This school login does not belong to this browser (state). "
-                           "Start again from the login page.")
+        raise LoginRefused(_("This school login does not belong to this browser (state). "
+                             "Start again from the login page."))
     if int(time.time()) - int(pending.get("started", 0)) > PENDING_SECONDS:
-        raise LoginRefused("This school login took too long. Start again from the login page.")
+        raise LoginRefused(_("This school login took too long. Start again from the login "
+                             "page."))
     provider = active_provider(int(pending["provider"]))
     answered_by = parse_qs(urlsplit(callback_url).query).get("iss")
     if answered_by and answered_by[0] != provider.issuer:  # RFC 9207: a mixed-up provider
-        raise LoginRefused("This answer comes from another provider than the one you chose.")
+        raise LoginRefused(_("This answer comes from another provider than the one you "
+                             "chose."))
     client = _client(provider, redirect_uri, config)
     try:
         token = client.fetch_token(provider.token_endpoint, authorization_response=callback_url,
                                    state=pending["state"], code_verifier=pending["verifier"],
                                    timeout=TIMEOUT_SECONDS)
     except (OAuthError, requests.RequestException, ValueError) as exc:
-        raise LoginRefused(f"The school did not confirm this login: {exc}"[:300]) from None
+        raise LoginRefused(_("The school did not confirm this login: %(error)s",
+                             error=str(exc)[:250])) from None
     if not token.get("id_token"):
-        raise LoginRefused("The school's answer had no id token.")
+        raise LoginRefused(_("The school's answer had no id token."))
     claims = _id_token_claims(provider, token["id_token"], str(pending["nonce"]))
     return _account_for(provider, claims, pending.get("link"), now)
 
@@ -141,18 +147,18 @@ def _account_for(provider: SsoProvider, claims: dict[str, Any], link_user_id: in
     ).scalar_one_or_none()
     if identity is not None:
         if link_user_id is not None and identity.user_id != link_user_id:
-            raise LoginRefused("This school login belongs to another account already.")
+            raise LoginRefused(_("This school login belongs to another account already."))
         user = db.session.get(User, identity.user_id)
     elif link_user_id is not None:
         user = db.session.get(User, link_user_id)
     elif provider.create_accounts:
         user = _new_account(provider, claims, now)
     else:
-        raise LoginRefused(f"No account here is linked to your {provider.name} login yet. Log in "
-                           f"with your password and choose \"Log in with {provider.name}\" once "
-                           "to link it, or ask your school.")
+        raise LoginRefused(_("No account here is linked to your %(provider)s login yet. Log in "
+                             "with your password and choose \"Log in with %(provider)s\" once "
+                             "to link it, or ask your school.", provider=provider.name))
     if user is None or not user.active:
-        raise LoginRefused("This account is closed.")
+        raise LoginRefused(_("This account is closed."))
     if identity is None:
         identity = SsoIdentity(provider_id=provider.id, issuer=provider.issuer, subject=subject,
                                user_id=user.id, created_at=now)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
@@ -52,7 +53,7 @@ def get_provider(school: School, provider_id: int) -> SsoProvider:
     """One of the school's providers; NotFound for another school's."""
     provider = db.session.get(SsoProvider, provider_id)
     if provider is None or provider.school_id != school.id:
-        raise NotFound("No such provider.")
+        raise NotFound(_("No such provider."))
     return provider
 
 
@@ -60,7 +61,7 @@ def active_provider(provider_id: int) -> SsoProvider:
     """A provider people may log in with now; NotFound otherwise."""
     provider = db.session.get(SsoProvider, provider_id)
     if provider is None or not provider.active:
-        raise NotFound("No such school login.")
+        raise NotFound(_("No such school login."))
     return provider
 
 
@@ -86,24 +87,31 @@ def any_sso_only() -> bool:
         SsoProvider.active.is_(True), SsoProvider.sso_only.is_(True)))).scalar())
 
 
-def _check_url(label: str, url: str) -> None:
+def _check_url(problem: str, url: str) -> None:
+    """Raise `problem` unless `url` is a full web address."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ServiceError(f"{label} must be a full web address, like https://id.example.edu/...")
+        raise ServiceError(problem)
 
 
 def save_provider(school: School, provider: SsoProvider | None, form: ProviderForm,
                   config: Mapping[str, Any], actor: str, now: datetime) -> SsoProvider:
     """Set up a provider for the school, or change one (the secret is sealed before storing)."""
-    for label, url in (("The issuer", form.issuer),
-                       ("The authorization endpoint", form.authorization_endpoint),
-                       ("The token endpoint", form.token_endpoint),
-                       ("The key set URL (jwks_uri)", form.jwks_uri)):
-        _check_url(label, url)
+    for problem, url in (
+            (_("The issuer must be a full web address, like https://id.example.edu/..."),
+             form.issuer),
+            (_("The authorization endpoint must be a full web address, like "
+               "https://id.example.edu/..."), form.authorization_endpoint),
+            (_("The token endpoint must be a full web address, like "
+               "https://id.example.edu/..."), form.token_endpoint),
+            (_("The key set URL (jwks_uri) must be a full web address, like "
+               "https://id.example.edu/..."), form.jwks_uri)):
+        _check_url(problem, url)
     if "openid" not in form.scopes.split():
-        raise ServiceError("The scopes must include openid.")
+        raise ServiceError(_("The scopes must include openid."))
     if provider is None and not form.client_secret:
-        raise ServiceError("Give the client secret (or env:NAME to read it from the environment).")
+        raise ServiceError(_("Give the client secret (or env:NAME to read it from the "
+                             "environment)."))
     provider = provider or SsoProvider(school_id=school.id, created_at=now)
     for name in ("name", "issuer", "client_id", "authorization_endpoint", "token_endpoint",
                  "jwks_uri", "scopes", "create_accounts", "sso_only", "active"):
@@ -115,7 +123,7 @@ def save_provider(school: School, provider: SsoProvider | None, form: ProviderFo
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("This school has a provider with that issuer already.") from None
+        raise Conflict(_("This school has a provider with that issuer already.")) from None
     record_event("sso.provider_saved", {"provider": provider.id, "school": school.id,
                                         "issuer": provider.issuer, "sso_only": provider.sso_only},
                  actor, now)

@@ -14,6 +14,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 MAX_URL = 2000
 
 
@@ -44,17 +46,17 @@ def allowed_networks(setting: str | None) -> list:
 def check_url(url: str) -> tuple[str, str, int, str]:
     """Check a URL's form: (scheme, host, port, path with query). AddressRefused if unusable."""
     if len(url) > MAX_URL:
-        raise AddressRefused(f"Keep the URL under {MAX_URL} characters.")
+        raise AddressRefused(_("Keep the URL under %(max)s characters.", max=MAX_URL))
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise AddressRefused("This is not a valid URL.") from None
+        raise AddressRefused(_("This is not a valid URL.")) from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise AddressRefused("Use an http:// or https:// URL with a host name.")
+        raise AddressRefused(_("Use an http:// or https:// URL with a host name."))
     if parts.username or parts.password:
-        raise AddressRefused("Put no user name or password in the URL; the signature proves "
-                             "who sent the message.")
+        raise AddressRefused(_("Put no user name or password in the URL; the signature proves "
+                               "who sent the message."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path
 
@@ -75,11 +77,11 @@ def resolve(url: str, allowed: list) -> Target:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise AddressRefused(f"The host {host} cannot be found.") from None
+        raise AddressRefused(_("The host %(host)s cannot be found.", host=host)) from None
     addresses = sorted({info[4][0] for info in infos})
     refused = [a for a in addresses if not public_enough(a, allowed)]
     if refused or not addresses:
         shown = refused[0] if refused else "-"
-        raise AddressRefused(f"{host} points at a private or local address ({shown}); "
-                             "webhooks go only to public addresses.")
+        raise AddressRefused(_("%(host)s points at a private or local address (%(address)s); "
+                               "webhooks go only to public addresses.", host=host, address=shown))
     return Target(scheme, host, addresses[0], port, path)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from ...extensions import db
@@ -30,7 +31,7 @@ def endpoint_of(school: School, endpoint_id: int) -> WebhookEndpoint:
     """One of the school's endpoints; NotFound for any other id (no leak)."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or endpoint.school_id != school.id:
-        raise NotFound("No such webhook endpoint in this school.")
+        raise NotFound(_("No such webhook endpoint in this school."))
     return endpoint
 
 
@@ -43,7 +44,7 @@ def _checked(url: str, events: list[str]) -> tuple[str, list[str]]:
         raise ServiceError(str(exc)) from None
     unknown = [e for e in events if e not in EVENT_TYPES]
     if unknown or not events:
-        raise ServiceError("Choose at least one of the events listed.")
+        raise ServiceError(_("Choose at least one of the events listed."))
     return url, sorted(set(events))
 
 
@@ -55,7 +56,8 @@ def create_endpoint(school: School, url: str, events: list[str], description: st
     count = db.session.execute(select(func.count()).select_from(WebhookEndpoint).where(
         WebhookEndpoint.school_id == school.id)).scalar_one()
     if count >= MAX_ENDPOINTS:
-        raise ServiceError(f"A school can have {MAX_ENDPOINTS} endpoints; delete one first.")
+        raise ServiceError(_("A school can have %(max)s endpoints; delete one first.",
+                             max=MAX_ENDPOINTS))
     secret = endpoint_secrets.new_secret()
     endpoint = WebhookEndpoint(school_id=school.id, url=url, events=events,
                                description=(description or "").strip()[:200],
@@ -140,5 +142,5 @@ def delivery_of(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
     """One of the endpoint's deliveries; NotFound otherwise."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.endpoint_id != endpoint.id:
-        raise NotFound("No such delivery for this endpoint.")
+        raise NotFound(_("No such delivery for this endpoint."))
     return delivery

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,14 +25,14 @@ from ...extensions import db
 from ...models import User, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from ...records.encoding import jsonable
 
-EVENT_TYPES = {
-    "completion.issued": "A trainee completed a course: a completion record and certificate "
-                         "were issued.",
-    "completion.renewed": "A trainee renewed a certificate: a new completion record (the next "
-                          "certification cycle) renews an earlier one.",
-    "completion.revoked": "A certificate was revoked.",
-    "attempt.graded": "A quiz or exam attempt was graded.",
-    "enrollment.created": "A trainee enrolled in a course.",
+EVENT_TYPES = {  # type: what it tells, as the settings page says it (in the reader's language)
+    "completion.issued": _l("A trainee completed a course: a completion record and certificate "
+                            "were issued."),
+    "completion.renewed": _l("A trainee renewed a certificate: a new completion record (the next "
+                             "certification cycle) renews an earlier one."),
+    "completion.revoked": _l("A certificate was revoked."),
+    "attempt.graded": _l("A quiz or exam attempt was graded."),
+    "enrollment.created": _l("A trainee enrolled in a course."),
 }
 TEST_TYPE = "webhook.test"
 

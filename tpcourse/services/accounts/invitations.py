@@ -14,6 +14,8 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -113,8 +115,9 @@ def send_reset_link(user: User, actor: str, now: datetime) -> None:
 
 def account_link_message(user: User, kind: str, inviter: str,
                          now: datetime) -> tuple[str, str, str, str] | None:
-    """The email staff had sent (to, subject, text, link), built when the job runs; None when
-    it no longer applies (the account chose a password since, or was deactivated)."""
+    """The email staff had sent (to, subject, text, link), built when the job runs in the
+    current locale (the job's: the person's); None when it no longer applies (the account
+    chose a password since, or was deactivated)."""
     site = current_app.config["TPCOURSE_SITE_NAME"]
     if not user.active or user.deleted_at is not None:
         return None
@@ -122,21 +125,39 @@ def account_link_message(user: User, kind: str, inviter: str,
         if not user.awaiting_password:
             return None
         days = invite_max_age() // 86400
-        who = f"{inviter} has" if inviter else "Your school has"
         link = account_links("invite", make_invitation_token(user, now))
-        text = (f"Hello {user.name},\n\n{who} created a {site} account for you"
-                f"{' at ' + user.school.name if user.school else ''}.\n\n"
-                f"Choose your password here (the link works once, within {days} days):\n\n"
-                f"{link}\n\nYour email address is your log-in: {user.email}")
-        return user.email, f"Your {site} account is ready", text, link
+        values = {"name": user.name, "inviter": inviter, "site": site, "link": link, "email": user.email,
+                  "school": user.school.name if user.school else ""}
+        if inviter and user.school:
+            created = _("%(inviter)s has created a %(site)s account for you at %(school)s.",
+                        **values)
+        elif inviter:
+            created = _("%(inviter)s has created a %(site)s account for you.", **values)
+        elif user.school:
+            created = _("Your school has created a %(site)s account for you at %(school)s.",
+                        **values)
+        else:
+            created = _("Your school has created a %(site)s account for you.", **values)
+        choose = ngettext(
+            "Choose your password here (the link works once, within %(num)d day):\n\n"
+            "%(link)s\n\nYour email address is your log-in: %(email)s",
+            "Choose your password here (the link works once, within %(num)d days):\n\n"
+            "%(link)s\n\nYour email address is your log-in: %(email)s", days, **values)
+        text = _("Hello %(name)s,", **values) + "\n\n" + created + "\n\n" + choose
+        return user.email, _("Your %(site)s account is ready", site=site), text, link
     if user.awaiting_password:
         return None
     minutes = reset_max_age(current_app.config) // 60
     link = account_links("reset", make_reset_token(user, now))
-    text = (f"Hello {user.name},\n\nYour school asked us to send you a link to choose a new "
-            f"password. Open it within {minutes} minutes; it works once:\n\n{link}\n\n"
-            "If you did not expect this, you can ignore it: your password stays as it is.")
-    return user.email, "Choose a new password", text, link
+    text = ngettext(
+        "Hello %(name)s,\n\nYour school asked us to send you a link to choose a new "
+        "password. Open it within %(num)d minute; it works once:\n\n%(link)s\n\n"
+        "If you did not expect this, you can ignore it: your password stays as it is.",
+        "Hello %(name)s,\n\nYour school asked us to send you a link to choose a new "
+        "password. Open it within %(num)d minutes; it works once:\n\n%(link)s\n\n"
+        "If you did not expect this, you can ignore it: your password stays as it is.",
+        minutes, name=user.name, link=link)
+    return user.email, _("Choose a new password"), text, link
 
 
 def accept_invitation(token: str, password: str, now: datetime) -> User:

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -89,27 +91,40 @@ def request_reset(email: str, now: datetime) -> None:
     """
     from ..jobs import enqueue
     from ..notifications.jobs import email_password_reset
+    from ..notifications.language import asking_locale
 
-    enqueue(email_password_reset, [email, secrets.token_hex(16)], after_commit=False)
+    enqueue(email_password_reset, [email, secrets.token_hex(16), asking_locale()],
+            after_commit=False)
 
 
-def reset_message(email: str, now: datetime) -> tuple[str, str, str, str] | None:
-    """The reset email for an active account (to, subject, text, link); None for any other
-    address."""
+def reset_message(email: str, now: datetime,
+                  locale: str | None = None) -> tuple[str, str, str, str, str] | None:
+    """The reset email for an active account (to, subject, text, link, language), in the
+    account's language, else `locale`; None for any other address."""
+    from ..notifications.language import in_language_of
+
     user = find_user_by_email(email)
     if user is None or not user.active or user.deleted_at is not None:
         return None
     minutes = reset_max_age(current_app.config) // 60
     site = current_app.config["TPCOURSE_SITE_URL"].rstrip("/")
     link = f"{site}/password/reset/{make_reset_token(user, now)}"
-    text = (
-        f"Hello {user.name},\n\n"
-        f"Someone asked to reset the password of your {current_app.config['TPCOURSE_SITE_NAME']} "
-        f"account. To choose a new password, open this link within {minutes} minutes:\n\n"
-        f"{link}\n\n"
-        "The link works once. If you did not ask for this, ignore this email: "
-        "your password stays as it is.")
-    return user.email, "Reset your password", text, link
+    with in_language_of(user, locale) as language:
+        text = ngettext(
+            "Hello %(name)s,\n\n"
+            "Someone asked to reset the password of your %(site)s account. To choose a new "
+            "password, open this link within %(num)d minute:\n\n"
+            "%(link)s\n\n"
+            "The link works once. If you did not ask for this, ignore this email: "
+            "your password stays as it is.",
+            "Hello %(name)s,\n\n"
+            "Someone asked to reset the password of your %(site)s account. To choose a new "
+            "password, open this link within %(num)d minutes:\n\n"
+            "%(link)s\n\n"
+            "The link works once. If you did not ask for this, ignore this email: "
+            "your password stays as it is.", minutes, name=user.name,
+            site=current_app.config["TPCOURSE_SITE_NAME"], link=link)
+        return user.email, _("Reset your password"), text, link, language
 
 
 def reset_password(token: str, new_password: str, now: datetime) -> User:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...models import User
@@ -78,33 +80,48 @@ def request_registration(email: str, name: str, next_path: str, now: datetime) -
     """
     from ..jobs import enqueue
     from ..notifications.jobs import email_registration
+    from ..notifications.language import asking_locale
 
-    enqueue(email_registration, [email, name, next_path, secrets.token_hex(16)], after_commit=False)
+    enqueue(email_registration, [email, name, next_path, secrets.token_hex(16), asking_locale()],
+            after_commit=False)
 
 
-def registration_message(email: str, name: str, next_path: str,
-                         now: datetime) -> tuple[str, str, str]:
-    """The sign-up email for an address: (to, subject, text)."""
+def registration_message(email: str, name: str, next_path: str, now: datetime,
+                         locale: str | None = None) -> tuple[str, str, str, str]:
+    """The sign-up email for an address: (to, subject, text, language), in the account's
+    language for an address with one, else in `locale`."""
+    from ..notifications.language import in_language_of
+
     config = current_app.config
     site = config["TPCOURSE_SITE_NAME"]
     base = config["TPCOURSE_SITE_URL"].rstrip("/")
     existing = find_user_by_email(email)
     if existing is not None and existing.deleted_at is None:
-        subject = f"You already have a {site} account"
-        body = (f"Hello {existing.name},\n\nSomeone (probably you) tried to create a {site} "
-                f"account with this email address. You already have one.\n\n"
-                f"Log in: {base}/login\n"
-                f"Forgotten your password? Choose a new one: {base}/password/forgot\n\n"
-                "If this was not you, you can ignore this email: nothing has changed.")
+        with in_language_of(existing, locale) as language:
+            subject = _("You already have a %(site)s account", site=site)
+            body = _("Hello %(name)s,\n\nSomeone (probably you) tried to create a %(site)s "
+                     "account with this email address. You already have one.\n\n"
+                     "Log in: %(login)s\n"
+                     "Forgotten your password? Choose a new one: %(forgot)s\n\n"
+                     "If this was not you, you can ignore this email: nothing has changed.",
+                     name=existing.name, site=site, login=f"{base}/login",
+                     forgot=f"{base}/password/forgot")
     else:
         hours = registration_max_age() // 3600
         token = make_registration_token(email, name, next_path, now)
-        subject = f"Finish creating your {site} account"
-        body = (f"Hello {name.strip()},\n\nTo finish creating your {site} account, open this "
-                f"link within {hours} hours and choose a password:\n\n"
-                f"{base}/register/finish/{token}\n\n"
-                "If you did not ask for this, ignore this email: no account is created.")
-    return normalise_email(email), subject, body
+        with in_language_of(locale) as language:
+            subject = _("Finish creating your %(site)s account", site=site)
+            body = ngettext(
+                "Hello %(name)s,\n\nTo finish creating your %(site)s account, open this "
+                "link within %(num)d hour and choose a password:\n\n"
+                "%(link)s\n\n"
+                "If you did not ask for this, ignore this email: no account is created.",
+                "Hello %(name)s,\n\nTo finish creating your %(site)s account, open this "
+                "link within %(num)d hours and choose a password:\n\n"
+                "%(link)s\n\n"
+                "If you did not ask for this, ignore this email: no account is created.",
+                hours, name=name.strip(), site=site, link=f"{base}/register/finish/{token}")
+    return normalise_email(email), subject, body, language
 
 
 def complete_registration(token: str, password: str, now: datetime) -> tuple[User, str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ...content.images import ImageRefused, checked_image
 from ...content.loader import svg_viewbox
 from ...extensions import db
@@ -48,8 +50,8 @@ def upload_asset(ws: CourseWorkspace, user: User, filename: str, data: bytes,
         with open(target, "xb") as handle:  # never replaces an image in use
             handle.write(blob)
     except FileExistsError:
-        raise AssetRefused(f"An image named {name} already exists: rename your file, or use "
-                           "the one there.") from None
+        raise AssetRefused(_("An image named %(name)s already exists: rename your file, or "
+                             "use the one there.", name=name)) from None
     record_event("course.asset_uploaded", {"course": ws.course.slug, "name": name,
                                            "bytes": len(blob)}, actor_of(user), now)
     db.session.commit()

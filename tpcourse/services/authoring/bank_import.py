@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...banks import (
@@ -125,7 +127,7 @@ def read_bank(data: bytes, fmt: str, scoring: str = "source",
     """Parse an uploaded bank file; size, encoding and content problems become report lines."""
     kind = bank_format(fmt)
     if scoring not in SCORING_CHOICES:
-        raise ServiceError("Choose how to score: as the source did, or by the platform's rules.")
+        raise ServiceError(_("Choose how to score: as the source did, or by the platform's rules."))
     oversized = too_big(len(data))
     if oversized is not None:
         return oversized
@@ -162,9 +164,11 @@ def land(ws: Workspace, result: BankImport, chosen: list[int] | None, replace: b
         return outcome
     kept = 0 if replace else len(ws.questions)
     if kept + len(questions) > MAX_QUIZ_QUESTIONS:
-        raise ServiceError(f"The draft has {kept:,} questions; adding {len(questions):,} would "
-                           f"pass the limit of {MAX_QUIZ_QUESTIONS:,} questions per quiz. Import "
-                           "fewer, or split the quiz.")
+        raise ServiceError(_("The draft has %(kept)s questions; adding %(adding)s would pass "
+                             "the limit of %(limit)s questions per quiz. Import fewer, or split "
+                             "the quiz.", kept=format_decimal(kept),
+                             adding=format_decimal(len(questions)),
+                             limit=format_decimal(MAX_QUIZ_QUESTIONS)))
     outcome.files = _store_files(ws, result.files, questions)
     outcome.added = add_questions(ws, questions, replace, user, now)
     new = ws.questions[len(ws.questions) - len(questions):]
@@ -188,8 +192,8 @@ def _store_files(ws: Workspace, files: dict[str, bytes], questions: list[dict]) 
             if not target.exists():  # names carry a hash of the content: same name, same file
                 target.write_bytes(data)
     except OSError as exc:
-        raise ServiceError(f"The bank's images could not be saved in {folder} ({exc.strerror}); "
-                           "nothing was imported.") from None
+        raise ServiceError(_("The bank's images could not be saved in %(folder)s (%(error)s); "
+                             "nothing was imported.", folder=folder, error=exc.strerror)) from None
     return sorted(f"assets/{asset_folder(ws)}/{name}" for name in wanted)
 
 
@@ -217,7 +221,7 @@ def _source(ws: Workspace, draft: bool, number: int | None = None) -> dict[str, 
         version = db.session.execute(select(QuizVersion).filter_by(
             quiz_id=ws.quiz.id, version=number)).scalar_one_or_none()
         if version is None:
-            raise NotFound("No such version of this quiz.")
+            raise NotFound(_("No such version of this quiz."))
         return version.data
     if draft or ws.version is None:
         return ws.data

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from ...banks import BankImport, BankProblem
@@ -79,7 +80,7 @@ def _upload(user: User, slug: str, token: str, now: datetime) -> tuple[Workspace
     upload = db.session.get(BankUpload, token) if _TOKEN.fullmatch(token) else None
     if upload is None or upload.user_id != user.id or upload.quiz_slug != slug \
             or upload.created_at < now - UPLOAD_LIFETIME:
-        raise NotFound("This upload is not available any more: upload the file again.")
+        raise NotFound(_("This upload is not available any more: upload the file again."))
     return ws, upload
 
 
@@ -117,7 +118,7 @@ def upload_image(user: User, slug: str, token: str, name: str, now: datetime) ->
     ws, upload = _upload(user, slug, token, now)
     data = _read(ws, upload)[0].files.get(name)
     if data is None:
-        raise NotFound("No such image in this upload.")
+        raise NotFound(_("No such image in this upload."))
     return data
 
 
@@ -126,8 +127,8 @@ def confirm_upload(user: User, slug: str, token: str, chosen: list[int],
     """Add the ticked questions of a kept upload to the draft and forget the upload."""
     ws, upload = _upload(user, slug, token, now)
     if not chosen:
-        raise ServiceError("Tick at least one question to import, or discard the upload.")
-    result, _ = _read(ws, upload)
+        raise ServiceError(_("Tick at least one question to import, or discard the upload."))
+    result, _unused = _read(ws, upload)
     outcome = land(ws, result, chosen, upload.replace, user, now)
     db.session.delete(upload)
     db.session.commit()
@@ -136,6 +137,6 @@ def confirm_upload(user: User, slug: str, token: str, chosen: list[int],
 
 def discard_upload(user: User, slug: str, token: str, now: datetime) -> None:
     """Forget a kept upload without importing anything."""
-    _, upload = _upload(user, slug, token, now)
+    _token, upload = _upload(user, slug, token, now)
     db.session.delete(upload)
     db.session.commit()

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -59,7 +60,7 @@ def publish_plan(ws: CourseWorkspace) -> PublishPlan:
     """Describe the version that publishing the draft would make."""
     data = merged(ws)
     check = check_course(data)
-    return PublishPlan(ws.course.current_version + 1, diff_courses(ws.published, data),
+    return PublishPlan(ws.course.current_version + 1, diff_courses(ws.published, data, say=_),
                        check.at)
 
 
@@ -71,7 +72,7 @@ def publish_course(ws: CourseWorkspace, user: User, now: datetime) -> CourseVers
         write_course(data, root)
         content = load_content(root / "lessons", root / "quizzes")
     if not content.ok:
-            raise CourseInvalid(check_course(data).at or {"course": ["The course has problems."]})
+            raise CourseInvalid(check_course(data).at or {"course": [_("The course has problems.")]})
     spec = content.courses[0]
     report = SyncReport()
     course = write_course_version(spec, report)
@@ -120,8 +121,8 @@ def _carry_keys(ws: CourseWorkspace, data: dict[str, Any]) -> None:
 def discard_course_draft(ws: CourseWorkspace) -> None:
     """Throw the draft away; a course never published keeps its (emptied) draft."""
     if ws.version is None:
-        raise Conflict("This course has never been published: its draft is all there is. "
-                       "Edit it instead.")
+        raise Conflict(_("This course has never been published: its draft is all there is. "
+                       "Edit it instead."))
     if ws.draft is not None:
         db.session.delete(ws.draft)
         db.session.commit()
@@ -144,7 +145,7 @@ def course_history(ws: CourseWorkspace) -> list[CourseVersionEntry]:
     entries, previous = [], None
     for version in versions:
         data = course_dict(course_spec(version))
-        entries.append(CourseVersionEntry(version, diff_courses(previous, data)))
+        entries.append(CourseVersionEntry(version, diff_courses(previous, data, say=_)))
         previous = data
     return list(reversed(entries))
 

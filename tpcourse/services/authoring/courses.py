@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -80,7 +81,7 @@ class CourseWorkspace:
         for module in data["modules"]:
             if module["slug"] == slug:
                 return module
-        raise NotFound("No such module.")
+        raise NotFound(_("No such module."))
 
 
 def new_course_data(slug: str, title: str) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def course_workspace(user: User, slug: str) -> CourseWorkspace:
     """Return a course the user may edit (admins: any; instructors: their own); else NotFound."""
     course = db.session.execute(select(Course).filter_by(slug=slug)).scalar_one_or_none()
     if course is None or not author_permissions.can_author(user, instructs(user, course.id)):
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return _workspace(course)
 
 
@@ -105,7 +106,7 @@ def command_line_workspace(slug: str) -> CourseWorkspace:
     """Return a course for the command line, which may see every course; else NotFound."""
     course = db.session.execute(select(Course).filter_by(slug=slug)).scalar_one_or_none()
     if course is None:
-        raise NotFound(f"No course '{slug}'.")
+        raise NotFound(_("No course '%(slug)s'.", slug=slug))
     return _workspace(course)
 
 
@@ -133,15 +134,16 @@ def unpublished_courses(user: User) -> list[CourseDraft]:
 def create_course(user: User, slug: str, title: str, now: datetime) -> Course:
     """Make a course with an empty draft (admins only); it is published once it is valid."""
     if not author_permissions.can_create_course(user):
-        raise Forbidden("Only an admin can create courses.")
+        raise Forbidden(_("Only an admin can create courses."))
     slug, title = slug.strip(), " ".join(title.split())
     errors: dict[str, list[str]] = {}
     if not SLUG.match(slug):
         errors["slug"] = [SLUG_HINT]
     elif db.session.execute(select(Course.id).filter_by(slug=slug)).first():
-        errors["slug"] = [f"A course named '{slug}' already exists: choose another web address."]
+        errors["slug"] = [_("A course named '%(slug)s' already exists: choose another web "
+                            "address.", slug=slug)]
     if not title:
-        errors["title"] = ["Give the course a title."]
+        errors["title"] = [_("Give the course a title.")]
     if errors:
         raise CourseInvalid(errors)
     course = Course(slug=slug, current_version=0)
@@ -196,7 +198,7 @@ def save_settings(ws: CourseWorkspace, user: User, settings: dict[str, Any],
     if data.get("final_exam") and data["final_exam"] in {
             m.get("quiz") for m in data["modules"]}:
         raise CourseInvalid({"final_exam": [
-            "This quiz is already a module's quiz: a final exam is a quiz of its own."]})
+            _("This quiz is already a module's quiz: a final exam is a quiz of its own.")]})
     return _keep(ws, user, data, now, SETTING_PLACES)
 
 
@@ -219,9 +221,10 @@ def add_module(ws: CourseWorkspace, user: User, slug: str, title: str,
     if not SLUG.match(slug):
         raise CourseInvalid({"slug": [SLUG_HINT]})
     if any(m["slug"] == slug for m in data["modules"]):
-        raise CourseInvalid({"slug": [f"The course already has a module '{slug}'."]})
+        raise CourseInvalid({"slug": [_("The course already has a module '%(slug)s'.",
+                                        slug=slug)]})
     if not title:
-        raise CourseInvalid({"title": ["Give the module a title."]})
+        raise CourseInvalid({"title": [_("Give the module a title.")]})
     data["modules"].append({"slug": slug, "title": title, "objectives": {}, "quiz": None,
                             "safety": False, "lessons": []})
     return _keep(ws, user, data, now, (f"module:{slug}",))
@@ -235,8 +238,8 @@ def save_module(ws: CourseWorkspace, user: User, slug: str, title: str,
     module = ws.module(data, slug)
     if quiz and (quiz == data.get("final_exam") or any(
             m.get("quiz") == quiz for m in data["modules"] if m["slug"] != slug)):
-        raise CourseInvalid({"quiz": ["This quiz is already used elsewhere in the course: "
-                                      "each quiz belongs to one module or is the final exam."]})
+        raise CourseInvalid({"quiz": [_("This quiz is already used elsewhere in the course: "
+                                      "each quiz belongs to one module or is the final exam.")]})
     module.update(title=" ".join(title.split()), objectives=objectives, quiz=quiz or None,
                   safety=safety)
     places = [f"module:{slug}", f"lesson:{slug}"] + ([f"quiz:{quiz}"] if quiz else [])
@@ -303,7 +306,7 @@ def update_lesson(ws: CourseWorkspace, user: User, module_slug: str, lesson_slug
     data = ws.data
     module, lesson = _lesson(ws, data, module_slug, lesson_slug)
     if lesson.get("was"):
-        raise Conflict("This lesson is published: edit it in the lesson editor.")
+        raise Conflict(_("This lesson is published: edit it in the lesson editor."))
     checked = _checked_lesson(module, lesson_slug, edit)
     lesson.update(title=checked.title, minutes=checked.minutes, objectives=checked.objectives,
                   body=checked.body)
@@ -318,7 +321,7 @@ def _checked_lesson(module: dict[str, Any], slug: str, edit: LessonEdit):
         edit.title, edit.minutes, edit.objectives, normalise_body(edit.body), spec, slug,
         lambda asset: "/" not in asset and (assets_dir() / asset).is_file())
     if errors or lesson is None:
-        raise CourseInvalid(errors or {"body": ["The lesson could not be read."]})
+        raise CourseInvalid(errors or {"body": [_("The lesson could not be read.")]})
     return lesson
 
 
@@ -327,7 +330,7 @@ def _lesson(ws: CourseWorkspace, data: dict[str, Any], module_slug: str, lesson_
     for lesson in module["lessons"]:
         if lesson["slug"] == lesson_slug:
             return module, lesson
-    raise NotFound("No such lesson.")
+    raise NotFound(_("No such lesson."))
 
 
 def move_lesson(ws: CourseWorkspace, user: User, module_slug: str, lesson_slug: str,

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import msgspec
+from flask_babel import gettext as _
 from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -51,7 +52,7 @@ def _quiz_for_analysis(user: User, slug: str) -> Quiz:
     quiz = db.session.execute(select(Quiz).filter_by(slug=slug)).scalar_one_or_none()
     if quiz is None or not author_permissions.can_see_analysis(
             user, quiz.course_id is not None and instructs(user, quiz.course_id)):
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     return quiz
 
 
@@ -59,7 +60,7 @@ def _version(quiz: Quiz, number: int | None) -> QuizVersion:
     version = db.session.execute(select(QuizVersion).filter_by(
         quiz_id=quiz.id, version=number or quiz.current_version)).scalar_one_or_none()
     if version is None:
-        raise NotFound("No such version of this quiz.")
+        raise NotFound(_("No such version of this quiz."))
     return version
 
 
@@ -245,13 +246,14 @@ def analysis_page(user: User, slug: str, version_number: int | None, mode: str,
     mode = mode if mode in MODES else "first"
     report, freshness = current_report(version, mode, refresh)
     charts = {
-        "histogram": histogram_svg(report.quiz.histogram, title="Scores of the attempts"),
+        "histogram": histogram_svg(report.quiz.histogram, title=_("Scores of the attempts"),
+                                   say=_),
         "facility": facility_bars_svg([(i.question_id, i.facility) for i in report.items],
-                                      title="Facility by question"),
+                                      title=_("Facility by question"), say=_),
         "objectives": facility_bars_svg([(g.key, g.facility) for g in report.objectives],
-                                        title="Facility by objective"),
+                                        title=_("Facility by objective"), say=_),
         "tags": facility_bars_svg([(g.key, g.facility) for g in report.tags],
-                                  title="Facility by body region (tag)"),
+                                  title=_("Facility by body region (tag)"), say=_),
     }
     questions = {q["id"]: q for q in version.data["questions"]}
     return AnalysisPage(quiz, version, _versions(quiz), mode, report, questions,
@@ -292,8 +294,8 @@ def heatmap_svg(user: User, slug: str, version_number: int | None, mode: str,
                      if q["id"] == question_id and q["type"] == "hotspot"), None)
     image = assets_dir() / question["image"] if question else None
     if question is None or "/" in question["image"] or not image.is_file():
-        raise NotFound("No such body-map question.")
+        raise NotFound(_("No such body-map question."))
     points = hotspot_points(_selected(version, mode), question_id)
     return hotspot_heatmap_svg(image.read_text(encoding="utf-8"), points,
                                chart_regions(question["regions"]),
-                               title=f"Where trainees clicked: {question_id}")
+                               title=_("Where trainees clicked: %(id)s", id=question_id), say=_)

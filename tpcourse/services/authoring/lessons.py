@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,7 +20,7 @@ from ...content.export import lesson_markdown, normalise_body
 from ...content.markdown import render_markdown
 from ...content.model import CompletionRules, CourseSpec, LessonSpec, ModuleSpec
 from ...extensions import db
-from ...models import Course, CourseVersion, Lesson, LessonDraft, Module, User
+from ...models import ContentTranslation, Course, CourseVersion, Lesson, LessonDraft, Module, User
 from ...permissions import authoring as author_permissions
 from ..errors import Conflict, NotFound, ServiceError
 from ..learning.learning import instructs
@@ -79,7 +80,7 @@ def authorable_course(user: User, course_slug: str) -> CourseVersion:
     ).scalar_one_or_none()
     if version is None or not author_permissions.can_author(
             user, instructs(user, version.course_id)):
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return version
 
 
@@ -94,7 +95,7 @@ def lesson_workspace(user: User, course_slug: str, module_slug: str,
                     course_id=version.course_id, lesson_key=f"{module_slug}/{lesson_slug}")
                 ).scalar_one_or_none()
                 return LessonWorkspace(version.course, version, module, lesson, draft)
-    raise NotFound("No such lesson.")
+    raise NotFound(_("No such lesson."))
 
 
 def draft_keys(course_id: int) -> set[str]:
@@ -114,7 +115,7 @@ def _checked(ws: LessonWorkspace, edit: LessonEdit) -> LessonSpec:
         edit.title, edit.minutes, edit.objectives, body, _module_spec(ws.module), ws.lesson.slug,
         lambda name: "/" not in name and (assets_dir() / name).is_file())
     if errors or lesson is None:
-        raise LessonInvalid(errors or {"body": ["The lesson could not be read."]})
+        raise LessonInvalid(errors or {"body": [_("The lesson could not be read.")]})
     return lesson
 
 
@@ -132,7 +133,7 @@ def save_lesson_draft(ws: LessonWorkspace, user: User, edit: LessonEdit,
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Someone else saved this lesson at the same moment; open it again.") \
+        raise Conflict(_("Someone else saved this lesson at the same moment; open it again.")) \
             from None
     return lesson
 
@@ -162,6 +163,9 @@ def course_spec(version: CourseVersion) -> CourseSpec:
                        words=lesson.words, path="")
             for lesson in module.lessons]
         spec.modules.append(module_spec)
+    spec.translations = dict(db.session.execute(
+        select(ContentTranslation.path, ContentTranslation.text)
+        .where(ContentTranslation.course_version_id == version.id)).all())
     return spec
 
 
@@ -186,8 +190,8 @@ def publish_lesson(ws: LessonWorkspace, user: User, edit: LessonEdit,
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Someone else published this course at the same moment; open the "
-                       "lesson again and check the latest version.") from None
+        raise Conflict(_("Someone else published this course at the same moment; open the "
+                       "lesson again and check the latest version.")) from None
     if not report.created:
         return None
     return db.session.execute(select(CourseVersion).filter_by(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +23,7 @@ from ...content.drafts import FieldProblem, problems_under, validate_quiz_draft
 from ...content.export import quiz_file_data
 from ...content.loader import svg_viewbox
 from ...content.model import QuizSpec
+from ...content.translation_set import carried_quiz_translations
 from ...extensions import db
 from ...grading.types import ValidationContext
 from ...models import Course, CourseVersion, Module, Quiz, QuizDraft, QuizVersion, User
@@ -111,7 +113,7 @@ def course_objectives(course_id: int | None) -> dict[str, str] | None:
 
 def _check_author(user: User, course_id: int | None) -> None:
     if not author_permissions.can_author(user, course_id is not None and instructs(user, course_id)):
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
 
 
 def workspace(user: User, slug: str) -> Workspace:
@@ -126,7 +128,7 @@ def load_workspace(slug: str) -> Workspace:
     quiz = db.session.execute(select(Quiz).filter_by(slug=slug)).scalar_one_or_none()
     draft = db.session.execute(select(QuizDraft).filter_by(slug=slug)).scalar_one_or_none()
     if quiz is None and draft is None:
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     course_id = quiz.course_id if quiz is not None else draft.course_id
     version = None
     if quiz is not None:
@@ -149,8 +151,8 @@ def _store(ws: Workspace, data: dict[str, Any], user: User | None, now: datetime
         db.session.commit()
     except IntegrityError:  # another author created the draft at the same moment
         db.session.rollback()
-        raise Conflict("Someone else started editing this quiz at the same moment; "
-                       "open it again.") from None
+        raise Conflict(_("Someone else started editing this quiz at the same moment; "
+                       "open it again.")) from None
 
 
 def create_quiz(user: User, course: Course, settings: dict[str, Any], slug: str,
@@ -190,7 +192,7 @@ def _index_of(ws: Workspace, question_id: str) -> int:
     for index, question in enumerate(ws.questions):
         if question.get("id") == question_id:
             return index
-    raise NotFound("No such question in this quiz.")
+    raise NotFound(_("No such question in this quiz."))
 
 
 def _fresh_id(question: dict[str, Any], taken: set[str]) -> str:
@@ -279,10 +281,13 @@ def publish_quiz(user: User, slug: str, now: datetime) -> QuizVersion | None:
     """Publish the draft as a new immutable version; None when it equals the current one."""
     ws = workspace(user, slug)
     if ws.draft is None:
-        raise ServiceError("There is no draft to publish: edit the quiz first.")
+        raise ServiceError(_("There is no draft to publish: edit the quiz first."))
     spec, problems = validate(ws.data, ws.objectives)
     if problems or spec is None:
         raise DraftInvalid(problems, "Fix the problems listed before publishing.")
+    if ws.version is not None and ws.version.data.get("translations"):
+        spec.data["translations"] = carried_quiz_translations(spec.data,
+                                                              ws.version.data["translations"])
     version = write_quiz_version(spec, ws.course, SyncReport())
     if version is not None:
         db.session.flush()
@@ -294,8 +299,8 @@ def publish_quiz(user: User, slug: str, now: datetime) -> QuizVersion | None:
         db.session.commit()
     except IntegrityError:  # someone published the same quiz at the same moment
         db.session.rollback()
-        raise Conflict("Someone else published this quiz at the same moment; "
-                       "open it again and check the latest version.") from None
+        raise Conflict(_("Someone else published this quiz at the same moment; "
+                       "open it again and check the latest version.")) from None
     return version
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -15,6 +17,7 @@ from ...extensions import db
 from ...models import CompletionRecord, ReminderSent, User
 from ...records.certificate import format_date
 from .. import cache
+from ..learning.translations import course_title
 from ..notifications.mail import send_mail
 from .certificates import expiry_of, provider_for, setting, verify_url
 
@@ -28,10 +31,12 @@ def parse_thresholds(value: str | None) -> list[int]:
         days = sorted({int(part) for part in (value or DEFAULT_THRESHOLDS).split(",")
                        if part.strip()}, reverse=True)
     except ValueError:
-        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list whole days, e.g. "
-                         f"{DEFAULT_THRESHOLDS}; got {value!r}") from None
+        raise ValueError(_("TPCOURSE_REMINDER_DAYS must list whole days, e.g. %(example)s; "
+                           "got %(value)s", example=DEFAULT_THRESHOLDS,
+                           value=repr(value))) from None
     if not days or days[-1] < 0:
-        raise ValueError(f"TPCOURSE_REMINDER_DAYS must list days of 0 or more; got {value!r}")
+        raise ValueError(_("TPCOURSE_REMINDER_DAYS must list days of 0 or more; got %(value)s",
+                           value=repr(value)))
     return days
 
 
@@ -101,45 +106,64 @@ def renewal_url(course_slug: str) -> str:
 
 
 def reminder_email(reminder: Reminder) -> tuple[str, str]:
-    """Return the subject and plain-text body of a renewal reminder."""
+    """Return the subject and plain-text body of a renewal reminder, in the current locale
+    (the sender's `in_language_of` the trainee)."""
     record, days = reminder.record, reminder.days_left
     version = record.course_version
     provider = provider_for(record.user.school)
-    when = "today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
-    contact = f" ({provider.contact})" if provider.contact else ""
-    path = RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]]
-    subject = f"Your certificate for {version.title} expires {when}"
-    body = (
-        f"Hello {record.user.name},\n\n"
-        f"Your certificate for {version.title} (version {version.version}) expires {when}, "
-        f"on {format_date(record.expires_at.date())}.\n\n"
-        f"To keep your certification current, renew it: {path}. Start here:\n"
-        f"{renewal_url(version.course.slug)}\n\n"
-        f"Questions? Contact {provider.name}{contact}.\n\n"
-        f"Certificate code: {record.certificate_code}\n"
-        f"Anyone can check it at {verify_url(record.certificate_code)}\n\n"
-        f"— {provider.name}\n")
+    locale = str(get_locale() or "en")
+    values = {"title": course_title(version, locale), "version": version.version,
+              "date": format_date(record.expires_at.date(), locale),
+              "path": _(RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]]),
+              "link": renewal_url(version.course.slug), "provider": provider.name,
+              "contact": provider.contact, "code": record.certificate_code,
+              "verify": verify_url(record.certificate_code)}
+    if days == 0:
+        subject = _("Your certificate for %(title)s expires today", **values)
+        expires = _("Your certificate for %(title)s (version %(version)s) expires today, on "
+                    "%(date)s.", **values)
+    else:
+        subject = ngettext("Your certificate for %(title)s expires in %(num)d day",
+                           "Your certificate for %(title)s expires in %(num)d days", days,
+                           **values)
+        expires = ngettext("Your certificate for %(title)s (version %(version)s) expires in "
+                           "%(num)d day, on %(date)s.",
+                           "Your certificate for %(title)s (version %(version)s) expires in "
+                           "%(num)d days, on %(date)s.", days, **values)
+    questions = (_("Questions? Contact %(provider)s (%(contact)s).", **values)
+                 if provider.contact else _("Questions? Contact %(provider)s.", **values))
+    body = "\n\n".join((
+        _("Hello %(name)s,", name=record.user.name), expires,
+        _("To keep your certification current, renew it: %(path)s. Start here:\n%(link)s",
+          **values),
+        questions,
+        _("Certificate code: %(code)s\nAnyone can check it at %(verify)s", **values),
+        f"— {provider.name}\n"))
     return subject, body
 
 
 def _notify_and_send(reminder: Reminder, now: datetime, send: Callable[..., None]) -> None:
-    """The in-app notice of a reminder, and its email unless the trainee turned them off."""
+    """The in-app notice of a reminder, and its email unless the trainee turned them off: both
+    in the trainee's language."""
     from ..notifications.jobs import render_message, site_url
+    from ..notifications.kinds import KINDS
+    from ..notifications.language import in_language_of
     from ..notifications.notices import notify, unsubscribe_token
 
     record = reminder.record
-    subject, body = reminder_email(reminder)
-    notice = notify(record.user_id, "certificate_expiring",
-                    f"reminder:{record.id}:{min(reminder.thresholds)}", subject,
-                    body.split("\n\n", 1)[1].rsplit("\n\n", 1)[0],
-                    f"/courses/{record.course_version.course.slug}/renew", now, email=False)
-    if notice is not None and not notice.emailed:
-        return  # turned off: the notice is on their home page, and the threshold is settled
-    unsubscribe = site_url("/notifications/unsubscribe/"
-                           + unsubscribe_token(record.user_id, "certificate_expiring"))
-    text, link = body.rstrip(), None
-    plain, html = render_message(subject, text, link, unsubscribe=unsubscribe,
-                                 reason="you asked for renewal reminders")
+    with in_language_of(record.user):
+        subject, body = reminder_email(reminder)
+        notice = notify(record.user_id, "certificate_expiring",
+                        f"reminder:{record.id}:{min(reminder.thresholds)}", subject,
+                        body.split("\n\n", 1)[1].rsplit("\n\n", 1)[0],
+                        f"/courses/{record.course_version.course.slug}/renew", now, email=False)
+        if notice is not None and not notice.emailed:
+            return  # turned off: the notice is on their home page, and the threshold is settled
+        unsubscribe = site_url("/notifications/unsubscribe/"
+                               + unsubscribe_token(record.user_id, "certificate_expiring"))
+        text, link = body.rstrip(), None
+        plain, html = render_message(subject, text, link, unsubscribe=unsubscribe,
+                                     reason=str(KINDS["certificate_expiring"].reason))
     send(record.user.email, subject, plain, html=html,
          headers={"List-Unsubscribe": f"<{unsubscribe}>"})
 

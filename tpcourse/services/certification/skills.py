@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -217,7 +218,7 @@ def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on
     rubric = rubric_of(version, skill_key)
     chosen = None
     if rubric:
-        chosen, errors = read_levels(rubric, levels or {})
+        chosen, errors = read_levels(rubric, levels or {}, say=gettext)
         if errors:
             raise LevelsRefused(errors)
     signoff = SkillSignoff(user_id=trainee.id, course_id=version.course_id, skill_key=skill_key,

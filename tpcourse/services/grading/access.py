@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
@@ -9,7 +10,7 @@ from ...models import Attempt, CourseInstructor, Quiz, User
 from ...permissions.grading import can_grade
 from ..errors import NotFound
 
-NO_SUCH_ATTEMPT = "No such attempt among the courses you teach."
+NO_SUCH_ATTEMPT = _l("No such attempt among the courses you teach.")
 
 
 def taught_course_ids(viewer: User) -> list[int] | None:
@@ -29,9 +30,9 @@ def gradable_attempt(viewer: User, attempt_id: str, lock: bool = False) -> tuple
         statement = statement.with_for_update(of=Attempt)
     row = db.session.execute(statement).first()
     if row is None or row.Quiz.course_id is None:
-        raise NotFound(NO_SUCH_ATTEMPT)
+        raise NotFound(str(NO_SUCH_ATTEMPT))
     attempt, quiz = row
     instructs = db.session.get(CourseInstructor, (viewer.id, quiz.course_id)) is not None
     if not can_grade(viewer, instructs):
-        raise NotFound(NO_SUCH_ATTEMPT)
+        raise NotFound(str(NO_SUCH_ATTEMPT))
     return attempt, quiz

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,8 +33,8 @@ from ..records.audit import actor_of, record_event
 from .access import gradable_attempt
 from .queue import essay_to_grade
 
-ALREADY_GRADED = ("This essay has already been graded; its grade stands (an override can "
-                  "change the attempt's grade).")
+ALREADY_GRADED = _l("This essay has already been graded; its grade stands (an override can "
+                     "change the attempt's grade).")
 
 
 class GradeRefused(ServiceError):
@@ -40,7 +43,7 @@ class GradeRefused(ServiceError):
     status = 422
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("Check the scores marked below.")
+        super().__init__(_("Check the scores marked below."))
         self.errors = errors
 
 
@@ -50,11 +53,12 @@ def grade_essay(viewer: User, attempt_id: str, question_id: str, scores: Mapping
     attempt's last essay, decide pass or fail, notify the trainee and check completion."""
     essay = essay_to_grade(viewer, attempt_id, question_id)
     if essay.grade is not None:
-        raise Conflict(ALREADY_GRADED)
-    criteria, errors = read_criterion_scores(essay.question, scores, feedback)
+        raise Conflict(str(ALREADY_GRADED))
+    criteria, errors = read_criterion_scores(essay.question, scores, feedback, say=_)
     overall = (overall or "").strip()
     if len(overall) > MAX_FEEDBACK_CHARS:
-        errors["overall"] = f"Keep the feedback under {MAX_FEEDBACK_CHARS:,} characters."
+        errors["overall"] = _("Keep the feedback under %(limit)s characters.",
+                              limit=format_decimal(MAX_FEEDBACK_CHARS))
     if errors:
         raise GradeRefused(errors)
     points = essay_points(essay.question, criteria)
@@ -66,7 +70,7 @@ def grade_essay(viewer: User, attempt_id: str, question_id: str, scores: Mapping
             db.session.add(grade)
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(ALREADY_GRADED) from None
+        raise Conflict(str(ALREADY_GRADED)) from None
     attempt, quiz = gradable_attempt(viewer, attempt_id, lock=True)  # fresh, locked
     results = with_essay_graded(attempt.results or [], question_id, points)
     decided = grade_from_results(attempt.quiz_version.data, results)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -34,13 +36,15 @@ def read_override(raw_score: str, raw_result: str, reason: str,
     except ValueError:
         score = math.nan
     if not math.isfinite(score) or not 0 <= score <= max_score:
-        errors["score"] = f"Enter a score from 0 to {max_score:g} points."
+        errors["score"] = _("Enter a score from 0 to %(max)s points.",
+                            max=format_decimal(max_score))
     if raw_result not in ("passed", "failed"):
-        errors["result"] = "Choose whether the attempt passes."
+        errors["result"] = _("Choose whether the attempt passes.")
     reason = (reason or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        errors["reason"] = (f"Give the reason in {REASON_MIN} to {REASON_MAX:,} characters: "
-                            "it is kept in the attempt's history and the audit log.")
+        errors["reason"] = _("Give the reason in %(least)s to %(most)s characters: it is kept "
+                             "in the attempt's history and the audit log.",
+                             least=REASON_MIN, most=format_decimal(REASON_MAX))
     if errors:
         raise GradeRefused(errors)
     return round(score, 4), raw_result == "passed", reason
@@ -52,9 +56,9 @@ def override_grade(viewer: User, attempt_id: str, raw_score: str, raw_result: st
     audited, the trainee notified, completion checked when it now passes."""
     attempt, quiz = gradable_attempt(viewer, attempt_id, lock=True)
     if attempt.status == "in_progress":
-        raise Conflict("This attempt has not been submitted yet.")
+        raise Conflict(_("This attempt has not been submitted yet."))
     if attempt.passed is None:
-        raise Conflict("Grade this attempt's essays first; then its grade can be overridden.")
+        raise Conflict(_("Grade this attempt's essays first; then its grade can be overridden."))
     score, passed, reason = read_override(raw_score, raw_result, reason, attempt.max_score or 0)
     percent = round(score * 100 / attempt.max_score, 2) if attempt.max_score else 0.0
     override = GradeOverride(attempt_id=attempt.id, by_id=viewer.id, at=now, reason=reason,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -22,7 +23,8 @@ QUEUE_LIMIT = 500
 
 def pseudonym(attempt_id: str) -> str:
     """Name a trainee by their attempt only, for grading without knowing who wrote it."""
-    return "Candidate " + hashlib.sha256(attempt_id.encode()).hexdigest()[:6].upper()
+    return _("Candidate %(code)s",
+             code=hashlib.sha256(attempt_id.encode()).hexdigest()[:6].upper())
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,12 @@ def essay_to_grade(viewer: User, attempt_id: str, question_id: str,
     """Return one essay of an attempt the viewer may grade (graded or not); NotFound else."""
     attempt, quiz = gradable_attempt(viewer, attempt_id)
     if attempt.status == "in_progress":
-        raise Conflict("This attempt has not been submitted yet.")
+        raise Conflict(_("This attempt has not been submitted yet."))
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
     question = by_id.get(question_id)
     if question is None or question_id not in attempt.question_ids \
             or question["type"] != "essay":
-        raise NotFound("This attempt has no such essay.")
+        raise NotFound(_("This attempt has no such essay."))
     answer = (attempt.responses or {}).get(question_id)
     grade = db.session.execute(select(EssayGrade).filter_by(
         attempt_id=attempt.id, question_id=question_id)).scalar_one_or_none()

@@ -14,6 +14,7 @@ from datetime import datetime
 from croniter import croniter
 from flask import Flask
 
+from ...i18n_markers import N_
 from .queue import JobCall
 
 
@@ -29,14 +30,14 @@ class Scheduled:
 
 SCHEDULE = (
     Scheduled("reminders.send_due", cron="0 6 * * *",
-              purpose="renewal reminders (email and notice) before certificates expire"),
+              purpose=N_("renewal reminders (email and notice) before certificates expire")),
     Scheduled("audit.checkpoint", cron="30 2 * * *",
-              purpose="sign the audit chain's head into the checkpoint folder"),
+              purpose=N_("sign the audit chain's head into the checkpoint folder")),
     Scheduled("retention.purge", cron="0 3 * * *",
-              purpose="anonymise accounts past retention; forget old browser sessions"),
+              purpose=N_("anonymise accounts past retention; forget old browser sessions")),
     Scheduled("jobs.sweep", interval=300,
-              purpose="send again what a lost hand-over or a killed worker left unsent; seal "
-                      "waiting audit events"),
+              purpose=N_("send again what a lost hand-over or a killed worker left unsent; "
+                         "seal waiting audit events")),
 )
 
 

@@ -8,9 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 
 from ...extensions import db
 from ...models import CompletionRecord, CourseVersion, Enrollment, User
+from ..learning.translations import course_title
+from .language import in_language_of
 from .notices import notify
 
 
@@ -41,12 +45,20 @@ def completion_issued(record: CompletionRecord, now: datetime) -> None:
     version = db.session.get(CourseVersion, record.course_version_id)
     renewed = getattr(record, "renews_id", None) is not None
     kind = "certificate_renewed" if renewed else "certificate_issued"
-    verb = "renewed" if renewed else "issued"
-    notify(user.id, kind, f"{kind}:{record.id}", f"Your certificate for {version.title} is {verb}",
-           f"Congratulations: you completed {version.title} and your certificate is {verb}. "
-           f"Its code is {record.certificate_code}; anyone can check it on the verification "
-           "page. Download the PDF from your records.", f"/certificates/{record.certificate_code}",
-           now)
+    with in_language_of(user) as locale:
+        values = {"title": course_title(version, locale), "code": record.certificate_code}
+        if renewed:
+            subject = _("Your certificate for %(title)s is renewed", **values)
+            body = _("Congratulations: you completed %(title)s and your certificate is renewed. "
+                     "Its code is %(code)s; anyone can check it on the verification page. "
+                     "Download the PDF from your records.", **values)
+        else:
+            subject = _("Your certificate for %(title)s is issued", **values)
+            body = _("Congratulations: you completed %(title)s and your certificate is issued. "
+                     "Its code is %(code)s; anyone can check it on the verification page. "
+                     "Download the PDF from your records.", **values)
+    notify(user.id, kind, f"{kind}:{record.id}", subject, body,
+           f"/certificates/{record.certificate_code}", now)
     event = "completion.renewed" if renewed else "completion.issued"
     _webhooks().emit(user.school_id, event, f"{event}:{record.id}",
                      completion_data(record, user, version), now)
@@ -63,21 +75,28 @@ def completion_revoked(record: CompletionRecord, now: datetime) -> None:
 def skill_signed_off(signoff_id: int, trainee: Any, version: CourseVersion, skill_text: str,
                      now: datetime) -> None:
     """An instructor signed off a practical skill: notify the trainee."""
-    notify(trainee.id, "skill_signed_off", f"skill_signed_off:{signoff_id}",
-           f"Practical skill signed off: {skill_text[:200]}",
-           f"Your instructor signed off the practical skill “{skill_text}” in "
-           f"{version.title}.", f"/courses/{version.course.slug}", now)
+    with in_language_of(trainee) as locale:
+        subject = _("Practical skill signed off: %(skill)s", skill=skill_text[:200])
+        body = _("Your instructor signed off the practical skill “%(skill)s” in %(title)s.",
+                 skill=skill_text, title=course_title(version, locale))
+    notify(trainee.id, "skill_signed_off", f"skill_signed_off:{signoff_id}", subject, body,
+           f"/courses/{version.course.slug}", now)
 
 
 def attempt_graded(attempt: Any, quiz_title: str, now: datetime) -> None:
     """The last essay of an attempt was graded: tell the trainee the result is ready."""
-    outcome = "passed" if attempt.passed else "did not pass"
-    notify(attempt.user_id, "attempt_graded", f"attempt_graded:{attempt.id}",
-           f"Your attempt at {quiz_title} has been graded",
-           f"Your instructor has graded your written answers: your attempt {outcome} with "
-           f"{attempt.percent:g} %. Feedback is on the result page.",
-           f"/attempts/{attempt.id}/result", now)
     user = db.session.get(User, attempt.user_id)
+    with in_language_of(user):
+        values = {"quiz": quiz_title, "percent": format_decimal(attempt.percent)}
+        subject = _("Your attempt at %(quiz)s has been graded", **values)
+        if attempt.passed:
+            body = _("Your instructor has graded your written answers: your attempt passed with "
+                     "%(percent)s %%. Feedback is on the result page.", **values)
+        else:
+            body = _("Your instructor has graded your written answers: your attempt did not "
+                     "pass with %(percent)s %%. Feedback is on the result page.", **values)
+    notify(attempt.user_id, "attempt_graded", f"attempt_graded:{attempt.id}", subject, body,
+           f"/attempts/{attempt.id}/result", now)
     if user is not None and user.school_id is not None:  # the grade, now decided
         webhooks = _webhooks()
         webhooks.emit(user.school_id, "attempt.graded", f"attempt.graded:{attempt.id}", {
@@ -89,26 +108,38 @@ def attempt_graded(attempt: Any, quiz_title: str, now: datetime) -> None:
 
 def grade_overridden(attempt: Any, override: Any, quiz_title: str, now: datetime) -> None:
     """An instructor changed an attempt's grade: tell the trainee, with the reason."""
-    outcome = "passes" if override.to_passed else "does not pass"
-    notify(attempt.user_id, "attempt_graded", f"grade_overridden:{override.id}",
-           f"The grade of your attempt at {quiz_title} was changed",
-           f"Your instructor changed the grade of your attempt: it now {outcome} with "
-           f"{override.to_percent:g} %. Reason: {override.reason}",
+    with in_language_of(db.session.get(User, attempt.user_id)):
+        values = {"quiz": quiz_title, "percent": format_decimal(override.to_percent),
+                  "reason": override.reason}
+        subject = _("The grade of your attempt at %(quiz)s was changed", **values)
+        if override.to_passed:
+            body = _("Your instructor changed the grade of your attempt: it now passes with "
+                     "%(percent)s %%. Reason: %(reason)s", **values)
+        else:
+            body = _("Your instructor changed the grade of your attempt: it now does not pass "
+                     "with %(percent)s %%. Reason: %(reason)s", **values)
+    notify(attempt.user_id, "attempt_graded", f"grade_overridden:{override.id}", subject, body,
            f"/attempts/{attempt.id}/result", now)
 
 
 def accommodation_granted(trainee_id: int, quiz_slug: str, quiz_title: str,
                           amounts: dict[str, int], now: datetime) -> None:
     """Extra attempts or time were granted: notify the trainee."""
-    parts = [f"{amounts['extra_attempts']} extra attempt(s)" if amounts["extra_attempts"] else "",
-             f"{amounts['extra_minutes']} extra minute(s)" if amounts["extra_minutes"] else "",
-             f"{amounts['extra_percent']} % more time" if amounts["extra_percent"] else "",
-             "the locks lifted (you may start it now)" if amounts.get("lift_locks") else ""]
-    granted = ", ".join(p for p in parts if p)
+    with in_language_of(db.session.get(User, trainee_id)):
+        granted = [
+            ngettext("%(num)d extra attempt", "%(num)d extra attempts", amounts["extra_attempts"])
+            if amounts["extra_attempts"] else "",
+            ngettext("%(num)d extra minute", "%(num)d extra minutes", amounts["extra_minutes"])
+            if amounts["extra_minutes"] else "",
+            _("%(percent)s %% more time", percent=amounts["extra_percent"])
+            if amounts["extra_percent"] else "",
+            _("the locks lifted (you may start it now)") if amounts.get("lift_locks") else ""]
+        subject = _("Accommodation granted on %(quiz)s", quiz=quiz_title)
+        body = _("You have been granted %(granted)s on %(quiz)s.", quiz=quiz_title,
+                 granted=", ".join(part for part in granted if part))
     notify(trainee_id, "accommodation_granted",
-           f"accommodation_granted:{trainee_id}:{quiz_slug}:{now.isoformat()}",
-           f"Accommodation granted on {quiz_title}",
-           f"You have been granted {granted} on {quiz_title}.", f"/quizzes/{quiz_slug}", now)
+           f"accommodation_granted:{trainee_id}:{quiz_slug}:{now.isoformat()}", subject, body,
+           f"/quizzes/{quiz_slug}", now)
 
 
 def enrollment_created(enrollment: Enrollment, user: Any, now: datetime) -> None:

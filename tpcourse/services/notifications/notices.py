@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,8 @@ def notify(user_id: int, kind: str, key: str, subject: str, body: str, link: str
 
     Runs in the caller's transaction (a savepoint guards the unique key); None when the
     notice existed already. `email=False`: the caller sends the email itself (reminders).
+    The caller writes `subject` and `body` in the person's language (`in_language_of`): the
+    notice and its email are read in it.
     """
     from ..jobs import enqueue
     from .jobs import email_notification
@@ -83,7 +86,8 @@ def set_preferences(user_id: int, wanted: set[str], now: datetime) -> None:
     """Keep emails of the optional kinds in `wanted`; turn the other optional kinds off."""
     unknown = wanted - set(OPTIONAL)
     if unknown:
-        raise ServiceError("Those notifications cannot be chosen: " + ", ".join(sorted(unknown)))
+        raise ServiceError(_("Those notifications cannot be chosen: %(kinds)s",
+                             kinds=", ".join(sorted(unknown))))
     off = set(OPTIONAL) - wanted
     db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user_id))
     if off:
@@ -117,8 +121,8 @@ def unsubscribe(token: str, now: datetime) -> str:
     """Turn off the kind an unsubscribe link names; return its label. ServiceError if bad."""
     found = read_unsubscribe_token(token)
     if found is None:
-        raise ServiceError("This unsubscribe link is not valid. Change your email settings "
-                           "after logging in instead.")
+        raise ServiceError(_("This unsubscribe link is not valid. Change your email settings "
+                             "after logging in instead."))
     user_id, kind = found
     try:
         with db.session.begin_nested():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
 
@@ -72,11 +73,13 @@ def restore_backup(source: Path) -> RestoreReport:
     db.engine.dispose()  # no pooled connection may hold the old database open
     if _is_sqlite(url):
         if not head.startswith(SQLITE_MAGIC):
-            raise ServiceError(f"{source} is not a SQLite backup made by `backup create`.")
+            raise ServiceError(_("%(file)s is not a SQLite backup made by `backup create`.",
+                                 file=source))
         _sqlite_copy(source, _sqlite_path(url))
     else:
         if not head.startswith(PG_MAGIC):
-            raise ServiceError(f"{source} is not a PostgreSQL backup made by `backup create`.")
+            raise ServiceError(_("%(file)s is not a PostgreSQL backup made by "
+                                 "`backup create`.", file=source))
         _pg_restore(url, source)
     db.engine.dispose()
     return RestoreReport(counts=table_counts(), chain_break=verify_stored_chain())
@@ -87,7 +90,8 @@ def _file_head(path: Path) -> bytes:
         with path.open("rb") as handle:
             return handle.read(16)
     except OSError as exc:
-        raise ServiceError(f"Cannot read {path}: {exc.strerror}.") from None
+        raise ServiceError(_("Cannot read %(file)s: %(error)s.", file=path,
+                             error=exc.strerror)) from None
 
 
 def table_counts() -> dict[str, int]:
@@ -104,7 +108,7 @@ def _is_sqlite(url: URL) -> bool:
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
-        raise ServiceError("An in-memory SQLite database cannot be backed up or restored.")
+        raise ServiceError(_("An in-memory SQLite database cannot be backed up or restored."))
     return Path(url.database)
 
 
@@ -115,7 +119,8 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     try:
         src.backup(dst)
     except sqlite3.DatabaseError as exc:
-        raise ServiceError(f"SQLite could not copy {source}: {exc}.") from None
+        raise ServiceError(_("SQLite could not copy %(file)s: %(error)s.", file=source,
+                             error=exc)) from None
     finally:
         dst.close()
         src.close()
@@ -154,14 +159,16 @@ def _pg_tool(name: str, server_major: int) -> str:
         found = re.search(r"(\d+)(?:\.\d+)?", out.stdout)
         if found and int(found.group(1)) >= server_major:
             return path
-    raise ServiceError(f"{name} for PostgreSQL {server_major} or newer is not installed "
-                       f"(on Debian: apt-get install postgresql-client-{server_major}).")
+    raise ServiceError(_("%(tool)s for PostgreSQL %(version)s or newer is not installed (on "
+                         "Debian: apt-get install postgresql-client-%(version)s).", tool=name,
+                         version=server_major))
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise ServiceError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-2000:]}")
+        raise ServiceError(_("%(tool)s failed: %(error)s", tool=Path(command[0]).name,
+                             error=done.stderr.strip()[-2000:]))
 
 
 def _pg_dump(url: URL, target: Path) -> None:
@@ -178,7 +185,8 @@ def _dumped_schemas(pg_restore: str, source: Path, env: dict[str, str]) -> set[s
     listing = subprocess.run([pg_restore, "--list", str(source)], env=env, capture_output=True,
                              text=True, check=False)
     if listing.returncode != 0:
-        raise ServiceError(f"pg_restore cannot read {source}: {listing.stderr.strip()}")
+        raise ServiceError(_("pg_restore cannot read %(file)s: %(error)s", file=source,
+                             error=listing.stderr.strip()))
     return set(re.findall(r"\bSCHEMA - (\S+)", listing.stdout)) - {"public"}
 
 
@@ -188,9 +196,10 @@ def _pg_restore(url: URL, source: Path) -> None:
     # points elsewhere would overwrite the original, so refuse instead.
     dumped, target = _dumped_schemas(tool, source, env), _pg_schema(url)
     if dumped and dumped != {target}:
-        raise ServiceError(f"{source} holds schema {', '.join(sorted(dumped))}; restore it into "
-                           f"a database whose DATABASE_URL selects that schema "
-                           f"(options=-csearch_path=...).")
+        raise ServiceError(_("%(file)s holds schema %(schemas)s; restore it into a database "
+                             "whose DATABASE_URL selects that schema "
+                             "(options=-csearch_path=...).", file=source,
+                             schemas=", ".join(sorted(dumped))))
     _run([tool, "--clean", "--if-exists", "--no-owner", "--no-privileges",
           "--single-transaction", "--exit-on-error", f"--dbname={url.database}", str(source)],
          env)

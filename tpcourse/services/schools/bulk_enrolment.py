@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import Cohort, Course, CourseVersion, Enrollment, School, User
 from ...records.people_csv import PersonRow, RowProblem, read_people_csv
 from ..accounts import invitations
@@ -23,8 +25,8 @@ from ..errors import Conflict
 from ..records.audit import record_event
 
 CREATE, ENROL, UNCHANGED = "create", "enrol", "unchanged"
-FOREIGN = ("this email belongs to an account this school does not manage: send the person "
-           "the cohort's invite link instead")
+FOREIGN = N_("this email belongs to an account this school does not manage: send the person "
+              "the cohort's invite link instead")
 
 
 @dataclass(frozen=True)
@@ -93,19 +95,22 @@ def plan_enrolment(school: School, data: bytes, default_cohort: Cohort | None = 
         if person.cohort:
             cohort = cohorts.get(" ".join(person.cohort.lower().split()))
             if cohort is None:
-                plan.problems.append(RowProblem(person.row, "cohort", f"no live cohort "
-                                                f"'{person.cohort}' in this school"))
+                plan.problems.append(RowProblem(
+                    person.row, "cohort", N_("no live cohort '%(cohort)s' in this school"),
+                    {"cohort": person.cohort}))
                 continue
         course_id = cohort.course_id if cohort else None
         if person.course:
             found = courses.get(" ".join(person.course.lower().split()))
             if found is None:
                 plan.problems.append(RowProblem(person.row, "course",
-                                                f"no course '{person.course}'"))
+                                                N_("no course '%(course)s'"),
+                                                {"course": person.course}))
                 continue
             if course_id is not None and found[0] != course_id:
-                plan.problems.append(RowProblem(person.row, "course", f"cohort '{cohort.name}' "
-                                                f"takes another course"))
+                plan.problems.append(RowProblem(
+                    person.row, "course", N_("cohort '%(cohort)s' takes another course"),
+                    {"cohort": cohort.name}))
                 continue
             course_id = found[0]
         user = users.get(person.email)
@@ -115,8 +120,8 @@ def plan_enrolment(school: School, data: bytes, default_cohort: Cohort | None = 
             continue
         enrolment = enrolments.get((user.id, course_id)) if user and course_id else None
         if enrolment is not None and cohort and enrolment.cohort_id not in (None, cohort.id):
-            plan.problems.append(RowProblem(person.row, "cohort", "already in another cohort "
-                                            "of this course: remove them from it first"))
+            plan.problems.append(RowProblem(person.row, "cohort", N_(
+                "already in another cohort of this course: remove them from it first")))
             continue
         if user is None:
             action = CREATE
@@ -170,8 +175,8 @@ def apply_enrolment(plan: EnrolmentPlan, school: School, actor: str,
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Someone changed these accounts while you were looking at the preview: "
-                       "upload the file again to see what is left to do.") from None
+        raise Conflict(_("Someone changed these accounts while you were looking at the "
+                         "preview: upload the file again to see what is left to do.")) from None
     for user in created:
         invitations.send_invitation(user, now, inviter=school.name)
     return EnrolmentResult(len(created), enrolled, plan.count(UNCHANGED), len(plan.problems))

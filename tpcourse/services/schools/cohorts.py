@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -86,14 +87,14 @@ def get_cohort(school: School, cohort_id: int) -> Cohort:
     """Return one of the school's cohorts; another school's is NotFound."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None or cohort.school_id != school.id:
-        raise NotFound("No such cohort.")
+        raise NotFound(_("No such cohort."))
     return cohort
 
 
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the cohort a name, such as 'Spring 2026 evenings'.")
+        raise ServiceError(_("Give the cohort a name, such as 'Spring 2026 evenings'."))
     return name[:200]
 
 
@@ -101,7 +102,7 @@ def create_cohort(school: School, name: str, course_id: int, actor: str | None,
                   now: datetime) -> Cohort:
     """Create a cohort of the school on a course, with a fresh invite code."""
     if db.session.get(Course, course_id) is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     cohort = Cohort(school_id=school.id, course_id=course_id, name=_clean_name(name),
                     invite_code=new_invite_code(), created_at=now)
     db.session.add(cohort)
@@ -130,7 +131,8 @@ def set_deadline(cohort: Cohort, day: date | None, actor: str | None, now: datet
     """Set the cohort's deadline to the end of `day` (UTC), or clear it: after it, its trainees
     start no quiz of the course unless an accommodation lifts the lock (audited)."""
     if day is not None and not year_in_range(day.year):
-        raise ServiceError(f"Choose a deadline between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ServiceError(_("Choose a deadline between %(first)s and %(last)s.", first=MIN_YEAR,
+                             last=MAX_YEAR))
     cohort.deadline = (datetime.combine(day + timedelta(days=1), time.min, UTC)
                        if day else None)
     record_event("cohort.deadline_set", {"cohort": cohort.id, "deadline": cohort.deadline
@@ -156,8 +158,8 @@ def cohort_by_code(code: str) -> tuple[Cohort, School, str]:
               & (CourseVersion.version == Course.current_version))
         .where(Cohort.invite_code == normalise_code(code))).first()
     if row is None or row[0].archived_at is not None:
-        raise NotFound("This invite code does not open a cohort. Check it with your school; "
-                       "archived cohorts no longer take new trainees.")
+        raise NotFound(_("This invite code does not open a cohort. Check it with your school; "
+                         "archived cohorts no longer take new trainees."))
     return row[0], row[1], row[2]
 
 
@@ -167,8 +169,8 @@ def join_cohort(user: User, code: str, now: datetime) -> Cohort:
     enrollment = db.session.execute(select(Enrollment).filter_by(
         user_id=user.id, course_id=cohort.course_id)).scalar_one_or_none()
     if enrollment is not None and enrollment.cohort_id not in (None, cohort.id):
-        raise Conflict("You already take this course with another cohort. Ask your school to "
-                       "remove you from that cohort first.")
+        raise Conflict(_("You already take this course with another cohort. Ask your school to "
+                         "remove you from that cohort first."))
     if enrollment is None:
         enrollment = Enrollment(user_id=user.id, course_id=cohort.course_id, enrolled_at=now)
         db.session.add(enrollment)
@@ -193,7 +195,7 @@ def remove_member(cohort: Cohort, user_id: int, actor: str | None, now: datetime
     enrollment = db.session.execute(select(Enrollment).filter_by(
         user_id=user_id, course_id=cohort.course_id, cohort_id=cohort.id)).scalar_one_or_none()
     if enrollment is None:
-        raise NotFound("That trainee is not in this cohort.")
+        raise NotFound(_("That trainee is not in this cohort."))
     enrollment.cohort_id = None
     record_event("cohort.member_removed", {"cohort": cohort.id, "user": user_id}, actor, now)
     db.session.commit()

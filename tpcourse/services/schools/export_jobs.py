@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from ...extensions import db
@@ -60,7 +62,7 @@ def start(school: School, fmt: str, where: RosterFilter, requester: Any, rows: i
     if fmt not in FORMATS:
         from ..errors import ServiceError
 
-        raise ServiceError(f"Format must be one of: {', '.join(FORMATS)}.")
+        raise ServiceError(_("Format must be one of: %(formats)s.", formats=", ".join(FORMATS)))
     export_job = ExportJob(id=secrets.token_hex(16), school_id=school.id,
                            requested_by_id=getattr(requester, "id", None), format=fmt,
                            filters=_filters(where), status="queued", rows_total=rows,
@@ -75,7 +77,7 @@ def job_of(school: School, job_id: str) -> ExportJob:
     """One of the school's export jobs; NotFound otherwise."""
     found = db.session.get(ExportJob, job_id[:32])
     if found is None or found.school_id != school.id:
-        raise NotFound("No such export for this school.")
+        raise NotFound(_("No such export for this school."))
     return found
 
 
@@ -132,16 +134,20 @@ def build_export(job_id: str) -> str:
 
 def _email_requester(job_id: str, school: School, filename: str) -> None:
     from ..notifications.delivery import send_once
-    from ..notifications.jobs import render_message, site_url
+    from ..notifications.jobs import greeting, render_message, site_url
+    from ..notifications.language import in_language_of
 
     export_job = db.session.get(ExportJob, job_id)
     user = db.session.get(User, export_job.requested_by_id) if export_job.requested_by_id \
         else None
     if user is None or not user.active:
         return
-    subject = f"Your export of {school.name}'s records is ready"
     link = site_url(f"/school/{school.slug}/exports/jobs/{job_id}")
-    plain, html = render_message(subject, f"Hello {user.name},\n\nThe export {filename} "
-                                 f"({export_job.rows_done} rows) is ready to download.", link,
-                                 "Download the export")
+    with in_language_of(user):
+        subject = _("Your export of %(school)s's records is ready", school=school.name)
+        text = ngettext("The export %(filename)s (%(num)d row) is ready to download.",
+                        "The export %(filename)s (%(num)d rows) is ready to download.",
+                        export_job.rows_done, filename=filename)
+        plain, html = render_message(subject, greeting(user.name, text), link,
+                                     _("Download the export"))
     send_once(f"export-ready:{job_id}", clock(), user.email, subject, plain, html)

@@ -18,12 +18,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n_markers import N_, Sentence
 from ...inputs import MAX_YEAR, MIN_YEAR, ascii_int, year_in_range
 from ...models import AuditEvent, Cohort, Course, School
-from ...records.badges import keys_url, stream_badges, verify_credential
+from ...records.badges import is_badge_eligible, keys_url, stream_badges, verify_credential
 from ...records.csv_export import stream_csv
 from ...records.encoding import jsonable
 from ...records.json_export import stream_json
@@ -63,10 +65,11 @@ def parse_bound(text: str | None, end: bool = False) -> datetime | None:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
-        raise ServiceError(f"'{shown}' is not a date: write it as YYYY-MM-DD.") from None
+        raise ServiceError(_("'%(text)s' is not a date: write it as YYYY-MM-DD.",
+                             text=shown)) from None
     if not year_in_range(moment.year):
-        raise ServiceError(f"'{shown}' is out of range: give a date between {MIN_YEAR} and "
-                           f"{MAX_YEAR}.")
+        raise ServiceError(_("'%(text)s' is out of range: give a date between %(first)s and "
+                             "%(last)s.", text=shown, first=MIN_YEAR, last=MAX_YEAR))
     if len(text) == 10 and end:
         moment += timedelta(days=1)
     return moment.astimezone(UTC)
@@ -80,14 +83,14 @@ def resolve_filter(school: School, cohort: str | int | None = None, course: str 
         cohort_id = ascii_int(cohort)
         found = db.session.get(Cohort, cohort_id) if cohort_id is not None else None
         if found is None or found.school_id != school.id:
-            raise NotFound(f"No cohort {cohort} in this school.")
+            raise NotFound(_("No cohort %(cohort)s in this school.", cohort=cohort))
         cohort_id = found.id
     if course:
         course_id = db.session.execute(select(Course.id).where(Course.slug == course)).scalar()
         if course_id is None:
-            raise NotFound(f"No course with slug '{course}'.")
+            raise NotFound(_("No course with slug '%(slug)s'.", slug=course))
     if since and until and since >= until:
-        raise ServiceError("The start of the date range must come before its end.")
+        raise ServiceError(_("The start of the date range must come before its end."))
     return RosterFilter(cohort_id=cohort_id, course_id=course_id, since=since, until=until)
 
 
@@ -113,7 +116,8 @@ class CompletionExport:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ServiceError(f"Format must be one of: {', '.join(FORMATS)}.")
+            raise ServiceError(_("Format must be one of: %(formats)s.",
+                                 formats=", ".join(FORMATS)))
 
     @property
     def filename(self) -> str:
@@ -147,7 +151,8 @@ class CompletionExport:
         if self.format == "xapi":
             return stream_xapi(rows, self.site_url)
         issuer = issuer_for(self.school, self.site_url)
-        return stream_badges(with_criteria(rows, issuer.name), issuer, self.badge_key
+        eligible = (row for row in rows if is_badge_eligible(row))  # the rest get no badge
+        return stream_badges(with_criteria(eligible, issuer.name), issuer, self.badge_key
                              or signing_keys.badge_signing_key(current_app),
                              keys_at=keys_url(self.site_url))
 
@@ -168,12 +173,14 @@ class CompletionExport:
     def chunks(self) -> Iterator[bytes]:
         """Stream the export; when done, sign it and record the export in the audit log."""
         signer = ExportSigner(self.key)
+        stream = signer.wrap(self._formatted())
         sent = 0
         try:
-            for chunk in signer.wrap(self._formatted()):
+            for chunk in stream:
                 sent += len(chunk)
                 yield chunk
         except GeneratorExit:  # the client went away: record what left the building
+            stream.close()  # the rows' cursor is closed while its transaction is still open
             db.session.rollback()
             record_event(INTERRUPTED_EVENT, {**self._payload(), "bytes": sent}, self.actor,
                          self.now)
@@ -197,8 +204,8 @@ def signature_for(school: School, export_id: str) -> dict[str, Any]:
     event = db.session.execute(_export_events(school).where(
         AuditEvent.payload["export_id"].as_string() == export_id)).scalars().first()
     if event is None:
-        raise NotFound("No finished export with this id for this school. The signature is "
-                       "ready once the whole file has been downloaded.")
+        raise NotFound(_("No finished export with this id for this school. The signature is "
+                         "ready once the whole file has been downloaded."))
     return event.payload["signature"]
 
 
@@ -212,8 +219,8 @@ def recent_exports(school: School, limit: int = 10) -> list[AuditEvent]:
 class VerifyReport:
     """What checking an export file found: `problems` fail it, `notes` do not."""
 
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Sentence] = field(default_factory=list)
+    notes: list[Sentence] = field(default_factory=list)
 
 
 def _file_chunks(path: Path, size: int = 1 << 16) -> Iterator[bytes]:
@@ -229,13 +236,14 @@ def verify_file(path: Path, signature_doc: dict[str, Any] | None, key_set: dict[
     if signature_doc is not None:
         report.problems += verify_export(_file_chunks(path), signature_doc, key_set)
         if signature_doc.get("filename") not in (None, path.name):
-            report.notes.append(f"the file was renamed: it was signed as {signature_doc['filename']}")
+            report.notes.append(Sentence(N_("the file was renamed: it was signed as %(name)s"),
+                                         name=signature_doc["filename"]))
     fmt = (signature_doc or {}).get("format")
     if fmt == "badges" or (fmt is None and path.name.endswith(".badges.json")):
         _verify_badges(path, key_set, now, report)
     elif signature_doc is None:
-        report.problems.append(f"no signature document: expected {path.name}.sig.json beside it "
-                               "(or give --sig)")
+        report.problems.append(Sentence(N_("no signature document: expected %(name)s.sig.json "
+                                           "beside it (or give --sig)"), name=path.name))
     return report
 
 
@@ -244,15 +252,18 @@ def _verify_badges(path: Path, key_set: dict[str, Any], now: datetime,
     try:
         credentials = json.loads(path.read_bytes())
     except ValueError as error:
-        report.problems.append(f"not a JSON array of credentials: {error}")
+        report.problems.append(Sentence(N_("not a JSON array of credentials: %(error)s"),
+                                        error=error))
         return
     if not isinstance(credentials, list):
-        report.problems.append("not a JSON array of credentials")
+        report.problems.append(Sentence(N_("not a JSON array of credentials")))
         return
     for number, token in enumerate(credentials, start=1):
         found = verify_credential(str(token), key_set, now=now)
         for problem in found:
-            where = f"credential {number}"
             (report.notes if problem.startswith("credential expired on") else report.problems
-             ).append(f"{where}: {problem}")
-    report.notes.append(f"{len(credentials)} Open Badges credential(s) checked")
+             ).append(Sentence(N_("credential %(number)d: %(problem)s"), number=number,
+                               problem=problem))
+    checked = (N_("%(num)d Open Badges credential checked") if len(credentials) == 1
+               else N_("%(num)d Open Badges credentials checked"))
+    report.notes.append(Sentence(checked, num=len(credentials)))

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -41,7 +42,7 @@ def issuer_document(school_slug: str, site_url: str) -> dict[str, Any]:
     """The school's issuer Profile as JSON-LD (public: what every credential of it embeds)."""
     school = db.session.execute(select(School).filter_by(slug=school_slug)).scalar_one_or_none()
     if school is None:
-        raise NotFound("No such issuer.")
+        raise NotFound(_("No such issuer."))
     return {"@context": ["https://www.w3.org/ns/credentials/v2",
                          "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
             **issuer_profile(issuer_for(school, site_url))}
@@ -81,7 +82,7 @@ def _url(text: str) -> str | None:
         return None
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 300:
-        raise ServiceError("Enter the school's web address starting with https://.")
+        raise ServiceError(_("Enter the school's web address starting with https://."))
     return text
 
 
@@ -91,11 +92,11 @@ def update_profile(school: School, *, name: str, website_url: str, email: str,
     """Save the school's issuer profile (school admins); audited as `school.issuer_updated`."""
     name = " ".join(name.split())
     if not name or len(name) > 200:
-        raise ServiceError("Enter the name your credentials are issued under (200 characters "
-                           "at most).")
+        raise ServiceError(_("Enter the name your credentials are issued under (200 characters "
+                             "at most)."))
     email = email.strip()
     if email and ("@" not in email or len(email) > 254):
-        raise ServiceError("Enter an email address, or leave it empty.")
+        raise ServiceError(_("Enter an email address, or leave it empty."))
     school.provider_name = name
     school.website_url = _url(website_url)
     school.contact_email = email or None
@@ -114,27 +115,46 @@ MAX_IMAGE_SIDE = 3000
 PAGE_SIZES = ("A4", "Letter")
 
 
+def _image_problem(what: str, problem: str) -> ServiceError:
+    """The sentence for a problem with the uploaded logo or signature image."""
+    values = {"kb": MAX_IMAGE_BYTES // 1024, "pixels": MAX_IMAGE_SIDE}
+    sentences = {
+        ("logo", "large"): _("The logo is too large: at most %(kb)s kB.", **values),
+        ("logo", "format"): _("The logo must be a PNG or JPEG image."),
+        ("logo", "side"): _("The logo is too big: at most %(pixels)s pixels a side.", **values),
+        ("logo", "unreadable"): _("The logo is not an image this site can read (PNG or JPEG)."),
+        ("signature image", "large"): _("The signature image is too large: at most %(kb)s kB.",
+                                        **values),
+        ("signature image", "format"): _("The signature image must be a PNG or JPEG image."),
+        ("signature image", "side"): _("The signature image is too big: at most %(pixels)s "
+                                       "pixels a side.", **values),
+        ("signature image", "unreadable"): _("The signature image is not an image this site "
+                                             "can read (PNG or JPEG)."),
+    }
+    return ServiceError(sentences[what, problem])
+
+
 def clean_image(data: bytes, what: str) -> bytes:
-    """Check an uploaded logo or signature (PNG or JPEG, bounded) and return it re-encoded as
-    PNG, so nothing but pixels is kept; ServiceError with a sentence otherwise."""
+    """Check an uploaded logo or signature image (`what`: "logo" or "signature image"; PNG or
+    JPEG, bounded) and return it re-encoded as PNG, so nothing but pixels is kept;
+    ServiceError with a sentence otherwise."""
     from io import BytesIO
 
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_IMAGE_BYTES:
-        raise ServiceError(f"The {what} is too large: at most {MAX_IMAGE_BYTES // 1024} kB.")
+        raise _image_problem(what, "large")
     try:
         with Image.open(BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise ServiceError(f"The {what} must be a PNG or JPEG image.")
+                raise _image_problem(what, "format")
             if max(image.size) > MAX_IMAGE_SIDE:
-                raise ServiceError(f"The {what} is too big: at most {MAX_IMAGE_SIDE} pixels a side.")
+                raise _image_problem(what, "side")
             image.load()
             out = BytesIO()
             image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(out, "PNG")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ServiceError(f"The {what} is not an image this site can read (PNG or JPEG).") \
-            from None
+        raise _image_problem(what, "unreadable") from None
     return out.getvalue()
 
 
@@ -170,15 +190,15 @@ def update_template(school: School, *, accent: str, secondary: str, attestation:
             try:
                 hex_colour(value)
             except ValueError:
-                raise ServiceError("Write colours as #rrggbb, e.g. #1b3a5e.") from None
+                raise ServiceError(_("Write colours as #rrggbb, e.g. #1b3a5e.")) from None
             chosen[key] = value.lower()
     attestation = " ".join(attestation.split())
     if len(attestation) > 120:
-        raise ServiceError("Keep the attestation to 120 characters: it is one line.")
+        raise ServiceError(_("Keep the attestation to 120 characters: it is one line."))
     if attestation:
         chosen["attestation"] = attestation
     if page_size not in PAGE_SIZES:
-        raise ServiceError("Choose the page size A4 or Letter.")
+        raise ServiceError(_("Choose the page size A4 or Letter."))
     chosen["page_size"] = page_size
     school.certificate_template = chosen
     record_event("school.certificate_template_updated", {"school": school.id, **chosen},
@@ -191,5 +211,5 @@ def logo_of(school_slug: str) -> bytes:
     """The school's logo (PNG) as served publicly with its issuer profile; NotFound if none."""
     logo = db.session.execute(select(School.logo_image).filter_by(slug=school_slug)).scalar()
     if not logo:
-        raise NotFound("No logo.")
+        raise NotFound(_("No logo."))
     return logo

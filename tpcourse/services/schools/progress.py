@@ -7,12 +7,12 @@ certificate statuses.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ...extensions import db
 from ...grading.attempts import counting_attempt
@@ -60,28 +60,39 @@ class Progress:
         return round(100 * done / total) if total else 100
 
 
-def quiz_outcomes_for(page: Sequence[Any]) -> dict[Key, list[Any]]:
-    """Load every submitted attempt of the page's trainees on the page's courses (one query)."""
-    if not page:
-        return {}
-    wanted = {(row.user_id, row.course_id) for row in page}
-    found = db.session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.score,
-               Attempt.max_score, Attempt.percent, Attempt.passed, Quiz.slug, Quiz.course_id,
-               QuizVersion.title, QuizVersion.data["grading"].as_string().label("grading"))
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
-        .where(Attempt.user_id.in_({user for user, _ in wanted}),
-               Quiz.course_id.in_({course for _, course in wanted}),
-               Attempt.submitted_at.is_not(None),
-               Attempt.passed.is_not(None))  # essays awaiting grading: no outcome yet
-        .order_by(Attempt.submitted_at, Attempt.id)).all()
+def attempts_query() -> Select:
+    """Select the submitted, graded attempts with what an outcome shows, oldest first (to be
+    narrowed to some trainees and courses)."""
+    return (select(Attempt.id, Attempt.user_id, Attempt.submitted_at, Attempt.score,
+                   Attempt.max_score, Attempt.percent, Attempt.passed, Quiz.slug, Quiz.course_id,
+                   QuizVersion.title,
+                   QuizVersion.data["grading"].as_string().label("grading"))
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .join(QuizVersion, QuizVersion.id == Attempt.quiz_version_id)
+            .where(Attempt.submitted_at.is_not(None),
+                   Attempt.passed.is_not(None))  # essays awaiting grading: no outcome yet
+            .order_by(Attempt.submitted_at, Attempt.id))
+
+
+def outcomes_of(found: Iterable[Any], wanted: set[Key]) -> dict[Key, list[Any]]:
+    """Group attempts by (user, course), keeping the wanted keys only."""
     outcomes: dict[Key, list[Any]] = defaultdict(list)
     for attempt in found:
         key = (attempt.user_id, attempt.course_id)
         if key in wanted:
             outcomes[key].append(attempt)
     return outcomes
+
+
+def quiz_outcomes_for(page: Sequence[Any]) -> dict[Key, list[Any]]:
+    """Load every submitted attempt of the page's trainees on the page's courses (one query)."""
+    if not page:
+        return {}
+    wanted = {(row.user_id, row.course_id) for row in page}
+    found = db.session.execute(attempts_query().where(
+        Attempt.user_id.in_({user for user, _ in wanted}),
+        Quiz.course_id.in_({course for _, course in wanted}))).all()
+    return outcomes_of(found, wanted)
 
 
 def outlines_for(version_ids: Iterable[int]) -> dict[int, Outline]:
@@ -181,59 +192,84 @@ def _in_cycle(attempts: list[Any], row: Any) -> list[Any]:
             and (newest or a.submitted_at <= row.completed_at)]
 
 
+def signoffs_query() -> Select:
+    """Select the practical-skill sign-offs with their assessors and the course's skills, in
+    the order signed (to be narrowed to some trainees and courses)."""
+    return (select(SkillSignoff.user_id, SkillSignoff.course_id, SkillSignoff.skill_key,
+                   SkillSignoff.signed_at, SkillSignoff.place, SkillSignoff.levels,
+                   User.name, CourseVersion.practical_skills)
+            .join(User, User.id == SkillSignoff.signed_by_id)
+            .join(Course, Course.id == SkillSignoff.course_id)
+            .join(CourseVersion, (CourseVersion.course_id == Course.id)
+                  & (CourseVersion.version == Course.current_version))
+            .order_by(SkillSignoff.signed_at, SkillSignoff.id))
+
+
+def skills_of(found: Iterable[Any], wanted: set[Key]) -> dict[Key, list[SkillOutcome]]:
+    """Turn sign-off rows into SkillOutcomes by (user, course), keeping the wanted keys only."""
+    skills: dict[Key, list[SkillOutcome]] = defaultdict(list)
+    for user_id, course_id, skill_key, signed_at, place, levels, assessor, practical in found:
+        key = (user_id, course_id)
+        skill = next((s for s in practical or [] if s["key"] == skill_key), None)
+        if key in wanted and skill is not None:
+            skills[key].append(SkillOutcome(
+                skill_key, skill["text"], signed_at, assessor, place,
+                tuple(describe_levels(skill.get("rubric") or [], levels))))
+    return skills
+
+
 def skill_outcomes_for(page: Sequence[Any]) -> dict[Key, list[SkillOutcome]]:
     """Load the practical-skill sign-offs of the page's trainees in the page's courses, with
     their assessors and the rubric's levels (one query)."""
     if not page:
         return {}
     wanted = {(row.user_id, row.course_id) for row in page}
-    found = db.session.execute(
-        select(SkillSignoff, User.name, CourseVersion.practical_skills)
-        .join(User, User.id == SkillSignoff.signed_by_id)
-        .join(Course, Course.id == SkillSignoff.course_id)
-        .join(CourseVersion, (CourseVersion.course_id == Course.id)
-              & (CourseVersion.version == Course.current_version))
-        .where(SkillSignoff.user_id.in_({user for user, _ in wanted}),
-               SkillSignoff.course_id.in_({course for _, course in wanted}))
-        .order_by(SkillSignoff.signed_at, SkillSignoff.id)).all()
-    skills: dict[Key, list[SkillOutcome]] = defaultdict(list)
-    for signoff, assessor, practical in found:
-        key = (signoff.user_id, signoff.course_id)
-        skill = next((s for s in practical or [] if s["key"] == signoff.skill_key), None)
-        if key in wanted and skill is not None:
-            skills[key].append(SkillOutcome(
-                signoff.skill_key, skill["text"], signoff.signed_at, assessor, signoff.place,
-                tuple(describe_levels(skill.get("rubric") or [], signoff.levels))))
-    return skills
+    found = db.session.execute(signoffs_query().where(
+        SkillSignoff.user_id.in_({user for user, _ in wanted}),
+        SkillSignoff.course_id.in_({course for _, course in wanted}))).all()
+    return skills_of(found, wanted)
 
 
 def build_rows(page: Sequence[Any], school: School, outcomes: dict[Key, list[Any]],
                now: datetime, site_url: str,
                skills: dict[Key, list[SkillOutcome]] | None = None) -> list[CompletionRow]:
     """Build the export rows of a page; no query."""
-    site = site_url.rstrip("/")
-    rows = []
+    return list(each_row(page, school, outcomes, now, site_url, skills))
+
+
+def each_row(page: Iterable[Any], school: School, outcomes: dict[Key, list[Any]],
+             now: datetime, site_url: str,
+             skills: dict[Key, list[SkillOutcome]] | None = None) -> Iterator[CompletionRow]:
+    """Yield the export rows of a page one at a time (an export formats each and lets it go,
+    so a page's rows are never all alive at once); no query. What is the same for every row
+    is looked up once, before the loop."""
+    verify = f"{site_url.rstrip('/')}/verify/"
+    school_slug, school_name = school.slug, school.name
+    skills = skills or {}
     for row in page:
-        attempts = _in_cycle(outcomes.get((row.user_id, row.course_id), []), row)
-        if row.completed_at is not None:
+        key = (row.user_id, row.course_id)
+        found = outcomes.get(key)
+        attempts = _in_cycle(found, row) if found else ()
+        completed_at, final_exam = row.completed_at, row.final_exam
+        if completed_at is not None:
             final_score = row.score
         else:
-            counted = counted_final(attempts, row.final_exam)
+            counted = counted_final(attempts, final_exam)
             final_score = counted.percent if counted is not None else None
         code = row.certificate_code
-        rows.append(CompletionRow(
+        signoffs = skills.get(key)
+        yield CompletionRow(
             trainee_id=row.user_id, name=row.name, email=row.email,
-            school_slug=school.slug, school_name=school.name, cohort=row.cohort,
+            school_slug=school_slug, school_name=school_name, cohort=row.cohort,
             course_slug=row.course_slug, course_title=row.course_title,
             course_version=row.course_version, ce_hours=float(row.ce_hours),
-            enrolled_at=row.enrolled_at, completed_at=row.completed_at,
+            enrolled_at=row.enrolled_at, completed_at=completed_at,
             final_score=final_score, certificate_code=code,
             certificate_status=certificate_status(row, now),
-            issued_at=row.completed_at, expires_at=row.expires_at,
-            verify_url=f"{site}/verify/{code}" if code else None,
-            quiz_outcomes=tuple(_outcome(a, row.final_exam) for a in attempts),
+            issued_at=completed_at, expires_at=row.expires_at,
+            verify_url=verify + code if code else None,
+            quiz_outcomes=tuple([_outcome(a, final_exam) for a in attempts]) if attempts else (),
             cycle=getattr(row, "cycle", None),
             renews_certificate_code=getattr(row, "renews_code", None),
-            skill_signoffs=tuple((skills or {}).get((row.user_id, row.course_id), ())),
-        ))
-    return rows
+            skill_signoffs=tuple(signoffs) if signoffs else (),
+        )

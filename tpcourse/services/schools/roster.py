@@ -7,11 +7,12 @@ trainee's school it is (`coalesce(cohort.school_id, user.school_id)`).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, any_, exists, func, or_, select, tuple_
+from sqlalchemy import Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
@@ -25,16 +26,21 @@ from ...models import (
     LessonProgress,
     Quiz,
     School,
+    SkillSignoff,
     User,
 )
 from ...records.rows import CompletionRow
 from .progress import (
     Progress,
+    attempts_query,
     build_rows,
+    each_row,
+    outcomes_of,
     outlines_for,
     progress_for,
     quiz_outcomes_for,
-    skill_outcomes_for,
+    signoffs_query,
+    skills_of,
 )
 
 EXPORT_PAGE_SIZE = 500
@@ -210,25 +216,54 @@ def _narrow(school_id: int, where: RosterFilter, sort: str | None = None) -> Sel
 
 def iter_rows(school: School, where: RosterFilter, now: datetime, site_url: str,
               page_size: int = EXPORT_PAGE_SIZE) -> Iterator[CompletionRow]:
-    """Yield CompletionRows in enrolment order, a page at a time (keyset pagination).
+    """Yield CompletionRows in enrolment order, read through one streamed query.
 
     A row per completion record: a renewed trainee has one per certification cycle, oldest
-    first. Each page costs three queries (rows, their quiz outcomes, their skill sign-offs),
-    however many rows there are.
+    first. The rows come from one ordered query read `page_size` rows at a time (a server-side
+    cursor on PostgreSQL), so memory holds one page; each page then costs two more queries
+    (its quiz outcomes, its skill sign-offs), however many rows there are. (A keyset query per
+    page re-joined and re-sorted every later row on PostgreSQL: quadratic in the rows.)
     """
     cycle = func.coalesce(CompletionRecord.cycle, 0)
-    query = scoped(school.id, where, every_cycle=True).order_by(Enrollment.id, cycle) \
-        .limit(page_size)
-    after = (0, 0)
-    while True:
-        page = db.session.execute(query.where(tuple_(Enrollment.id, cycle) > after)).all()
-        if not page:
-            return
-        outcomes = quiz_outcomes_for(page)
-        yield from build_rows(page, school, outcomes, now, site_url, skill_outcomes_for(page))
-        if len(page) < page_size:
-            return
-        after = (page[-1].enrollment_id, page[-1].cycle or 0)
+    query = scoped(school.id, where, every_cycle=True).order_by(Enrollment.id, cycle)
+    result = db.session.connection().execute(query, execution_options={"yield_per": page_size})
+    # Named tuples: the same attributes as the database rows, read in a tenth of the time.
+    as_tuple = namedtuple("RosterRow", result.keys())._make
+    try:
+        for rows in result.partitions():
+            page = list(map(as_tuple, rows))
+            wanted = {(row.user_id, row.course_id) for row in page}
+            span = (school.id, page[0].enrollment_id, page[-1].enrollment_id)
+            attempts = db.session.connection().execute(_page_attempts(*span))
+            outcomes = outcomes_of(map(namedtuple("Outcome", attempts.keys())._make, attempts),
+                                   wanted)
+            skills = skills_of(db.session.execute(_page_signoffs(*span)), wanted)
+            yield from each_row(page, school, outcomes, now, site_url, skills)
+    finally:
+        result.close()  # an export stopped half-way frees its cursor at once
+
+
+def _page_enrollments(school_id: int, first: int, last: int):
+    """SQL condition: the school's enrolments with ids from `first` to `last` (one page's).
+
+    Two bound values whatever the page's size, where a list of the page's trainees would be
+    five hundred: the statement is compiled once and the database reads an id range."""
+    return and_(Enrollment.id.between(first, last), in_school(school_id))
+
+
+def _page_attempts(school_id: int, first: int, last: int) -> Select:
+    """The graded attempts in the courses of a page of enrolments."""
+    return attempts_query().join(Enrollment, and_(Enrollment.user_id == Attempt.user_id,
+                                                  Enrollment.course_id == Quiz.course_id)) \
+        .where(_page_enrollments(school_id, first, last))
+
+
+def _page_signoffs(school_id: int, first: int, last: int) -> Select:
+    """The skill sign-offs in the courses of a page of enrolments."""
+    return signoffs_query().join(Enrollment, and_(
+        Enrollment.user_id == SkillSignoff.user_id,
+        Enrollment.course_id == SkillSignoff.course_id)).where(
+        _page_enrollments(school_id, first, last))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ...extensions import db
@@ -26,7 +27,7 @@ def school_by_slug(slug: str) -> School:
     """Return the school with this slug, or NotFound."""
     school = db.session.execute(select(School).where(School.slug == slug)).scalar_one_or_none()
     if school is None:
-        raise NotFound(f"No school with slug '{slug}'.")
+        raise NotFound(_("No school with slug '%(slug)s'.", slug=slug))
     return school
 
 
@@ -34,7 +35,7 @@ def get_school(school_id: int) -> School:
     """Return a school by id, or NotFound."""
     school = db.session.get(School, school_id)
     if school is None:
-        raise NotFound("No such school.")
+        raise NotFound(_("No such school."))
     return school
 
 
@@ -47,7 +48,7 @@ def school_for(user: Any, slug: str) -> School:
     school = own if own is not None and own.slug == slug else db.session.execute(
         select(School).where(School.slug == slug)).scalar_one_or_none()
     if school is None or not permissions.can_see_school(user, school.id):
-        raise NotFound("No such school.")
+        raise NotFound(_("No such school."))
     return school
 
 
@@ -59,12 +60,13 @@ def all_schools() -> list[School]:
 def _clean(details: dict[str, Any]) -> dict[str, Any]:
     cleaned = {name: (details.get(name) or "").strip() or None for name in SCHOOL_FIELDS}
     if not cleaned["name"]:
-        raise ServiceError("Give the school a name.")
+        raise ServiceError(_("Give the school a name."))
     if not cleaned["slug"] or not SLUG.match(cleaned["slug"]):
-        raise ServiceError("Use lower-case letters, digits and hyphens for the slug "
-                           "(e.g. north-shore).")
+        raise ServiceError(_("Use lower-case letters, digits and hyphens for the slug "
+                             "(e.g. north-shore)."))
     if cleaned["slug"] in RESERVED_SLUGS:
-        raise Conflict(f"The slug '{cleaned['slug']}' is reserved: choose another.")
+        raise Conflict(_("The slug '%(slug)s' is reserved: choose another.",
+                           slug=cleaned["slug"]))
     return cleaned
 
 
@@ -74,7 +76,8 @@ def save_school(school: School | None, details: dict[str, Any], actor: str | Non
     cleaned = _clean(details)
     taken = db.session.execute(select(School.id).where(School.slug == cleaned["slug"])).scalar()
     if taken is not None and (school is None or taken != school.id):
-        raise Conflict(f"Another school already uses the slug '{cleaned['slug']}'.")
+        raise Conflict(_("Another school already uses the slug '%(slug)s'.",
+                           slug=cleaned["slug"]))
     kind = "school.updated" if school is not None else "school.created"
     if school is None:
         school = School(created_at=now)
@@ -122,7 +125,7 @@ def get_user(user_id: int) -> User:
     """Return an account by id, or NotFound."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return user
 
 
@@ -130,13 +133,13 @@ def assign_user(user: User, role: str, school_id: int | None, actor: str | None,
                 now: datetime) -> User:
     """Set an account's role and school; a school admin must belong to a school."""
     if role not in ROLES:
-        raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
+        raise ServiceError(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if user.deleted_at is not None:
-        raise Conflict("This account was deleted; it keeps only its records.")
+        raise Conflict(_("This account was deleted; it keeps only its records."))
     if school_id is not None and db.session.get(School, school_id) is None:
-        raise NotFound("No such school.")
+        raise NotFound(_("No such school."))
     if role == "school_admin" and school_id is None:
-        raise ServiceError("A school admin needs a school: choose one.")
+        raise ServiceError(_("A school admin needs a school: choose one."))
     changes = {"role": [user.role, role], "school": [user.school_id, school_id]}
     user.role, user.school_id = role, school_id
     record_event("account.updated", {"user": user.id, **changes}, actor, now)

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -37,7 +38,7 @@ def create_token(school: School, name: str, actor: str | None, now: datetime,
     """Create a named token for a school; return it with its secret (shown once)."""
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the token a name that says which system uses it.")
+        raise ServiceError(_("Give the token a name that says which system uses it."))
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(school_id=school.id, name=name[:200], token_hash=token_hash(secret),
                      created_by_id=created_by_id, created_at=now)
@@ -61,7 +62,7 @@ def revoke_token(school: School, token_id: int, actor: str | None, now: datetime
     """Revoke one of the school's tokens (another school's is NotFound); idempotent."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.school_id != school.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = now
         record_event("api_token.revoked", {"token": token.id, "school": school.slug,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -32,7 +33,7 @@ def run_session(viewer: User, session_id: int) -> PracticalSession:
     """Return a session the viewer runs (its course's instructors, admins); 404 else."""
     session = db.session.get(PracticalSession, session_id)
     if session is None or not can_run_sessions(viewer, instructs(viewer, session.course_id)):
-        raise NotFound("No such session among the courses you teach.")
+        raise NotFound(_("No such session among the courses you teach."))
     return session
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -33,7 +34,7 @@ def run_version(viewer: User, slug: str) -> CourseVersion:
     """Return a course the viewer runs sessions for (its instructors, admins); 404 else."""
     version = current_version(slug)
     if not can_run_sessions(viewer, instructs(viewer, version.course_id)):
-        raise NotFound("No such course among the courses you teach.")
+        raise NotFound(_("No such course among the courses you teach."))
     return version
 
 
@@ -46,15 +47,18 @@ def schedule_session(viewer: User, slug: str, starts_at: datetime | None, minute
     place = (place or "").strip()
     errors = {}
     if starts_at is None or starts_at <= now:
-        errors["starts_at"] = "Choose a date and time in the future."
+        errors["starts_at"] = _("Choose a date and time in the future.")
     if minutes is None or not 15 <= minutes <= MAX_MINUTES:
-        errors["minutes"] = f"Give the length in minutes, from 15 to {MAX_MINUTES}."
+        errors["minutes"] = _("Give the length in minutes, from 15 to %(most)s.",
+                              most=MAX_MINUTES)
     if not place or len(place) > PLACE_MAX:
-        errors["place"] = f"Say where it takes place (up to {PLACE_MAX} characters)."
+        errors["place"] = _("Say where it takes place (up to %(most)s characters).",
+                            most=PLACE_MAX)
     if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
-        errors["capacity"] = f"Give the number of places, from 1 to {MAX_CAPACITY}."
+        errors["capacity"] = _("Give the number of places, from 1 to %(most)s.",
+                               most=MAX_CAPACITY)
     if set(skills) - known:
-        errors["skills"] = "Choose skills of this course."
+        errors["skills"] = _("Choose skills of this course.")
     if errors:
         raise SessionRefused(errors)
     session = PracticalSession(course_id=version.course_id, starts_at=starts_at,
@@ -95,7 +99,7 @@ def course_sessions(user: User, slug: str, now: datetime,
     enrolled = db.session.execute(select(Enrollment.id).filter_by(
         user_id=user.id, course_id=version.course_id)).first() is not None
     if not (enrolled or can_run_sessions(user, instructs(user, version.course_id))):
-        raise NotFound("No such course among yours.")
+        raise NotFound(_("No such course among yours."))
     query = select(PracticalSession).where(PracticalSession.course_id == version.course_id)
     if upcoming_only:
         query = query.where(PracticalSession.starts_at > now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +25,7 @@ def _locked_session(session_id: int) -> PracticalSession:
     session = db.session.execute(select(PracticalSession).where(
         PracticalSession.id == session_id).with_for_update()).scalar_one_or_none()
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     return session
 
 
@@ -41,17 +42,17 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
         user_id=user.id, course_id=session.course_id)).first() is not None
     if not enrolled:
         db.session.rollback()
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     if session.starts_at <= now:
         db.session.rollback()
-        raise Conflict("This session has already started.")
+        raise Conflict(_("This session has already started."))
     existing = db.session.execute(select(SessionSignup).filter_by(
         session_id=session_id, user_id=user.id)).scalar_one_or_none()
     status = "admitted" if _admitted(session_id) < session.capacity else "waitlisted"
     if existing is not None:
         if existing.status != "cancelled":
             db.session.rollback()
-            raise Conflict("You are already signed up for this session.")
+            raise Conflict(_("You are already signed up for this session."))
         existing.status, existing.signed_up_at = status, now
         signup = existing
     else:
@@ -62,7 +63,7 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("You are already signed up for this session.") from None
+        raise Conflict(_("You are already signed up for this session.")) from None
     record_event("session.signed_up", {"session": session_id, "user": user.id,
                                        "status": status}, actor_of(user), now)
     if status == "admitted":
@@ -72,14 +73,21 @@ def sign_up(user: User, session_id: int, now: datetime) -> SessionSignup:
 
 
 def _invite(signup: SessionSignup, session: PracticalSession, now: datetime) -> None:
-    """Tell an admitted trainee in the app, and email the calendar invitation (one job)."""
-    from ..notifications.notices import notify
-    from .jobs import email_invitation
+    """Tell an admitted trainee in the app (in their language), and email the calendar
+    invitation (one job)."""
+    from flask_babel import gettext as _
 
+    from ..notifications.language import in_language_of
+    from ..notifications.notices import notify
+    from .jobs import email_invitation, session_moment
+
+    with in_language_of(db.session.get(User, signup.user_id)):
+        subject = _("You have a place at a live practical session")
+        body = _("Your place: %(when)s, %(minutes)s minutes, at %(place)s. The calendar "
+                 "invitation is in your email.", when=session_moment(session),
+                 minutes=session.minutes, place=session.place)
     notify(signup.user_id, "session_invitation", f"session_invitation:{signup.id}:"
-           f"{now.isoformat()}", "You have a place at a live practical session",
-           f"Your place: {session.starts_at:%d %B %Y, %H:%M} UTC, {session.minutes} minutes, "
-           f"at {session.place}. The calendar invitation is in your email.",
+           f"{now.isoformat()}", subject, body,
            f"/courses/{db.session.get(Course, session.course_id).slug}/sessions", now,
            email=False)
     enqueue(email_invitation, [signup.id, now.isoformat()],
@@ -94,7 +102,7 @@ def cancel(user: User, session_id: int, now: datetime) -> SessionSignup | None:
         session_id=session_id, user_id=user.id)).scalar_one_or_none()
     if signup is None or signup.status == "cancelled":
         db.session.rollback()
-        raise NotFound("You are not signed up for this session.")
+        raise NotFound(_("You are not signed up for this session."))
     was_admitted = signup.status == "admitted"
     signup.status = "cancelled"
     promoted = None

@@ -125,12 +125,12 @@
         ["id", "name", "for", "aria-labelledby", "aria-describedby"].forEach(function (attr) {
           if (el.hasAttribute(attr)) { el.setAttribute(attr, el.getAttribute(attr).replace(/regions-\d+-/g, "regions-" + index + "-")); }
         });
-        if (el.tagName === "BUTTON") { el.value = "remove:regions:" + index; el.textContent = "Remove region " + (index + 1); }
+        if (el.tagName === "BUTTON") { el.value = "remove:regions:" + index; el.textContent = numbered(editor.dataset.removeLabel || "Remove region {n}", index + 1); }
       });
       copy.querySelectorAll("input").forEach(function (el) { el.value = ""; el.removeAttribute("aria-invalid"); });
       copy.querySelectorAll(".error").forEach(function (el) { el.remove(); });
       var title = copy.querySelector(".row-title");
-      if (title) { title.textContent = "Region " + (index + 1); }
+      if (title) { title.textContent = numbered(editor.dataset.regionLabel || "Region {n}", index + 1); }
       last.parentNode.insertBefore(copy, last.nextSibling);
       activate(copy);
       input(copy, "shape").focus();
@@ -151,6 +151,9 @@
     draw();
   }
 
+  // A label in the page's language with "{n}" where the number goes (data-* from the template).
+  function numbered(label, n) { return label.replace("{n}", String(n)); }
+
   // ---- Lesson editor: a live preview rendered (and sanitised) by the server.
   function setupLessonPreview(section) {
     var form = document.querySelector("form.lesson-form");
@@ -159,7 +162,7 @@
     if (!body || !target) { return; }
     var timer = null, sent = 0;
     var hint = section.querySelector(".hint");
-    if (hint) { hint.textContent = "As trainees will see it; it follows your typing."; }
+    if (hint) { hint.textContent = section.dataset.liveHint || "As trainees will see it; it follows your typing."; }
     function refresh() {
       var data = new FormData();
       var token = form.querySelector("input[name='csrf_token']");
@@ -169,7 +172,7 @@
       fetch(section.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
         .then(function (html) { if (mine === sent) { target.innerHTML = html; } })
-        .catch(function () { if (hint) { hint.textContent = "The live preview is unavailable; press Preview."; } });
+        .catch(function () { if (hint) { hint.textContent = section.dataset.unavailableHint || "The live preview is unavailable; press Preview."; } });
     }
     body.addEventListener("input", function () {
       clearTimeout(timer);

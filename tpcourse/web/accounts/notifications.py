@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -55,7 +56,7 @@ def preferences():
     if form.validate_on_submit():
         wanted = {kind for kind in OPTIONAL if form[kind].data}
         notices.set_preferences(current_user.id, wanted, now())
-        flash("Your email settings are saved.", "success")
+        flash(_("Your email settings are saved."), "success")
         return redirect(url_for(".preferences"))
     required = [kind for kind in KINDS.values() if not kind.optional]
     return render_template("notifications/preferences.html", form=form, optional=OPTIONAL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from ...services.jobs import adapter
@@ -28,5 +29,5 @@ def retry(job_id: str):
         abort(400)
     if not adapter().retry(job_id[:100]):
         abort(404)
-    flash("The job is queued again.", "success")
+    flash(_("The job is queued again."), "success")
     return redirect(url_for(".index"))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -16,52 +19,58 @@ from ...services.errors import Conflict, ServiceError
 from ...services.notifications import mail
 from ...services.records.audit import actor_of
 from ...services.schools import schools
-from ..helpers import now, roles_required
+from ..helpers import format_day, now, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLE_LABELS = {"trainee": _l("trainee"), "instructor": _l("instructor"),
+               "school_admin": _l("school admin"), "admin": _l("admin")}
+
+
+def role_choices() -> list[SelectChoice]:
+    """The roles, named in the reader's language."""
+    return [SelectChoice(role, ROLE_LABELS.get(role, role)) for role in ROLES]
 
 
 class SchoolForm(FlaskForm):
     """A school and the CE-provider details printed on its certificates and badges."""
 
-    name = StringField("School name", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug", validators=[
+    name = StringField(_l("School name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Slug"), validators=[
         DataRequired(), Length(max=60),
         Regexp(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
-               message="Use lower-case letters, digits and hyphens, e.g. north-shore.")])
-    provider_name = StringField("CE provider name", validators=[Optional(), Length(max=200)])
-    provider_number = StringField("CE provider number", validators=[Optional(), Length(max=60)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
-    contact_address = TextAreaField("Contact address", validators=[Optional(), Length(max=500)])
-    signatory_name = StringField("Signatory name", validators=[Optional(), Length(max=200)])
+               message=_l("Use lower-case letters, digits and hyphens, e.g. north-shore."))])
+    provider_name = StringField(_l("CE provider name"), validators=[Optional(), Length(max=200)])
+    provider_number = StringField(_l("CE provider number"), validators=[Optional(), Length(max=60)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)])
+    contact_address = TextAreaField(_l("Contact address"), validators=[Optional(), Length(max=500)])
+    signatory_name = StringField(_l("Signatory name"), validators=[Optional(), Length(max=200)])
 
 
 class AssignForm(FlaskForm):
     """An account's role and school."""
 
-    role = SelectField("Role", choices=[SelectChoice(role, role.replace("_", " ")) for role in ROLES])
-    school_id = SelectField("School", coerce=lambda v: int(v) if v not in (None, "") else None)
+    role = SelectField(_l("Role"), choices=role_choices)
+    school_id = SelectField(_l("School"), coerce=lambda v: int(v) if v not in (None, "") else None)
 
 
 class NewAccountForm(FlaskForm):
     """Create an account of any role in any school; its owner is invited by email."""
 
-    name = StringField("Full name (as it should appear on certificates)",
+    name = StringField(_l("Full name (as it should appear on certificates)"),
                        validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Email(
-        message="Enter an email address, like name@example.org."), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(
+        message=_l("Enter an email address, like name@example.org.")), Length(max=254)],
         filters=[lambda value: value.strip() if value else value])
-    role = SelectField("Role", choices=[SelectChoice(role, role.replace("_", " "))
-                                        for role in ROLES], default="trainee")
-    school_id = SelectField("School", coerce=lambda v: int(v) if v not in (None, "") else None)
+    role = SelectField(_l("Role"), choices=role_choices, default="trainee")
+    school_id = SelectField(_l("School"), coerce=lambda v: int(v) if v not in (None, "") else None)
 
 
 class DeleteForm(FlaskForm):
     """Confirm deleting an account (its records are kept)."""
 
-    confirm = BooleanField("I understand: the person can no longer log in, and their records "
-                           "are kept for the retention period", validators=[DataRequired(
-                               message="Tick the box to confirm.")])
+    confirm = BooleanField(_l("I understand: the person can no longer log in, and their records "
+                              "are kept for the retention period"), validators=[DataRequired(
+                               message=_l("Tick the box to confirm."))])
 
 
 @bp.route("/")
@@ -95,7 +104,7 @@ def _school_form_page(school, form: SchoolForm):
         except ServiceError as exc:
             form.name.errors.append(exc.message)
         else:
-            flash(f"School '{saved.name}' saved.", "success")
+            flash(_("School '%(name)s' saved.", name=saved.name), "success")
             return redirect(url_for(".school_list"))
     return render_template("admin/school_form.html", school=school, form=form), \
         422 if form.errors else 200
@@ -122,11 +131,12 @@ def user_list():
     """List accounts, searchable by name or email."""
     search = request.args.get("q", "")[:100]
     page = schools.list_users(search, ascii_int(request.args.get("page")) or 1)
-    return render_template("admin/users.html", users=page, search=search)
+    return render_template("admin/users.html", users=page, search=search,
+                           role_labels=ROLE_LABELS)
 
 
 def _school_choices() -> list[SelectChoice]:
-    return [SelectChoice("", "No school")] + [SelectChoice(str(s.id), s.name)
+    return [SelectChoice("", _("No school"))] + [SelectChoice(str(s.id), s.name)
                                               for s in schools.all_schools()]
 
 
@@ -160,8 +170,8 @@ def user_new():
             form.role.errors.append(exc.message)
         else:
             invitations.send_invitation(user, now())
-            flash(f"Account created for {user.name}: an invitation to choose a password is on "
-                  f"its way to {user.email}.", "success")
+            flash(_("Account created for %(name)s: an invitation to choose a password is on "
+                    "its way to %(email)s.", name=user.name, email=user.email), "success")
             return redirect(url_for(".user_edit", user_id=user.id))
     return render_template("admin/user_new.html", form=form), 422 if form.errors else 200
 
@@ -174,7 +184,7 @@ def user_access(user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
-        raise Conflict("Ask another admin to change your own account's access.")
+        raise Conflict(_("Ask another admin to change your own account's access."))
     flash(_change_access(user, request.form.get("action", "")), "success")
     return redirect(url_for(".user_edit", user_id=user.id))
 
@@ -184,16 +194,17 @@ def _change_access(user, action: str) -> str:
     actor = actor_of(current_user)
     if action == "invite":
         if not user.awaiting_password:
-            raise Conflict(f"{user.name} already chose a password: send a reset link instead.")
+            raise Conflict(_("%(name)s already chose a password: send a reset link instead.",
+                             name=user.name))
         invitations.send_invitation(user, now())
-        return f"A new invitation is on its way to {user.email}."
+        return _("A new invitation is on its way to %(email)s.", email=user.email)
     if action == "reset":
         invitations.send_reset_link(user, actor, now())
-        return f"A password reset link is on its way to {user.email}."
+        return _("A password reset link is on its way to %(email)s.", email=user.email)
     if action in ("deactivate", "reactivate"):
         invitations.set_active(user, action == "reactivate", actor, now())
-        return (f"{user.name} can log in again." if user.active else
-                f"{user.name} is deactivated and logged out everywhere.")
+        return (_("%(name)s can log in again.", name=user.name) if user.active else
+                _("%(name)s is deactivated and logged out everywhere.", name=user.name))
     abort(400)
 
 
@@ -211,7 +222,8 @@ def user_edit(user_id: int):
         except ServiceError as exc:
             form.role.errors.append(exc.message)
         else:
-            flash(f"{user.name} is now {user.role.replace('_', ' ')}.", "success")
+            flash(_("%(name)s is now %(role)s.", name=user.name,
+                    role=ROLE_LABELS.get(user.role, user.role)), "success")
             return redirect(url_for(".user_list"))
     return _user_page(user, form)
 
@@ -224,8 +236,9 @@ def user_sessions_end(user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     count = sessions.end_all_sessions(user.id, now(), actor_of(current_user))
-    flash(f"{user.name} is logged out everywhere ({count} session{'s' if count != 1 else ''} "
-          "ended).", "success")
+    flash(ngettext("%(name)s is logged out everywhere (%(num)d session ended).",
+                   "%(name)s is logged out everywhere (%(num)d sessions ended).", count,
+                   name=user.name), "success")
     return redirect(url_for(".user_edit", user_id=user.id))
 
 
@@ -236,10 +249,11 @@ def user_delete(user_id: int):
     user = schools.get_user(user_id)
     form = DeleteForm()
     if user.id == current_user.id:
-        raise Conflict("You cannot delete your own account: ask another admin.")
+        raise Conflict(_("You cannot delete your own account: ask another admin."))
     if not form.validate_on_submit():
         return _user_page(user, delete=form)
     until = retention.delete_account(user, actor_of(current_user), now(),
                                      retention.retention_days(current_app.config))
-    flash(f"Account deleted. Its records are kept until {until:%d %b %Y}.", "success")
+    flash(_("Account deleted. Its records are kept until %(day)s.", day=format_day(until)),
+          "success")
     return redirect(url_for(".user_list"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -24,7 +25,7 @@ def accommodations_page(slug: str):
         accommodations.grant(current_user, slug, form.trainee.data, form.extra_attempts.data,
                              form.extra_minutes.data, form.extra_percent.data,
                              form.note.data or "", now(), lift_locks=form.lift_locks.data)
-        flash("Accommodation saved. The trainee sees the adjusted limits on the quiz page.",
+        flash(_("Accommodation saved. The trainee sees the adjusted limits on the quiz page."),
               "success")
         return redirect(url_for("author.accommodations_page", slug=slug))
     status = 422 if request.method == "POST" else 200
@@ -40,5 +41,5 @@ def revoke_accommodation(slug: str, accommodation_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     accommodations.revoke(current_user, slug, accommodation_id, now())
-    flash("Accommodation removed.", "success")
+    flash(_("Accommodation removed."), "success")
     return redirect(url_for("author.accommodations_page", slug=slug))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ...analysis import review_reasons
@@ -24,8 +25,13 @@ def report(slug: str):
     """Show per-question, per-objective and per-region statistics with charts."""
     version, mode = _selection()
     page = item_analysis.analysis_page(current_user, slug, version, mode)
-    return render_template("analysis/report.html", page=page, reasons=review_reasons,
+    return render_template("analysis/report.html", page=page, reasons=_reasons,
                            modes=item_analysis.MODES)
+
+
+def _reasons(item) -> list[str]:
+    """The reasons to review a question, in the reader's language."""
+    return [gettext(reason) for reason in review_reasons(item)]
 
 
 @bp.route("/quizzes/<slug>/analysis.csv")

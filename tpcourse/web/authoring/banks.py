@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -26,15 +27,15 @@ def import_bank(slug: str):
     if form.validate_on_submit():
         upload = form.bank.data
         if upload is None or not getattr(upload, "filename", ""):
-            form.bank.errors = ["Choose a question-bank file to upload."]
+            form.bank.errors = [_("Choose a question-bank file to upload.")]
         else:
             token, refused = bank_preview.stage_upload(
                 current_user, slug, upload.read(), upload.filename, form.format.data,
                 form.scoring.data, form.replace.data, now())
             if token:
                 return redirect(url_for("author.import_preview", slug=slug, token=token), 303)
-            form.bank.errors = ["No question could be imported from this file; see the "
-                                "problems listed."]
+            form.bank.errors = [_("No question could be imported from this file; see the "
+                                "problems listed.")]
     failed = request.method == "POST"
     return render_template("author/import.html", ws=ws, form=form, refused=refused,
                            errors=error_list(form)), 422 if failed else 200

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -20,7 +23,11 @@ from wtforms.validators import Length
 from ...content.lessonfile import COURSE_TYPES
 from .forms import choice_list, lenient
 
-ALL_NONE = choice_list((("all", "All of them"), ("none", "Not required")))
+COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
+                     "Webinar": _l("Webinar")}
+"""The CE course types (content/lessonfile.py COURSE_TYPES) as people read them."""
+
+ALL_NONE = choice_list((("all", _l("All of them")), ("none", _l("Not required"))))
 
 
 def _text(value: Any) -> str:
@@ -57,7 +64,7 @@ def out_of_range(name: str, value: Any) -> str | None:
     if limit is None or isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > limit:
-        return f"Enter a number no larger than {limit:,}."
+        return _("Enter a number no larger than %(limit)s.", limit=format_decimal(limit))
     return None
 
 
@@ -77,11 +84,19 @@ def read_pairs(text: str | None, what: str) -> tuple[dict[str, str], list[str]]:
             continue
         key, sep, rest = line.partition(":")
         if not sep or not key.strip():
-            errors.append(f"Line {number}: write each {what} as a short key, a colon and its "
-                          "description.")
+            errors.append(_unreadable_pair(what, number))
             continue
         pairs[key.strip()] = rest.strip()
     return pairs, errors
+
+
+def _unreadable_pair(what: str, number: int) -> str:
+    """Say that a 'key: text' line of objectives (or of skills) cannot be read."""
+    if what == "objective":
+        return _("Line %(number)s: write each objective as a short key, a colon and its "
+                 "description.", number=number)
+    return _("Line %(number)s: write each skill as a short key, a colon and its description.",
+             number=number)
 
 
 def show_pairs(pairs: dict[str, str] | None) -> str:
@@ -101,8 +116,9 @@ def read_evaluation(text: str | None) -> tuple[list[dict[str, Any]], list[str]]:
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) not in (3, 4):
-            errors.append(f"Line {number}: write each question as id | rating or text | "
-                          "the question, e.g. clarity | rating | How clear was the course?")
+            errors.append(_("Line %(number)s: write each question as id | rating or text | "
+                            "the question, e.g. clarity | rating | How clear was the course?",
+                            number=number))
             continue
         question = {"id": parts[0], "prompt": parts[2], "type": parts[1].lower()}
         question["required"] = (parts[3].lower() == "required") if len(parts) == 4 \
@@ -163,23 +179,23 @@ SETTINGS: dict[str, Setting] = {
     "sequencing_quizzes_first": Setting("sequencing.final_after_module_quizzes", bool,
                                         lambda v: bool(v)),
 }
-RENEWAL_CHOICES = (("", "Not set: by passing every module quiz and the final again"),
-                   ("final", "By passing the final exam again"),
-                   ("renewal_quiz", "By passing a shorter renewal quiz"),
-                   ("ce_hours", "By earning CE hours in other courses"),
-                   ("full", "By passing every module quiz and the final again"))
+RENEWAL_CHOICES = (("", _l("Not set: by passing every module quiz and the final again")),
+                   ("final", _l("By passing the final exam again")),
+                   ("renewal_quiz", _l("By passing a shorter renewal quiz")),
+                   ("ce_hours", _l("By earning CE hours in other courses")),
+                   ("full", _l("By passing every module quiz and the final again")))
 
 GROUPS = (
-    ("The course", ("title", "summary", "course_type")),
-    ("CE hours and certificate", ("ce_hours", "hands_on_minutes", "hands_on_ce_hours",
+    (_l("The course"), ("title", "summary", "course_type")),
+    (_l("CE hours and certificate"), ("ce_hours", "hands_on_minutes", "hands_on_ce_hours",
                                   "certificate_valid_days")),
-    ("Completion", ("final_exam", "completion_lessons", "completion_quizzes",
+    (_l("Completion"), ("final_exam", "completion_lessons", "completion_quizzes",
                     "completion_final_exam", "completion_skills", "completion_evaluation")),
-    ("Practical skills and evaluation", ("practical_skills", "evaluation")),
-    ("CE approval (leave all blank if the course is not approved)",
+    (_l("Practical skills and evaluation"), ("practical_skills", "evaluation")),
+    (_l("CE approval (leave all blank if the course is not approved)"),
      ("approver", "provider_name", "provider_number", "provider_contact", "signatory")),
-    ("Order of the steps", ("sequencing_lessons_first", "sequencing_quizzes_first")),
-    ("Renewing the certificate", ("renewal_path", "renewal_window_days", "renewal_quiz",
+    (_l("Order of the steps"), ("sequencing_lessons_first", "sequencing_quizzes_first")),
+    (_l("Renewing the certificate"), ("renewal_path", "renewal_window_days", "renewal_quiz",
                                   "renewal_ce_hours")),
 )
 
@@ -187,42 +203,44 @@ GROUPS = (
 class CourseSettingsForm(FlaskForm):
     """course.yaml's settings; see SETTINGS for where each field goes."""
 
-    title = StringField("Title", validators=[Length(max=200)])
-    summary = TextAreaField("Summary (shown in the catalogue)")
-    course_type = SelectField("Course type", choices=choice_list((t, t) for t in COURSE_TYPES))
-    ce_hours = StringField("CE hours")
-    hands_on_minutes = StringField("Hands-on practice (minutes of supervised practice)")
-    hands_on_ce_hours = StringField("CE hours earned by the hands-on practice")
-    certificate_valid_days = StringField("Certificate valid for (days; blank if it never "
-                                         "expires)")
-    final_exam = SelectField("Final exam", validate_choice=False)
-    completion_lessons = SelectField("Lessons to read", choices=ALL_NONE)
-    completion_quizzes = SelectField("Module quizzes to pass", choices=ALL_NONE)
-    completion_final_exam = SelectField("Final exam to pass", choices=choice_list((
-        ("passed", "Must be passed"), ("none", "Not required"))))
-    completion_skills = SelectField("Practical skills signed off", choices=ALL_NONE)
-    completion_evaluation = SelectField("Course evaluation", choices=choice_list((
-        ("required", "Must be answered"), ("none", "Not required"))))
-    practical_skills = TextAreaField("Practical skills (one a line: key: what the trainee "
-                                     "shows)")
-    evaluation = TextAreaField("Evaluation questions (one a line: id | rating or text | "
-                               "the question [| required or optional])")
-    approver = StringField("Approver (e.g. NCBTMB)")
-    provider_name = StringField("Provider name")
-    provider_number = StringField("Provider number")
-    provider_contact = StringField("Provider contact (postal address or email)")
-    signatory = StringField("Signatory (who signs the certificates)")
-    sequencing_lessons_first = BooleanField("A module's quiz opens once its lessons are read")
-    sequencing_quizzes_first = BooleanField("The final exam opens once every module quiz is "
-                                            "passed")
-    renewal_path = SelectField("How a certificate is renewed",
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    summary = TextAreaField(_l("Summary (shown in the catalogue)"))
+    course_type = SelectField(_l("Course type"),
+                              choices=choice_list((t, COURSE_TYPE_NAMES.get(t, t))
+                                                  for t in COURSE_TYPES))
+    ce_hours = StringField(_l("CE hours"))
+    hands_on_minutes = StringField(_l("Hands-on practice (minutes of supervised practice)"))
+    hands_on_ce_hours = StringField(_l("CE hours earned by the hands-on practice"))
+    certificate_valid_days = StringField(_l("Certificate valid for (days; blank if it never "
+                                         "expires)"))
+    final_exam = SelectField(_l("Final exam"), validate_choice=False)
+    completion_lessons = SelectField(_l("Lessons to read"), choices=ALL_NONE)
+    completion_quizzes = SelectField(_l("Module quizzes to pass"), choices=ALL_NONE)
+    completion_final_exam = SelectField(_l("Final exam to pass"), choices=choice_list((
+        ("passed", _l("Must be passed")), ("none", _l("Not required")))))
+    completion_skills = SelectField(_l("Practical skills signed off"), choices=ALL_NONE)
+    completion_evaluation = SelectField(_l("Course evaluation"), choices=choice_list((
+        ("required", _l("Must be answered")), ("none", _l("Not required")))))
+    practical_skills = TextAreaField(_l("Practical skills (one a line: key: what the trainee "
+                                     "shows)"))
+    evaluation = TextAreaField(_l("Evaluation questions (one a line: id | rating or text | "
+                               "the question [| required or optional])"))
+    approver = StringField(_l("Approver (e.g. NCBTMB)"))
+    provider_name = StringField(_l("Provider name"))
+    provider_number = StringField(_l("Provider number"))
+    provider_contact = StringField(_l("Provider contact (postal address or email)"))
+    signatory = StringField(_l("Signatory (who signs the certificates)"))
+    sequencing_lessons_first = BooleanField(_l("A module's quiz opens once its lessons are read"))
+    sequencing_quizzes_first = BooleanField(_l("The final exam opens once every module quiz is "
+                                            "passed"))
+    renewal_path = SelectField(_l("How a certificate is renewed"),
                                choices=choice_list(RENEWAL_CHOICES), validate_choice=False)
-    renewal_window_days = StringField("Renewal opens this many days before the certificate "
-                                      "expires (blank: 90)")
-    renewal_quiz = SelectField("Renewal quiz (only for renewal by a shorter quiz)",
+    renewal_window_days = StringField(_l("Renewal opens this many days before the certificate "
+                                      "expires (blank: 90)"))
+    renewal_quiz = SelectField(_l("Renewal quiz (only for renewal by a shorter quiz)"),
                                validate_choice=False)
-    renewal_ce_hours = StringField("CE hours to earn in other courses (only for renewal by CE "
-                                   "hours)")
+    renewal_ce_hours = StringField(_l("CE hours to earn in other courses (only for renewal by CE "
+                                   "hours)"))
 
     def fill(self, course: dict[str, Any]) -> None:
         """Show a course dict's values in the fields."""
@@ -283,47 +301,48 @@ def _get(course: dict[str, Any], place: str) -> Any:
 
 def quiz_choices(quizzes: list[tuple[str, str]], current: str | None) -> list:
     """Offer the course's published quizzes (and the current one if it is not among them)."""
-    pairs = [("", "— none —")] + [(slug, f"{title} ({slug})") for slug, title in quizzes]
+    pairs = [("", _("— none —"))] + [(slug, f"{title} ({slug})") for slug, title in quizzes]
     if current and current not in dict(quizzes):
-        pairs.append((current, f"{current} (not a published quiz of this course)"))
+        pairs.append((current, _("%(slug)s (not a published quiz of this course)",
+                                 slug=current)))
     return choice_list(pairs)
 
 
 class NewCourseForm(FlaskForm):
     """A new course: its web address and title; everything else comes after."""
 
-    slug = StringField("Web address (lowercase words joined by hyphens, e.g. neck-care)",
+    slug = StringField(_l("Web address (lowercase words joined by hyphens, e.g. neck-care)"),
                        validators=[Length(max=80)])
-    title = StringField("Title", validators=[Length(max=200)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
 
 
 class ModuleForm(FlaskForm):
     """A module: title, objectives, safety flag and its quiz."""
 
-    slug = StringField("Short name (lowercase words joined by hyphens; kept for good)",
+    slug = StringField(_l("Short name (lowercase words joined by hyphens; kept for good)"),
                        validators=[Length(max=80)])
-    title = StringField("Title", validators=[Length(max=200)])
-    objectives = TextAreaField("Objectives (one a line: CODE-1: what the trainee can do)")
-    quiz = SelectField("Module quiz", validate_choice=False)
-    safety = BooleanField("Safety module: every attempt of its quiz and of the final exam "
-                          "must hold a question on each of its objectives")
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    objectives = TextAreaField(_l("Objectives (one a line: CODE-1: what the trainee can do)"))
+    quiz = SelectField(_l("Module quiz"), validate_choice=False)
+    safety = BooleanField(_l("Safety module: every attempt of its quiz and of the final exam "
+                          "must hold a question on each of its objectives"))
 
 
 class NewLessonForm(FlaskForm):
     """A new lesson: as the lesson editor's fields."""
 
-    title = StringField("Title", validators=[Length(max=200)])
-    minutes = StringField("Minutes to read")
-    body = TextAreaField("Lesson text (Markdown)")
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    minutes = StringField(_l("Minutes to read"))
+    body = TextAreaField(_l("Lesson text (Markdown)"))
 
 
 class InstructorForm(FlaskForm):
     """Assign an instructor to a course by email."""
 
-    email = StringField("Instructor's email", validators=[Length(max=254)])
+    email = StringField(_l("Instructor's email"), validators=[Length(max=254)])
 
 
 class AssetForm(FlaskForm):
     """Upload an image to lessons/assets/."""
 
-    image = FileField("Image (SVG, PNG or JPEG, at most 2 MB)")
+    image = FileField(_l("Image (SVG, PNG or JPEG, at most 2 MB)"))

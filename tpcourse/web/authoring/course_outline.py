@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -53,7 +55,7 @@ def outline(course_slug: str):
         slug = (form.slug.data or "").strip() or courses.slug_from_title(title)
         try:
             courses.add_module(ws, current_user, slug, title, now())
-            flash("Module added. Give it objectives and lessons.", "success")
+            flash(_("Module added. Give it objectives and lessons."), "success")
             return _back(course_slug, f"module-{slug}")
         except CourseInvalid as exc:
             general = attach(form, exc.errors, lambda place: getattr(form, place, None))
@@ -94,7 +96,7 @@ def edit_module(course_slug: str, module_slug: str):
                 courses.save_module(ws, current_user, module_slug, form.title.data or "",
                                     objectives, form.quiz.data or None, form.safety.data,
                                     now())
-                flash("Module saved in the draft.", "success")
+                flash(_("Module saved in the draft."), "success")
                 return _back(course_slug, f"module-{module_slug}")
             except CourseInvalid as exc:
                 general = attach(form, exc.errors, lambda place: {
@@ -122,7 +124,7 @@ def remove_module(course_slug: str, module_slug: str):
     ws = courses.course_workspace(current_user, course_slug)
     _posted()
     courses.remove_module(ws, current_user, module_slug, now())
-    flash("Module removed from the draft. Published versions keep it.", "success")
+    flash(_("Module removed from the draft. Published versions keep it."), "success")
     return _back(course_slug)
 
 
@@ -138,12 +140,12 @@ def new_lesson(course_slug: str, module_slug: str):
     general: dict[str, list[str]] = {}
     minutes = number(form.minutes.data)
     if isinstance(minutes, int) and minutes > MAX_MINUTES:
-        form.minutes.errors = [f"Enter at most {MAX_MINUTES:,} minutes."]
+        form.minutes.errors = [_("Enter at most %(limit)s minutes.", limit=format_decimal(MAX_MINUTES))]
     if form.validate_on_submit() and not form.minutes.errors:
         edit = LessonEdit((form.title.data or "").strip(), minutes, chosen, form.body.data or "")
         try:
             _check, slug = courses.add_lesson(ws, current_user, module_slug, edit, now())
-            flash("Lesson added to the draft.", "success")
+            flash(_("Lesson added to the draft."), "success")
             return _back(course_slug, f"module-{module_slug}")
         except CourseInvalid as exc:
             general = attach(form, exc.errors, lambda place: getattr(form, place, None))
@@ -172,13 +174,13 @@ def edit_new_lesson(course_slug: str, module_slug: str, lesson_slug: str):
         code for code in request.form.getlist("objectives") if code]
     minutes = number(form.minutes.data)
     if isinstance(minutes, int) and minutes > MAX_MINUTES:
-        form.minutes.errors = [f"Enter at most {MAX_MINUTES:,} minutes."]
+        form.minutes.errors = [_("Enter at most %(limit)s minutes.", limit=format_decimal(MAX_MINUTES))]
     general: dict[str, list[str]] = {}
     if form.validate_on_submit() and not form.minutes.errors:
         edit = LessonEdit((form.title.data or "").strip(), minutes, chosen, form.body.data or "")
         try:
             courses.update_lesson(ws, current_user, module_slug, lesson_slug, edit, now())
-            flash("Lesson saved in the draft.", "success")
+            flash(_("Lesson saved in the draft."), "success")
             return _back(course_slug, f"module-{module_slug}")
         except CourseInvalid as exc:
             general = attach(form, exc.errors, lambda place: getattr(form, place, None))
@@ -205,5 +207,5 @@ def remove_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     ws = courses.course_workspace(current_user, course_slug)
     _posted()
     courses.remove_lesson(ws, current_user, module_slug, lesson_slug, now())
-    flash("Lesson removed from the draft. Published versions keep it.", "success")
+    flash(_("Lesson removed from the draft. Published versions keep it."), "success")
     return _back(course_slug, f"module-{module_slug}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -31,7 +32,8 @@ def course_instructors(course_slug: str):
         try:
             user = instructors.assign_instructor(current_user, course_slug,
                                                  form.email.data or "", now())
-            flash(f"{user.name} now teaches this course and sees it in the studio.", "success")
+            flash(_("%(name)s now teaches this course and sees it in the studio.", name=user.name),
+                  "success")
             return redirect(url_for("author.course_instructors", course_slug=course_slug))
         except InstructorRefused as exc:
             form.email.errors = [*form.email.errors, exc.message]
@@ -53,7 +55,7 @@ def remove_course_instructor(course_slug: str):
         abort(400)
     user = instructors.remove_instructor(current_user, course_slug,
                                          request.form.get("email", ""), now())
-    flash(f"{user.name} no longer teaches this course.", "success")
+    flash(_("%(name)s no longer teaches this course.", name=user.name), "success")
     return redirect(url_for("author.course_instructors", course_slug=course_slug))
 
 
@@ -66,14 +68,16 @@ def course_images(course_slug: str):
     if form.validate_on_submit():
         upload = form.image.data
         if upload is None or not getattr(upload, "filename", ""):
-            form.image.errors = [*form.image.errors, "Choose an image file to upload."]
+            form.image.errors = [*form.image.errors, _("Choose an image file to upload.")]
         else:
             blob = upload.stream.read(MAX_UPLOAD)
             try:
                 name = assets.upload_asset(ws, current_user, upload.filename, blob, now())
-                flash(f"Uploaded {name}. Use it in a lesson as ![what it shows](assets/{name})"
-                      + (" or as a body map in a hotspot question." if name.endswith(".svg")
-                         else "."), "success")
+                flash(_("Uploaded %(name)s. Use it in a lesson as ![what it shows](assets/%(name)s)"
+                        " or as a body map in a hotspot question.", name=name)
+                      if name.endswith(".svg") else
+                      _("Uploaded %(name)s. Use it in a lesson as ![what it shows](assets/%(name)s).",
+                        name=name), "success")
                 return redirect(url_for("author.course_images", course_slug=course_slug))
             except AssetRefused as exc:
                 form.image.errors = [*form.image.errors, exc.message]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -42,7 +43,7 @@ def new_course():
         try:
             course = courses.create_course(current_user, form.slug.data or "",
                                            form.title.data or "", now())
-            flash("Course created. Add its modules and lessons, then publish it.", "success")
+            flash(_("Course created. Add its modules and lessons, then publish it."), "success")
             return redirect(url_for("author.outline", course_slug=course.slug))
         except CourseInvalid as exc:
             attach(form, exc.errors, lambda place: getattr(form, place, None))
@@ -71,7 +72,7 @@ def course_settings(course_slug: str):
         if not unreadable:
             try:
                 courses.save_settings(ws, current_user, values, now())
-                flash("Settings saved in the draft. Publish the course to make them live.",
+                flash(_("Settings saved in the draft. Publish the course to make them live."),
                       "success")
                 return redirect(url_for("author.outline", course_slug=course_slug))
             except CourseInvalid as exc:
@@ -97,10 +98,10 @@ def publish_course(course_slug: str):
                              for place, found in exc.errors.items()}
         else:
             if version is None:
-                flash("Nothing changed, so no new course version was made.", "info")
+                flash(_("Nothing changed, so no new course version was made."), "info")
             else:
-                flash(f"Published as course version {version.version}. Trainees see it now; "
-                      "their progress is kept.", "success")
+                flash(_("Published as course version %(number)s. Trainees see it now; "
+                        "their progress is kept.", number=version.version), "success")
             return redirect(url_for("author.outline", course_slug=course_slug))
     status = 422 if request.method == "POST" else 200
     return render_template("author/course_publish.html", ws=ws, plan=plan, form=form,
@@ -115,7 +116,7 @@ def discard_course(course_slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     course_publish.discard_course_draft(ws)
-    flash("Draft discarded: the course is as last published.", "success")
+    flash(_("Draft discarded: the course is as last published."), "success")
     return redirect(url_for("author.outline", course_slug=course_slug))
 
 

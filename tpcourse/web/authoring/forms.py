@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -61,25 +62,31 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+REVIEW_NAMES = {"after_submit": _l("after submit"), "after_pass": _l("after pass"),
+                "never": _l("never")}
+GRADING_NAMES = {"highest": _l("highest"), "last": _l("last")}
+
+
 class QuizSettingsForm(FlaskForm):
     """A quiz's settings (everything but its questions)."""
 
-    slug = StringField("Slug (the quiz's file name and web address)", validators=[
-        Optional(), Length(max=100), Regexp(SLUG, message="Use lowercase letters, digits and "
-                                                          "hyphens, e.g. neck-referral-quiz.")])
-    title = StringField("Title", validators=[Length(max=200)])
-    description = TextAreaField("Description (shown above the start button)")
-    pass_mark = StringField("Pass mark (percent of the points)", default="80")
-    max_attempts = StringField("Attempts allowed (blank for unlimited)")
-    cooldown_minutes = StringField("Wait after a failed attempt (minutes)")
-    time_limit_minutes = StringField("Time limit (minutes, blank for untimed)")
-    shuffle_questions = BooleanField("Shuffle the questions for each attempt")
-    shuffle_options = BooleanField("Shuffle the options for each attempt")
-    draw = StringField("Random draw from pools (e.g. core: 8, cases: 2; blank to use every "
-                       "question)")
-    review = SelectField("When answers and explanations are shown",
-                         choices=choice_list((p, p.replace("_", " ")) for p in REVIEW_POLICIES))
-    grading = SelectField("Which attempt counts", choices=choice_list((m, m) for m in GRADING_MODES))
+    slug = StringField(_l("Slug (the quiz's file name and web address)"), validators=[
+        Optional(), Length(max=100), Regexp(SLUG, message=_l("Use lowercase letters, digits and "
+                                                          "hyphens, e.g. neck-referral-quiz."))])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Description (shown above the start button)"))
+    pass_mark = StringField(_l("Pass mark (percent of the points)"), default="80")
+    max_attempts = StringField(_l("Attempts allowed (blank for unlimited)"))
+    cooldown_minutes = StringField(_l("Wait after a failed attempt (minutes)"))
+    time_limit_minutes = StringField(_l("Time limit (minutes, blank for untimed)"))
+    shuffle_questions = BooleanField(_l("Shuffle the questions for each attempt"))
+    shuffle_options = BooleanField(_l("Shuffle the options for each attempt"))
+    draw = StringField(_l("Random draw from pools (e.g. core: 8, cases: 2; blank to use every "
+                       "question)"))
+    review = SelectField(_l("When answers and explanations are shown"),
+                         choices=choice_list((p, REVIEW_NAMES.get(p, p)) for p in REVIEW_POLICIES))
+    grading = SelectField(_l("Which attempt counts"),
+                          choices=choice_list((m, GRADING_NAMES.get(m, m)) for m in GRADING_MODES))
 
     def settings(self) -> dict[str, Any]:
         """Return the settings as quiz-file values (None where left blank)."""
@@ -133,68 +140,70 @@ def parse_draw(text: str | None) -> Any:
 class OptionForm(Form):
     """One option of a choice question."""
 
-    id = StringField("Id", validators=[Length(max=40)])
-    text = StringField("Text")
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback when chosen (optional)")
-    weight = StringField("Weight in % (scoring by weights: −100 to 100)")
+    id = StringField(_l("Id"), validators=[Length(max=40)])
+    text = StringField(_l("Text"))
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback when chosen (optional)"))
+    weight = StringField(_l("Weight in % (scoring by weights: −100 to 100)"))
 
 
 class PairForm(Form):
     """One pair of a matching question."""
 
-    left = StringField("Left")
-    right = StringField("Matches")
+    left = StringField(_l("Left"))
+    right = StringField(_l("Matches"))
 
 
 class RegionForm(Form):
     """One region of a hotspot question, in the image's viewBox units."""
 
-    shape = SelectField("Shape", choices=choice_list([("circle", "circle"), ("rect", "rectangle"),
-                                                  ("polygon", "polygon")]),
+    shape = SelectField(_l("Shape"), choices=choice_list([("circle", _l("circle")),
+                                                     ("rect", _l("rectangle")),
+                                                     ("polygon", _l("polygon"))]),
                         validate_choice=False)
-    cx = StringField("Centre x")
-    cy = StringField("Centre y")
-    r = StringField("Radius")
-    x = StringField("Left x")
-    y = StringField("Top y")
-    width = StringField("Width")
-    height = StringField("Height")
-    points = StringField("Points (x,y pairs separated by spaces)")
+    cx = StringField(_l("Centre x"))
+    cy = StringField(_l("Centre y"))
+    r = StringField(_l("Radius"))
+    x = StringField(_l("Left x"))
+    y = StringField(_l("Top y"))
+    width = StringField(_l("Width"))
+    height = StringField(_l("Height"))
+    points = StringField(_l("Points (x,y pairs separated by spaces)"))
 
 
 class QuestionForm(FlaskForm):
     """A question of any type; the template shows the fields its type uses."""
 
-    qid = StringField("Question id", validators=[Length(max=100)])
-    name = StringField("Name (authors only; kept for exports to Moodle and Canvas)",
+    qid = StringField(_l("Question id"), validators=[Length(max=100)])
+    name = StringField(_l("Name (authors only; kept for exports to Moodle and Canvas)"),
                        validators=[Length(max=255)])
     category = HiddenField()
-    scoring = SelectField("Scoring", validate_choice=False, choices=choice_list([
-        ("", "The usual rule for this type"), ("all_or_nothing", "All or nothing"),
-        ("weights", "Weights: each option earns its percent (Moodle's rule)")]))
-    prompt = TextAreaField("Prompt (Markdown)")
-    points = StringField("Points", default="1")
-    pool = StringField("Pool (for random draws; optional)")
-    objective = SelectField("Objective", validate_choice=False)
-    must_pass = BooleanField("Must be answered correctly to pass (safety question)")
-    tags = StringField("Tags (comma separated; body region for hotspots, e.g. neck-shoulder)")
-    excludes = StringField("Never in the same attempt as (question ids, comma separated)")
-    explanation = TextAreaField("Explanation shown in review (Markdown)")
+    scoring = SelectField(_l("Scoring"), validate_choice=False, choices=choice_list([
+        ("", _l("The usual rule for this type")), ("all_or_nothing", _l("All or nothing")),
+        ("weights", _l("Weights: each option earns its percent (Moodle's rule)"))]))
+    prompt = TextAreaField(_l("Prompt (Markdown)"))
+    points = StringField(_l("Points"), default="1")
+    pool = StringField(_l("Pool (for random draws; optional)"))
+    objective = SelectField(_l("Objective"), validate_choice=False)
+    must_pass = BooleanField(_l("Must be answered correctly to pass (safety question)"))
+    tags = StringField(_l("Tags (comma separated; body region for hotspots, e.g. neck-shoulder)"))
+    excludes = StringField(_l("Never in the same attempt as (question ids, comma separated)"))
+    explanation = TextAreaField(_l("Explanation shown in review (Markdown)"))
     options = FieldList(FormField(OptionForm), min_entries=0)
-    answer_bool = RadioField("The statement is", choices=choice_list([("true", "True"), ("false", "False")]),
+    answer_bool = RadioField(_l("The statement is"),
+                             choices=choice_list([("true", _l("True")), ("false", _l("False"))]),
                              validate_choice=False)
-    answer = StringField("Correct answer (a number)")
-    tolerance = StringField("Tolerance (accepted: answer ± tolerance)")
-    unit = StringField("Unit (optional, e.g. s)")
-    accept = TextAreaField("Accepted answers, one per line (case and spacing are ignored)")
+    answer = StringField(_l("Correct answer (a number)"))
+    tolerance = StringField(_l("Tolerance (accepted: answer ± tolerance)"))
+    unit = StringField(_l("Unit (optional, e.g. s)"))
+    accept = TextAreaField(_l("Accepted answers, one per line (case and spacing are ignored)"))
     pairs = FieldList(FormField(PairForm), min_entries=0)
-    distractors = TextAreaField("Extra answers that match no item, one per line (optional)")
-    items = TextAreaField("Steps in the correct order, one per line")
-    feedback_true = TextAreaField("Feedback for trainees who answer True (optional)")
-    feedback_false = TextAreaField("Feedback for trainees who answer False (optional)")
-    partial = TextAreaField("Answers worth part of the points, one per line (optional)")
-    image = SelectField("Body-map image (from lessons/assets/)", validate_choice=False)
+    distractors = TextAreaField(_l("Extra answers that match no item, one per line (optional)"))
+    items = TextAreaField(_l("Steps in the correct order, one per line"))
+    feedback_true = TextAreaField(_l("Feedback for trainees who answer True (optional)"))
+    feedback_false = TextAreaField(_l("Feedback for trainees who answer False (optional)"))
+    partial = TextAreaField(_l("Answers worth part of the points, one per line (optional)"))
+    image = SelectField(_l("Body-map image (from lessons/assets/)"), validate_choice=False)
     regions = FieldList(FormField(RegionForm), min_entries=0)
 
 
@@ -214,24 +223,25 @@ class MoveForm(FlaskForm):
 class LessonForm(FlaskForm):
     """A lesson's front matter and Markdown body."""
 
-    title = StringField("Title", validators=[Length(max=200)])
-    minutes = StringField("Minutes to read")
-    objectives = SelectField("Objectives", validate_choice=False)  # replaced per module
-    body = TextAreaField("Lesson text (Markdown)")
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    minutes = StringField(_l("Minutes to read"))
+    objectives = SelectField(_l("Objectives"), validate_choice=False)  # replaced per module
+    body = TextAreaField(_l("Lesson text (Markdown)"))
 
 
 class ImportForm(FlaskForm):
     """Upload a question bank, to preview before it goes into the quiz's draft."""
 
-    bank = FileField("Question-bank file")
-    format = SelectField("Format", choices=choice_list([
-        ("gift", "GIFT (Moodle text format)"), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken"),
-        ("canvas", "Canvas quiz export (QTI 1.2 .zip)"), ("qti21", "IMS QTI 2.1 (.zip or .xml)")]))
-    scoring = SelectField("Scoring", default="source", choices=choice_list([
-        ("source", "Keep the scoring the bank gives each question (Moodle weights, "
-                   "all-or-nothing, partial answers)"),
-        ("platform", "Use the platform's rule for each question type")]))
-    replace = BooleanField("Replace the draft's questions instead of adding to them")
+    bank = FileField(_l("Question-bank file"))
+    format = SelectField(_l("Format"), choices=choice_list([
+        ("gift", _l("GIFT (Moodle text format)")), ("moodle-xml", "Moodle XML"), ("aiken", "Aiken"),
+        ("canvas", _l("Canvas quiz export (QTI 1.2 .zip)")),
+        ("qti21", _l("IMS QTI 2.1 (.zip or .xml)"))]))
+    scoring = SelectField(_l("Scoring"), default="source", choices=choice_list([
+        ("source", _l("Keep the scoring the bank gives each question (Moodle weights, "
+                      "all-or-nothing, partial answers)")),
+        ("platform", _l("Use the platform's rule for each question type"))]))
+    replace = BooleanField(_l("Replace the draft's questions instead of adding to them"))
 
 
 class ConfirmImportForm(FlaskForm):
@@ -241,16 +251,16 @@ class ConfirmImportForm(FlaskForm):
 class AccommodationForm(FlaskForm):
     """Extra attempts or time for one trainee."""
 
-    trainee = SelectField("Trainee", coerce=int, validate_choice=True)
-    extra_attempts = IntegerField("Extra attempts", default=0,
-                                  validators=[NumberRange(0, 20, "Enter 0 to 20.")])
-    extra_minutes = IntegerField("Extra minutes", default=0,
-                                 validators=[NumberRange(0, 600, "Enter 0 to 600.")])
-    extra_percent = IntegerField("Extra time as a percent of the limit", default=0,
-                                 validators=[NumberRange(0, 300, "Enter 0 to 300.")])
-    lift_locks = BooleanField("Lift the locks on this quiz (lessons or quizzes first, dates, "
-                              "the cohort's deadline) for this trainee")
-    note = StringField("Note (why; kept with the grant)", validators=[Length(max=500)])
+    trainee = SelectField(_l("Trainee"), coerce=int, validate_choice=True)
+    extra_attempts = IntegerField(_l("Extra attempts"), default=0,
+                                  validators=[NumberRange(0, 20, _l("Enter 0 to 20."))])
+    extra_minutes = IntegerField(_l("Extra minutes"), default=0,
+                                 validators=[NumberRange(0, 600, _l("Enter 0 to 600."))])
+    extra_percent = IntegerField(_l("Extra time as a percent of the limit"), default=0,
+                                 validators=[NumberRange(0, 300, _l("Enter 0 to 300."))])
+    lift_locks = BooleanField(_l("Lift the locks on this quiz (lessons or quizzes first, dates, "
+                              "the cohort's deadline) for this trainee"))
+    note = StringField(_l("Note (why; kept with the grant)"), validators=[Length(max=500)])
 
     def validate(self, extra_validators=None) -> bool:
         """Also require at least one extra attempt, minute or percent, or the locks lifted."""
@@ -258,7 +268,7 @@ class AccommodationForm(FlaskForm):
             return False
         if not (self.extra_attempts.data or self.extra_minutes.data or self.extra_percent.data
                 or self.lift_locks.data):
-            self.extra_attempts.errors = ["Grant at least one extra attempt, minute or percent, "
-                                          "or lift the locks."]
+            self.extra_attempts.errors = [_l("Grant at least one extra attempt, minute or "
+                                             "percent, or lift the locks.")]
             return False
         return True

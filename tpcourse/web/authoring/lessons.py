@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -54,7 +55,7 @@ def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
             getattr(form, name).errors = [*getattr(form, name).errors,
                                           *all_for_instructors(messages)]
         return _render(ws, form, edit, preview, 422)
-    flash("Draft saved. Trainees still see the published lesson until you publish.", "success")
+    flash(_("Draft saved. Trainees still see the published lesson until you publish."), "success")
     return redirect(url_for("author.edit_lesson", course_slug=course_slug,
                             module_slug=module_slug, lesson_slug=lesson_slug))
 
@@ -62,9 +63,9 @@ def edit_lesson(course_slug: str, module_slug: str, lesson_slug: str):
 def _published(ws, edit: LessonEdit, course_slug: str):
     version = lessons.publish_lesson(ws, current_user, edit, now())
     if version is None:
-        flash("Nothing changed, so no new course version was made.", "info")
+        flash(_("Nothing changed, so no new course version was made."), "info")
     else:
-        flash(f"Published as course version {version.version}.", "success")
+        flash(_("Published as course version %(number)s.", number=version.version), "success")
     return redirect(url_for("author.course", course_slug=course_slug))
 
 
@@ -88,7 +89,7 @@ def discard_lesson(course_slug: str, module_slug: str, lesson_slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     lessons.discard_lesson_draft(ws)
-    flash("Draft discarded.", "success")
+    flash(_("Draft discarded."), "success")
     return redirect(url_for("author.edit_lesson", course_slug=course_slug,
                             module_slug=module_slug, lesson_slug=lesson_slug))
 

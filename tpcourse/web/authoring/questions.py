@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...grading.types import QUESTION_TYPES
 from ...services.authoring import quizzes
 from ...services.authoring.quizzes import DraftInvalid, Workspace, assets_dir, body_maps
 from ..helpers import now
+from ..i18n import current_locale
 from . import bp
 from .common import error_list, image_choices, objective_choices
 from .forms import QuestionForm
@@ -42,7 +44,7 @@ def _render(ws: Workspace, form: QuestionForm, qtype: str, question_id: str | No
         "author/question.html", ws=ws, form=form, qtype=qtype, question_id=question_id,
         general=general or {}, errors=error_list(form, general, anchors),
         images={name: box for name, box in body_maps()},
-        overlay=region_overlay(form, qtype, assets_dir())), status
+        overlay=region_overlay(form, qtype, assets_dir(), current_locale())), status
 
 
 def _handle(ws: Workspace, qtype: str, question_id: str | None, values: dict[str, Any]):
@@ -64,7 +66,7 @@ def _handle(ws: Workspace, qtype: str, question_id: str | None, values: dict[str
         shown = _form(ws, padded(form_values(question), qtype), bound=False)  # rows as checked
         general = attach_problems(shown, qtype, exc.problems)
         return _render(ws, shown, qtype, question_id, general, 422)
-    flash(f"Question '{saved}' saved in the draft.", "success")
+    flash(_("Question '%(id)s' saved in the draft.", id=saved), "success")
     return redirect(url_for("author.quiz", slug=ws.slug) + f"#q-{saved}")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -19,10 +21,10 @@ from . import bp
 from .common import download, error_list
 from .forms import MoveForm, QuizSettingsForm
 
-QUESTION_TYPES = (("single", "Single choice"), ("multiple", "Multiple choice"),
-                  ("true_false", "True / false"), ("numeric", "Number"),
-                  ("short_text", "Short text"), ("matching", "Matching"),
-                  ("ordering", "Ordering"), ("hotspot", "Body map (hotspot)"))
+QUESTION_TYPES = (("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
+                  ("true_false", _l("True / false")), ("numeric", _l("Number")),
+                  ("short_text", _l("Short text")), ("matching", _l("Matching")),
+                  ("ordering", _l("Ordering")), ("hotspot", _l("Body map (hotspot)")))
 
 
 @bp.route("/")
@@ -55,12 +57,12 @@ def new_quiz(course_slug: str):
     form = QuizSettingsForm()
     if form.validate_on_submit():
         if not form.slug.data:
-            form.slug.errors = ["Enter a slug, e.g. neck-referral-quiz."]
+            form.slug.errors = [_("Enter a slug, e.g. neck-referral-quiz.")]
         else:
             try:
                 quizzes.create_quiz(current_user, version.course, form.settings(),
                                       form.slug.data, now())
-                flash("Quiz draft created. Add its questions, then preview and publish.",
+                flash(_("Quiz draft created. Add its questions, then preview and publish."),
                       "success")
                 return redirect(url_for("author.quiz", slug=form.slug.data))
             except DraftInvalid as exc:
@@ -106,7 +108,7 @@ def settings(slug: str):
     if form.validate_on_submit():
         try:
             quizzes.save_settings(current_user, slug, form.settings(), now())
-            flash("Settings saved in the draft.", "success")
+            flash(_("Settings saved in the draft."), "success")
             return redirect(url_for("author.quiz", slug=slug))
         except DraftInvalid as exc:
             _attach(form, exc)
@@ -137,7 +139,7 @@ def delete_question(slug: str):
     if not form.validate_on_submit():
         abort(400)
     quizzes.delete_question(current_user, slug, form.question_id.data, now())
-    flash(f"Question '{form.question_id.data}' removed from the draft.", "success")
+    flash(_("Question '%(id)s' removed from the draft.", id=form.question_id.data), "success")
     return redirect(url_for("author.quiz", slug=slug))
 
 
@@ -155,10 +157,10 @@ def publish(slug: str):
         flash(exc.message, "error")
         return _quiz_page(ws, exc.problems, 422)
     if version is None:
-        flash("Nothing changed since the current version, so no new version was made.", "info")
+        flash(_("Nothing changed since the current version, so no new version was made."), "info")
     else:
-        flash(f"Published as version {version.version}. Attempts already started keep "
-              "the version they began on.", "success")
+        flash(_("Published as version %(number)s. Attempts already started keep "
+                "the version they began on.", number=version.version), "success")
     return redirect(url_for("author.history", slug=slug))
 
 
@@ -170,7 +172,7 @@ def discard(slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     quizzes.discard_draft(current_user, slug)
-    flash("Draft discarded.", "success")
+    flash(_("Draft discarded."), "success")
     if ws.quiz is None:
         return redirect(url_for("author.course", course_slug=ws.course.slug) if ws.course
                         else url_for("author.index"))

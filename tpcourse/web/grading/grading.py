@@ -4,6 +4,7 @@ an attempt's history and grade override. Plain forms: every page works without J
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -49,7 +50,7 @@ def essay(attempt_id: str, question_id: str):
 def grade(attempt_id: str, question_id: str):
     """Grade the essay, then go on to the next one in the queue."""
     if not FlaskForm().validate_on_submit():
-        return _essay_page(attempt_id, question_id, {"form": "The form expired; try again."},
+        return _essay_page(attempt_id, question_id, {"form": _("The form expired; try again.")},
                            request.form.to_dict(), 422)
     scores = {key[6:]: value for key, value in request.form.items() if key.startswith("score-")}
     comments = {key[9:]: value for key, value in request.form.items()
@@ -59,7 +60,7 @@ def grade(attempt_id: str, question_id: str):
                            request.form.get("overall", ""), now())
     except GradeRefused as exc:
         return _essay_page(attempt_id, question_id, exc.errors, request.form.to_dict(), 422)
-    flash("Essay graded.", "success")
+    flash(_("Essay graded."), "success")
     following = queue.next_item(current_user, (attempt_id, question_id))
     anonymous = "1" if _anonymous() else None
     if following is None:
@@ -90,7 +91,7 @@ def attempt(attempt_id: str):
 def override(attempt_id: str):
     """Override the attempt's grade with a reason (kept beside the original)."""
     if not FlaskForm().validate_on_submit():
-        return _attempt_page(attempt_id, {"form": "The form expired; try again."},
+        return _attempt_page(attempt_id, {"form": _("The form expired; try again.")},
                              request.form.to_dict(), 422)
     try:
         overrides.override_grade(current_user, attempt_id, request.form.get("score", ""),
@@ -98,6 +99,6 @@ def override(attempt_id: str):
                                  now())
     except GradeRefused as exc:
         return _attempt_page(attempt_id, exc.errors, request.form.to_dict(), 422)
-    flash("Grade overridden; the original grade stays in the history.", "success")
+    flash(_("Grade overridden; the original grade stays in the history."), "success")
     return redirect(url_for("grading.attempt", attempt_id=attempt_id,
                             anonymous="1" if _anonymous() else None))

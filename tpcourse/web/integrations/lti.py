@@ -15,6 +15,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from pylti1p3.contrib.flask import FlaskCookieService, FlaskRequest
@@ -155,8 +157,13 @@ def sync_roster(link_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     result = roster.sync_roster(item.id, actor_of(current_user), current_app.config, now())
-    flash(f"Roster synced: {result.learners} learner(s) enrolled, {result.instructors} "
-          f"instructor(s), {result.inactive} inactive member(s) left as they were.", "success")
+    flash(_("Roster synced: %(learners)s, %(instructors)s, %(inactive)s left as they were.",
+            learners=ngettext("%(num)d learner enrolled", "%(num)d learners enrolled",
+                              result.learners),
+            instructors=ngettext("%(num)d instructor", "%(num)d instructors",
+                                 result.instructors),
+            inactive=ngettext("%(num)d inactive member", "%(num)d inactive members",
+                              result.inactive)), "success")
     return redirect(url_for("lti.link", link_id=item.id))
 
 

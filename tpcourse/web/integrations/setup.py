@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...integrations import secrets
@@ -86,7 +87,7 @@ def platform(slug: str, platform_id: int | None):
         except ServiceError as exc:
             form.form_errors.append(exc.message)
         else:
-            flash(f"{form.name.data} is registered.", "success")
+            flash(_("%(name)s is registered.", name=form.name.data), "success")
             return redirect(url_for(".index", slug=school.slug))
     return render_template("integrations/platform.html", school=school, form=form,
                            existing=existing, tool=tool_configuration()), \
@@ -110,7 +111,7 @@ def provider(slug: str, provider_id: int | None):
         except ServiceError as exc:
             form.form_errors.append(exc.message)
         else:
-            flash(f"{form.name.data} is set up.", "success")
+            flash(_("%(name)s is set up.", name=form.name.data), "success")
             return redirect(url_for(".index", slug=school.slug))
     return render_template("integrations/provider.html", school=school, form=form,
                            existing=existing, tool=tool_configuration(),

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...integrations.sso import login as sso_login
@@ -48,7 +49,8 @@ def callback():
     """The provider's answer: check it, sign the person in (or refuse, on the login page)."""
     pending = session.pop(PENDING_KEY, None)
     if request.args.get("error"):
-        return _refused(f"The school login was not completed ({request.args['error'][:100]}).")
+        return _refused(_("The school login was not completed (%(error)s).",
+                          error=request.args["error"][:100]))
     try:
         user = sso_login.finish(pending, request.url, request.args.get("state"),
                                 _callback_url(), current_app.config, now())
@@ -56,8 +58,8 @@ def callback():
         return _refused(exc.message)
     linked = pending.get("link") is not None
     start_session(user)
-    flash("Your school login is linked to this account." if linked
-          else f"Welcome, {user.name}!", "success")
+    flash(_("Your school login is linked to this account.") if linked
+          else _("Welcome, %(name)s!", name=user.name), "success")
     return redirect(url_for("learn.catalogue"))
 
 

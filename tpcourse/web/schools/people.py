@@ -6,6 +6,8 @@ import base64
 import binascii
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,19 +29,19 @@ bp = Blueprint("people", __name__, url_prefix="/school")
 class InviteForm(FlaskForm):
     """Invite one trainee: an account in this school, and a cohort if chosen."""
 
-    name = StringField("Full name (as it should appear on certificates)",
+    name = StringField(_l("Full name (as it should appear on certificates)"),
                        validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Email(
-        message="Enter an email address, like name@example.org."), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(
+        message=_l("Enter an email address, like name@example.org.")), Length(max=254)],
         filters=[lambda value: value.strip() if value else value])
-    cohort = SelectField("Cohort (optional)", default="")
+    cohort = SelectField(_l("Cohort (optional)"), default="")
 
 
 class ImportForm(FlaskForm):
     """Upload a class list for a dry run."""
 
-    people = FileField("Class list (CSV)")
-    cohort = SelectField("Cohort for rows that name none (optional)", default="")
+    people = FileField(_l("Class list (CSV)"))
+    cohort = SelectField(_l("Cohort for rows that name none (optional)"), default="")
 
 
 class ConfirmForm(FlaskForm):
@@ -54,8 +56,8 @@ def _school(slug: str):
 
 
 def _cohort_choices(school) -> list[SelectChoice]:
-    return [SelectChoice("", "No cohort")] + [SelectChoice(str(cid), name) for cid, name in
-                                              cohorts.cohort_choices(school)]
+    return [SelectChoice("", _("No cohort"))] + [SelectChoice(str(cid), name) for cid, name in
+                                                 cohorts.cohort_choices(school)]
 
 
 def _chosen_cohort(school, value: str | None):
@@ -67,7 +69,7 @@ def _trainee(school, user_id: int):
     """A trainee of this school, or 404 (staff and other schools' people are not shown)."""
     user = schools.get_user(user_id)
     if user.school_id != school.id or user.role != "trainee" or user.deleted_at is not None:
-        raise NotFound("No such trainee in this school.")
+        raise NotFound(_("No such trainee in this school."))
     return user
 
 
@@ -83,15 +85,15 @@ def people(slug: str):
             user = invitations.create_invited(form.email.data, form.name.data, "trainee",
                                               school, actor_of(current_user), now())
         except Conflict:
-            form.email.errors.append("An account with this email already exists. If it is "
-                                     "your trainee, send them the cohort's invite link.")
+            form.email.errors.append(_("An account with this email already exists. If it is "
+                                       "your trainee, send them the cohort's invite link."))
         else:
             cohort = _chosen_cohort(school, form.cohort.data)
             if cohort is not None:
                 cohorts.join_cohort(user, cohort.invite_code, now())
             invitations.send_invitation(user, now(), inviter=school.name)
-            flash(f"{user.name} is invited: an email with a link to choose a password is on "
-                  f"its way to {user.email}.", "success")
+            flash(_("%(name)s is invited: an email with a link to choose a password is on its "
+                    "way to %(email)s.", name=user.name, email=user.email), "success")
             return redirect(url_for(".people", slug=slug))
     search = request.args.get("q", "")[:100]
     page = schools.list_users(search, ascii_int(request.args.get("page")) or 1,
@@ -111,16 +113,17 @@ def access(slug: str, user_id: int):
     action, actor = request.form.get("action", ""), actor_of(current_user)
     if action == "invite":
         if not user.awaiting_password:
-            raise Conflict(f"{user.name} already chose a password: send a reset link instead.")
+            raise Conflict(_("%(name)s already chose a password: send a reset link instead.",
+                             name=user.name))
         invitations.send_invitation(user, now(), inviter=school.name)
-        message = f"A new invitation is on its way to {user.email}."
+        message = _("A new invitation is on its way to %(email)s.", email=user.email)
     elif action == "reset":
         invitations.send_reset_link(user, actor, now())
-        message = f"A password reset link is on its way to {user.email}."
+        message = _("A password reset link is on its way to %(email)s.", email=user.email)
     elif action in ("deactivate", "reactivate"):
         invitations.set_active(user, action == "reactivate", actor, now())
-        message = (f"{user.name} can log in again." if user.active else
-                   f"{user.name} is deactivated and logged out everywhere.")
+        message = (_("%(name)s can log in again.", name=user.name) if user.active else
+                   _("%(name)s is deactivated and logged out everywhere.", name=user.name))
     else:
         abort(400)
     flash(message, "success")
@@ -138,7 +141,7 @@ def import_people(slug: str):
         upload = form.people.data
         data = upload.read(MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else b""
         if not data:
-            form.people.errors.append("Choose a CSV file to upload.")
+            form.people.errors.append(_("Choose a CSV file to upload."))
         else:
             plan = bulk_enrolment.plan_enrolment(school, data,
                                                  _chosen_cohort(school, form.cohort.data))

@@ -14,6 +14,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -38,70 +40,70 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-STATUS_CHOICES = choices([("", "Any status"), ("completed", "Completed"),
-                          ("in_progress", "In progress"), ("not_started", "Not started")])
+STATUS_CHOICES = choices([("", _l("Any status")), ("completed", _l("Completed")),
+                          ("in_progress", _l("In progress")), ("not_started", _l("Not started"))])
 
 
 class CohortForm(FlaskForm):
     """Create a cohort."""
 
-    name = StringField("Cohort name", validators=[DataRequired(), Length(max=200)])
-    course = SelectField("Course", coerce=int, validators=[DataRequired()])
+    name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=200)])
+    course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
 
 
 class RenameForm(FlaskForm):
     """Rename a cohort."""
 
-    name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=200)])
 
 
 class DeadlineForm(FlaskForm):
     """A cohort's deadline (end of the day, UTC); empty: no deadline."""
 
-    deadline = DateField("Deadline (last day its trainees may start a quiz)",
+    deadline = DateField(_l("Deadline (last day its trainees may start a quiz)"),
                          validators=[Optional()])
 
 
 class IssuerForm(FlaskForm):
     """The school's Open Badges issuer profile."""
 
-    name = StringField("Name credentials are issued under", validators=[DataRequired(),
+    name = StringField(_l("Name credentials are issued under"), validators=[DataRequired(),
                                                                        Length(max=200)])
-    website_url = StringField("Web address (https://…)", validators=[Length(max=300)])
-    email = StringField("Contact email", validators=[Length(max=254)])
-    provider_number = StringField("CE provider number", validators=[Length(max=60)])
-    signatory = StringField("Signatory (name and title)", validators=[Length(max=200)])
+    website_url = StringField(_l("Web address (https://…)"), validators=[Length(max=300)])
+    email = StringField(_l("Contact email"), validators=[Length(max=254)])
+    provider_number = StringField(_l("CE provider number"), validators=[Length(max=60)])
+    signatory = StringField(_l("Signatory (name and title)"), validators=[Length(max=200)])
 
 
 class IssuerImagesForm(FlaskForm):
     """The school's logo and signature image."""
 
-    logo = FileField("Logo (PNG or JPEG, at most 512 kB)")
-    remove_logo = BooleanField("Remove the logo")
-    signature = FileField("Signature image (PNG or JPEG, at most 512 kB)")
-    remove_signature = BooleanField("Remove the signature image")
+    logo = FileField(_l("Logo (PNG or JPEG, at most 512 kB)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
+    signature = FileField(_l("Signature image (PNG or JPEG, at most 512 kB)"))
+    remove_signature = BooleanField(_l("Remove the signature image"))
 
 
 class TemplateForm(FlaskForm):
     """The school's certificate template."""
 
-    accent = StringField("Accent colour (#rrggbb)", validators=[Length(max=7)])
-    secondary = StringField("Secondary colour (#rrggbb)", validators=[Length(max=7)])
-    attestation = StringField("Attestation wording", validators=[Length(max=120)])
-    page_size = SelectField("Default page size", choices=[SelectChoice("A4", "A4"),
-                                                          SelectChoice("Letter", "US Letter")])
+    accent = StringField(_l("Accent colour (#rrggbb)"), validators=[Length(max=7)])
+    secondary = StringField(_l("Secondary colour (#rrggbb)"), validators=[Length(max=7)])
+    attestation = StringField(_l("Attestation wording"), validators=[Length(max=120)])
+    page_size = SelectField(_l("Default page size"), choices=[SelectChoice("A4", "A4"),
+                                                          SelectChoice("Letter", _l("US Letter"))])
 
 
 class TokenForm(FlaskForm):
     """Create an API token."""
 
-    name = StringField("Token name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=200)])
 
 
 class JoinForm(FlaskForm):
     """Join a cohort by its invite code."""
 
-    code = StringField("Invite code", validators=[DataRequired(), Length(max=40)])
+    code = StringField(_l("Invite code"), validators=[DataRequired(), Length(max=40)])
 
 
 class FilterForm(FlaskForm):
@@ -110,16 +112,16 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or email", validators=[Optional(), Length(max=100)])
-    cohort = SelectField("Cohort", default="")
-    course = SelectField("Course", default="")
-    status = SelectField("Status", choices=STATUS_CHOICES, default="")
-    since = DateField("Completed from", validators=[Optional(), sensible_year])
-    until = DateField("Completed until", validators=[Optional(), sensible_year])
+    q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
+    cohort = SelectField(_l("Cohort"), default="")
+    course = SelectField(_l("Course"), default="")
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="")
+    since = DateField(_l("Completed from"), validators=[Optional(), sensible_year])
+    until = DateField(_l("Completed until"), validators=[Optional(), sensible_year])
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("Choose an end date on or after the start date.")
+            raise ValidationError(_("Choose an end date on or after the start date."))
 
 
 def _school(slug: str):
@@ -146,8 +148,8 @@ def _roster(school, cohort_id: int | None = None, listed=None):
     form, courses = FilterForm(formdata=request.args), cohorts.course_choices()
     named = ([(s.cohort.id, s.cohort.name) for s in listed] if listed is not None
              else cohorts.cohort_choices(school))
-    form.cohort.choices = choices([("", "All cohorts"), ("none", "Not in a cohort")] + named)
-    form.course.choices = choices([("", "All courses")] + [(slug, t) for _, slug, t in courses])
+    form.cohort.choices = choices([("", _("All cohorts")), ("none", _("Not in a cohort"))] + named)
+    form.course.choices = choices([("", _("All courses"))] + [(slug, t) for _, slug, t in courses])
     if not form.validate():
         return form, None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
@@ -193,8 +195,8 @@ def cohort_new(slug: str):
     if form.validate_on_submit():
         cohort = cohorts.create_cohort(school, form.name.data, form.course.data,
                                        actor_of(current_user), now())
-        flash(f"Cohort '{cohort.name}' created. Share its invite link with your trainees.",
-              "success")
+        flash(_("Cohort '%(name)s' created. Share its invite link with your trainees.",
+                name=cohort.name), "success")
         return redirect(url_for(".cohort", slug=slug, cohort_id=cohort.id))
     return render_template("school/cohort_new.html", school=school, form=form), \
         422 if form.errors else 200
@@ -229,7 +231,7 @@ def cohort_rename(slug: str, cohort_id: int):
     if not form.validate_on_submit():
         return _cohort_page(school, cohort, form)
     cohorts.rename_cohort(cohort, form.name.data)
-    flash("Cohort renamed.", "success")
+    flash(_("Cohort renamed."), "success")
     return redirect(url_for(".cohort", slug=slug, cohort_id=cohort_id))
 
 
@@ -238,7 +240,7 @@ def _cohort_action(slug: str, cohort_id: int, act, message: str):
     school = _school(slug)
     cohort = cohorts.get_cohort(school, cohort_id)
     if not FlaskForm().validate_on_submit():
-        raise ServiceError("Your form expired. Reload the page and try again.")
+        raise ServiceError(_("Your form expired. Reload the page and try again."))
     act(school, cohort)
     flash(message, "success")
     return redirect(url_for(".cohort", slug=slug, cohort_id=cohort_id))
@@ -250,10 +252,10 @@ def cohort_deadline(slug: str, cohort_id: int):
     """Set or clear a cohort's deadline (quizzes lock for its trainees after it)."""
     form = DeadlineForm()
     if not form.validate_on_submit():
-        raise ServiceError("Enter the deadline as a date, or leave it empty for none.")
+        raise ServiceError(_("Enter the deadline as a date, or leave it empty for none."))
     return _cohort_action(slug, cohort_id, lambda s, c: cohorts.set_deadline(
         c, form.deadline.data, f"user:{current_user.id}", now()),
-        "Deadline saved." if form.deadline.data else "Deadline removed.")
+        _("Deadline saved.") if form.deadline.data else _("Deadline removed."))
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>/archive", methods=["POST"])
@@ -262,8 +264,8 @@ def cohort_archive(slug: str, cohort_id: int):
     """Archive a cohort (or restore it with archived=0)."""
     archive = request.form.get("archived", "1") != "0"
     return _cohort_action(slug, cohort_id, lambda s, c: cohorts.set_archived(c, archive, now()),
-                          "Cohort archived: its invite no longer works." if archive
-                          else "Cohort restored: its invite works again.")
+                          _("Cohort archived: its invite no longer works.") if archive
+                          else _("Cohort restored: its invite works again."))
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>/invite", methods=["POST"])
@@ -271,7 +273,7 @@ def cohort_archive(slug: str, cohort_id: int):
 def cohort_invite(slug: str, cohort_id: int):
     """Replace a cohort's invite code; the old link stops working."""
     return _cohort_action(slug, cohort_id, lambda s, c: cohorts.renew_invite(c),
-                          "New invite code made. The old link no longer works.")
+                          _("New invite code made. The old link no longer works."))
 
 
 @bp.route("/<slug>/cohorts/<int:cohort_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -281,7 +283,7 @@ def remove_member(slug: str, cohort_id: int, user_id: int):
     return _cohort_action(
         slug, cohort_id, lambda s, c: cohorts.remove_member(c, user_id, actor_of(current_user),
                                                             now()),
-        "Trainee removed from the cohort. Their progress and records are kept.")
+        _("Trainee removed from the cohort. Their progress and records are kept."))
 
 
 @bp.route("/<slug>/export")
@@ -336,9 +338,9 @@ def revoke_token(slug: str, token_id: int):
     """Revoke a token: systems using it get 401 from now on."""
     school = _school(slug)
     if not FlaskForm().validate_on_submit():
-        raise ServiceError("Your form expired. Reload the page and try again.")
+        raise ServiceError(_("Your form expired. Reload the page and try again."))
     token = tokens.revoke_token(school, token_id, actor_of(current_user), now())
-    flash(f"Token '{token.name}' revoked.", "success")
+    flash(_("Token '%(name)s' revoked.", name=token.name), "success")
     return redirect(url_for(".api_tokens", slug=slug))
 
 
@@ -371,7 +373,7 @@ def join_code(code: str):
 
 def _joined(cohort):
     """Welcome the trainee to their cohort's course."""
-    flash(f"You joined {cohort.name}. Start with the first lesson.", "success")
+    flash(_("You joined %(cohort)s. Start with the first lesson.", cohort=cohort.name), "success")
     return redirect(url_for("learn.course", slug=cohorts.course_slug(cohort)))
 
 
@@ -390,7 +392,7 @@ def issuer_profile(slug: str):
         except ServiceError as exc:
             form.name.errors = [exc.message]
         else:
-            flash("Issuer profile saved: credentials exported from now on carry it.", "success")
+            flash(_("Issuer profile saved: credentials exported from now on carry it."), "success")
             return redirect(url_for(".issuer_profile", slug=slug))
     return _issuer_page(school, form=form)
 
@@ -430,7 +432,7 @@ def issuer_images(slug: str):
         except ServiceError as exc:
             images.logo.errors = [exc.message]
         else:
-            flash("Images saved.", "success")
+            flash(_("Images saved."), "success")
             return redirect(url_for(".issuer_profile", slug=slug))
     return _issuer_page(school, images=images)
 
@@ -451,7 +453,7 @@ def issuer_template(slug: str):
         except ServiceError as exc:
             template.accent.errors = [exc.message]
         else:
-            flash("Certificate template saved: preview it below.", "success")
+            flash(_("Certificate template saved: preview it below."), "success")
             return redirect(url_for(".issuer_profile", slug=slug))
     return _issuer_page(school, template=template)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, URLField
@@ -20,17 +22,21 @@ from ..helpers import now, roles_required
 bp = Blueprint("webhooks", __name__, url_prefix="/school")
 
 
+def event_choices() -> list[SelectChoice]:
+    """A checkbox per event type: its name, and what it tells in the reader's language."""
+    return [SelectChoice(name, f"{name} — {text}") for name, text in EVENT_TYPES.items()]
+
+
 class EndpointForm(FlaskForm):
     """A webhook endpoint: where, which events, a note."""
 
-    url = URLField("Receiver URL", validators=[DataRequired(), Length(max=2000)])
+    url = URLField(_l("Receiver URL"), validators=[DataRequired(), Length(max=2000)])
     events = SelectMultipleField(
-        "Events", choices=[SelectChoice(name, f"{name} — {text}")
-                           for name, text in EVENT_TYPES.items()],
+        _l("Events"), choices=event_choices,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-        validators=[DataRequired(message="Choose at least one event.")])
-    description = StringField("Description", validators=[Optional(), Length(max=200)])
-    active = BooleanField("Send events to this endpoint", default=True)
+        validators=[DataRequired(message=_l("Choose at least one event."))])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Send events to this endpoint"), default=True)
 
 
 def _school(slug: str):
@@ -75,7 +81,7 @@ def webhook_detail(slug: str, endpoint_id: int):
         except ServiceError as exc:
             form.url.errors.append(exc.message)
         else:
-            flash("Endpoint saved.", "success")
+            flash(_("Endpoint saved."), "success")
             return redirect(url_for(".webhook_detail", slug=slug, endpoint_id=endpoint_id))
     return render_template("school/webhook.html", school=school, endpoint=endpoint, form=form,
                            log=endpoints.delivery_log(endpoint), action=FlaskForm(),
@@ -89,7 +95,7 @@ def webhook_test(slug: str, endpoint_id: int):
     endpoint = endpoints.endpoint_of(_school(slug), endpoint_id)
     _confirmed()
     endpoints.send_test(endpoint, now())
-    flash("Test event queued: its delivery appears in the log below.", "success")
+    flash(_("Test event queued: its delivery appears in the log below."), "success")
     return redirect(url_for(".webhook_detail", slug=slug, endpoint_id=endpoint_id))
 
 
@@ -113,7 +119,7 @@ def webhook_delete(slug: str, endpoint_id: int):
     endpoint = endpoints.endpoint_of(_school(slug), endpoint_id)
     _confirmed()
     endpoints.delete_endpoint(endpoint, current_user, now())
-    flash("Endpoint deleted.", "success")
+    flash(_("Endpoint deleted."), "success")
     return redirect(url_for(".webhook_list", slug=slug))
 
 
@@ -126,5 +132,5 @@ def webhook_redeliver(slug: str, endpoint_id: int, delivery_id: int):
     delivery = endpoints.delivery_of(endpoint, delivery_id)
     _confirmed()
     deliveries.redeliver(delivery, now())
-    flash("Delivery queued again.", "success")
+    flash(_("Delivery queued again."), "success")
     return redirect(url_for(".webhook_detail", slug=slug, endpoint_id=endpoint_id))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, StringField
@@ -22,14 +24,14 @@ bp = Blueprint("sessions", __name__)
 class ScheduleForm(FlaskForm):
     """Schedule one session: when (in the instructor's time zone), how long, where, places."""
 
-    starts_at = DateTimeLocalField("Starts", format="%Y-%m-%dT%H:%M", validators=[
-        InputRequired(message="Choose the date and time the session starts.")])
-    minutes = IntegerField("Length in minutes", validators=[
-        InputRequired(message="Give the length in minutes.")])
-    place = StringField("Place", validators=[InputRequired(message="Say where it takes place.")])
-    capacity = IntegerField("Places", validators=[
-        InputRequired(message="Give the number of places.")])
-    skills = SelectMultipleField("Skills assessed", choices=[], validators=[Optional()],
+    starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[
+        InputRequired(message=_l("Choose the date and time the session starts."))])
+    minutes = IntegerField(_l("Length in minutes"), validators=[
+        InputRequired(message=_l("Give the length in minutes."))])
+    place = StringField(_l("Place"), validators=[InputRequired(message=_l("Say where it takes place."))])
+    capacity = IntegerField(_l("Places"), validators=[
+        InputRequired(message=_l("Give the number of places."))])
+    skills = SelectMultipleField(_l("Skills assessed"), choices=[], validators=[Optional()],
                                  option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 
 
@@ -48,9 +50,9 @@ def sign_up(session_id: int):
     """Take a place (or join the waitlist when the session is full)."""
     if FlaskForm().validate_on_submit():
         signup = signups.sign_up(current_user, session_id, now())
-        flash("You have a place: the calendar invitation is on its way by email."
+        flash(_("You have a place: the calendar invitation is on its way by email.")
               if signup.status == "admitted" else
-              "The session is full: you are on the waitlist and get the next free place.",
+              _("The session is full: you are on the waitlist and get the next free place."),
               "success")
     return _back()
 
@@ -61,7 +63,7 @@ def cancel(session_id: int):
     """Give up a place or leave the waitlist."""
     if FlaskForm().validate_on_submit():
         signups.cancel(current_user, session_id, now())
-        flash("You are no longer signed up for this session.", "info")
+        flash(_("You are no longer signed up for this session."), "info")
     return _back()
 
 
@@ -105,7 +107,7 @@ def schedule_one(slug: str):
             for name, message in exc.errors.items():
                 form[name].errors = [*form[name].errors, message]
         else:
-            flash("Session scheduled.", "success")
+            flash(_("Session scheduled."), "success")
             return redirect(url_for("sessions.manage", slug=slug))
     return _manage_page(slug, form, 422)
 
@@ -126,5 +128,5 @@ def take_attendance(session_id: int):
     if FlaskForm().validate_on_submit():
         count = attendance.take_attendance(current_user, session_id,
                                            request.form.getlist("present"), now())
-        flash(f"Attendance saved: {count} attended.", "success")
+        flash(_("Attendance saved: %(count)s attended.", count=count), "success")
     return redirect(url_for("sessions.attendance_sheet", session_id=session_id))
