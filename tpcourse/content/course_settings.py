@@ -15,15 +15,16 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..i18n_markers import N_
 from .yamlsrc import LineDict
 
 Report = Callable[[int, str], None]
 
-RENEWAL_PATHS = {
-    "final": "pass the final exam again",
-    "renewal_quiz": "pass the renewal quiz",
-    "ce_hours": "earn CE hours in other courses",
-    "full": "pass every module quiz and the final exam again",
+RENEWAL_PATHS = {  # shown to trainees: translated where shown
+    "final": N_("pass the final exam again"),
+    "renewal_quiz": N_("pass the renewal quiz"),
+    "ce_hours": N_("earn CE hours in other courses"),
+    "full": N_("pass every module quiz and the final exam again"),
 }
 DEFAULT_RENEWAL = {"path": "full", "window_days": 90, "quiz": None, "ce_hours": None}
 RENEWAL_KEYS = {"renewal", "renewal_window_days", "renewal_quiz", "renewal_ce_hours"}

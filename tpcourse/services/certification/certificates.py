@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import exists, func, select
 
 from ...extensions import db
@@ -182,16 +183,18 @@ class Expiry:
 
     @property
     def label(self) -> str:
-        """Say it in words: "expires in 12 days", "expires today", "expired on 2 March 2027"."""
+        """Say it in words, in the reader's language: "expires in 12 days", "expires today",
+        "expired on 2 March 2027"."""
         if self.status == "revoked":
-            return "revoked"
+            return _("revoked")
         if self.expires_on is None:
-            return "does not expire"
+            return _("does not expire")
         if self.status == "expired":
-            return f"expired on {format_date(self.expires_on)}"
+            return _("expired on %(day)s",
+                     day=format_date(self.expires_on, str(get_locale() or "en")))
         if self.days_left == 0:
-            return "expires today"
-        return f"expires in {self.days_left} day{'' if self.days_left == 1 else 's'}"
+            return _("expires today")
+        return ngettext("expires in %(num)d day", "expires in %(num)d days", self.days_left or 0)
 
 
 def expiry_of(record: CompletionRecord, now: datetime) -> Expiry:

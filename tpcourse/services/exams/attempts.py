@@ -24,6 +24,7 @@ from ...grading.attempts import (
     start_decision,
 )
 from ...grading.types import FormData
+from ...i18n_markers import Sentence
 from ...models import (
     SESSION_USER_COLUMNS,
     Accommodation,
@@ -189,7 +190,9 @@ def can_start(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime,
     extra = accommodation_for(user, quiz) if extra is False else extra
     lock = lock_for(user, quiz, now, gate, extra)
     if lock is not None:
-        return StartDecision(False, f"{lock.reason} {lock.unlock}", lock.until, locked=True)
+        return StartDecision(False, Sentence("%(reason)s %(unlock)s",
+                                             {"reason": lock.reason, "unlock": lock.unlock}),
+                             lock.until, locked=True)
     attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
     past = [PastAttempt(a.submitted_at, a.passed) for a in attempts]
     decision = start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
