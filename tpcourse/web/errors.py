@@ -6,7 +6,8 @@ import sqlite3
 
 import psycopg
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -14,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db, login_manager
 from ..services.errors import ServiceError
 
-# The page titles; their English (str() outside a request) also names the JSON error codes.
+# The error pages' titles, in the reader's language; _CODES names the JSON errors.
 _TITLES = {
     400: _l("That request did not make sense"),
     403: _l("You don't have access to this page"),

@@ -4,6 +4,7 @@ uploads, and the one authorised route that serves the files."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -39,14 +40,14 @@ def mine(slug: str):
 def upload_own(slug: str, skill_key: str):
     """A trainee adds a photo or short video of their own skill."""
     if not FlaskForm().validate_on_submit():
-        return _my_page(slug, {skill_key: "The form expired; try again."}, 422)
+        return _my_page(slug, {skill_key: _("The form expired; try again.")}, 422)
     data, caption = _upload()
     try:
         evidence.add_evidence(current_user, slug, current_user.id, skill_key, data, caption,
                               now())
     except EvidenceRefused as exc:
         return _my_page(slug, {skill_key: exc.message}, 422)
-    flash("Evidence uploaded.", "success")
+    flash(_("Evidence uploaded."), "success")
     return redirect(url_for("evidence.mine", slug=slug))
 
 
@@ -61,7 +62,7 @@ def upload_for(slug: str, user_id: int, skill_key: str):
         except EvidenceRefused as exc:
             flash(exc.message, "error")
             return redirect(url_for("skills.trainee", slug=slug, user_id=user_id), 303)
-        flash("Evidence uploaded.", "success")
+        flash(_("Evidence uploaded."), "success")
     return redirect(url_for("skills.trainee", slug=slug, user_id=user_id))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
@@ -19,12 +21,13 @@ bp = Blueprint("skills", __name__, url_prefix="/teach")
 class SignOffForm(FlaskForm):
     """Sign one practical skill off for one trainee."""
 
-    signed_on = DateField("Date assessed", validators=[
-        InputRequired(message="Enter the date you assessed the skill."), sensible_year])
-    place = StringField("Place of the assessment (optional)", validators=[
-        Optional(), Length(max=skills.PLACE_MAX, message="Keep the place under 200 characters.")])
-    note = TextAreaField("Note (optional)", validators=[
-        Optional(), Length(max=skills.NOTE_MAX, message="Keep the note under 1000 characters.")])
+    signed_on = DateField(_l("Date assessed"), validators=[
+        InputRequired(message=_l("Enter the date you assessed the skill.")), sensible_year])
+    place = StringField(_l("Place of the assessment (optional)"), validators=[
+        Optional(), Length(max=skills.PLACE_MAX,
+                           message=_l("Keep the place under 200 characters."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[
+        Optional(), Length(max=skills.NOTE_MAX, message=_l("Keep the note under 1000 characters."))])
 
 
 class WithdrawForm(FlaskForm):
@@ -91,8 +94,8 @@ def sign(slug: str, user_id: int, skill_key: str):
                 raise
             form.signed_on.errors.append(exc.message)
         else:
-            flash("Skill signed off." + (" Every requirement is now met: the trainee's "
-                                         "certificate is issued." if record else ""), "success")
+            flash(_("Skill signed off. Every requirement is now met: the trainee's certificate "
+                    "is issued.") if record else _("Skill signed off."), "success")
             return redirect(url_for("skills.trainee", slug=slug, user_id=user_id))
     return _trainee_page(slug, user_id, {skill_key: form}, 422, level_errors)
 
@@ -103,5 +106,5 @@ def withdraw(slug: str, user_id: int, skill_key: str):
     """Withdraw a sign-off made in error (kept in the audit log)."""
     if WithdrawForm().validate_on_submit():
         skills.withdraw(current_user, slug, user_id, skill_key, now())
-        flash("Sign-off withdrawn.", "info")
+        flash(_("Sign-off withdrawn."), "info")
     return redirect(url_for("skills.trainee", slug=slug, user_id=user_id))
