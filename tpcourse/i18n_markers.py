@@ -42,6 +42,13 @@ class Sentence(str):
         self.message, self.values, self.plural, self.count = message, values, plural, count
         return self
 
+    @classmethod
+    def ngettext(cls, message: str, plural: str, count: int,
+                 values: Mapping[str, Any] | None = None) -> Sentence:
+        """A sentence with a singular and a plural form, chosen by `count` (its `%(num)d`).
+        Named so that the extractor collects both forms as one plural entry."""
+        return cls(message, values, plural=plural, count=count)
+
     def render(self, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str],
                moment: Callable[[datetime], str]) -> str:
         """The sentence translated by `gettext`/`ngettext` (plain catalogue look-ups), its

@@ -171,12 +171,11 @@ def start_decision(quiz: Mapping[str, Any], past: Sequence[PastAttempt], now: da
     """Apply max_attempts (plus any granted extra) and the cooldown after a failed attempt."""
     limit = quiz.get("max_attempts")
     if limit is not None and len(past) >= limit + extra_attempts:
-        return StartDecision(False, Sentence(
-            N_("You have used all %(num)d attempts at this quiz. "
-               "Ask your instructor if you need another."),
-            plural=N_("You have used all %(num)d attempts at this quiz. "
-                      "Ask your instructor if you need another."),
-            count=limit + extra_attempts))
+        return StartDecision(False, Sentence.ngettext(
+            "You have used all %(num)d attempts at this quiz. "
+            "Ask your instructor if you need another.",
+            "You have used all %(num)d attempts at this quiz. "
+            "Ask your instructor if you need another.", limit + extra_attempts))
     cooldown = quiz.get("cooldown_minutes") or 0
     submitted = [a for a in past if a.submitted_at is not None]
     if cooldown and submitted:

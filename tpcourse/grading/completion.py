@@ -44,9 +44,8 @@ def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[s
     if rules.get("lessons") == "all":
         unread = [key for key in lesson_keys if key not in read_keys]
         if unread:
-            missing.append(Sentence(N_("%(num)d lesson(s) still to read"),
-                                    plural=N_("%(num)d lesson(s) still to read"),
-                                    count=len(unread)))
+            missing.append(Sentence.ngettext("%(num)d lesson(s) still to read",
+                                             "%(num)d lesson(s) still to read", len(unread)))
     if rules.get("quizzes") == "all":
         quizzes = [slug for slug in module_quizzes if slug not in passed]
         missing.extend(Sentence(N_("pass the quiz '%(quiz)s'"), {"quiz": slug})
@@ -57,10 +56,9 @@ def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[s
     if rules.get("skills") == "all":
         unsigned = [key for key in skill_keys if key not in signed_skills]
         if unsigned:
-            missing.append(Sentence(
-                N_("get %(num)d practical skill(s) signed off by an instructor"),
-                plural=N_("get %(num)d practical skill(s) signed off by an instructor"),
-                count=len(unsigned)))
+            missing.append(Sentence.ngettext(
+                "get %(num)d practical skill(s) signed off by an instructor",
+                "get %(num)d practical skill(s) signed off by an instructor", len(unsigned)))
     evaluation_missing = rules.get("evaluation") == "required" and not evaluation_done
     if evaluation_missing:
         missing.append(EVALUATION_MISSING)

@@ -58,15 +58,15 @@ def quiz_lock(slug: str, settings: Mapping[str, Any] | None, now: datetime, *,
             names = ", ".join(titles.get(key, key) for key in unread)
             # The English keeps "lesson(s)" in both forms; translations write real plurals.
             return Lock(Sentence(N_("This module's quiz opens when you have read its lessons.")),
-                        Sentence(N_("Read %(num)d more lesson(s): %(names)s."), {"names": names},
-                                 plural=N_("Read %(num)d more lesson(s): %(names)s."),
-                                 count=len(unread)))
+                        Sentence.ngettext("Read %(num)d more lesson(s): %(names)s.",
+                                          "Read %(num)d more lesson(s): %(names)s.",
+                                          len(unread), {"names": names}))
     if settings.get("final_after_module_quizzes") and is_final:
         missing = [q for q in module_quizzes if q not in passed]
         if missing:
             names = ", ".join((quiz_titles or {}).get(q, q) for q in missing)
             return Lock(Sentence(N_("The final exam opens when you have passed every module quiz.")),
-                        Sentence(N_("Pass %(num)d more quiz(zes): %(names)s."), {"names": names},
-                                 plural=N_("Pass %(num)d more quiz(zes): %(names)s."),
-                                 count=len(missing)))
+                        Sentence.ngettext("Pass %(num)d more quiz(zes): %(names)s.",
+                                          "Pass %(num)d more quiz(zes): %(names)s.",
+                                          len(missing), {"names": names}))
     return None

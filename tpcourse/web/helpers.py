@@ -14,9 +14,9 @@ from flask_babel import (
     get_locale,
     get_translations,
     gettext,
-    lazy_gettext,
     ngettext,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
@@ -181,14 +181,14 @@ def say(text: str | None) -> str:
     return catalogue.ugettext(str(text))
 
 
-ROLE_NAMES = {"trainee": lazy_gettext("trainee"), "instructor": lazy_gettext("instructor"),
-              "school_admin": lazy_gettext("school admin"), "admin": lazy_gettext("admin")}
+ROLE_NAMES = {"trainee": _l("trainee"), "instructor": _l("instructor"),
+              "school_admin": _l("school admin"), "admin": _l("admin")}
 
 
-STATUS_NAMES = {"valid": lazy_gettext("valid"), "expired": lazy_gettext("expired"),
-                "revoked": lazy_gettext("revoked")}
-COURSE_TYPE_NAMES = {"Live": lazy_gettext("Live"), "Home Study": lazy_gettext("Home Study"),
-                     "Webinar": lazy_gettext("Webinar")}
+STATUS_NAMES = {"valid": _l("valid"), "expired": _l("expired"),
+                "revoked": _l("revoked")}
+COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
+                     "Webinar": _l("Webinar")}
 
 
 def status_name(status: str) -> str:
