@@ -285,3 +285,35 @@ def test_0009_lti_and_sso_tables_up_and_down_with_data(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             engine.dispose()
+
+
+def test_0012_user_locale_up_and_down_with_data(tmp_path):
+    """0012_i26: every existing account gets no language (its browser's), downgrading drops
+    the choice and keeps the account, and the upgrade applies again."""
+    url, cleanup = _fresh_url(tmp_path)
+    app = make_app(url, tmp_path)
+    try:
+        with app.app_context():
+            upgrade(revision="0011_i25")
+            with db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, active, "
+                                  "share_renewed_codes, created_at) VALUES (1, 'a@example.org', "
+                                  "'Ana', 'x', 'trainee', true, false, '2026-01-01 00:00:00+00')"))
+            upgrade(revision="0012_i26")
+            with db.engine.begin() as conn:
+                assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
+                conn.execute(text("UPDATE users SET locale = 'es'"))
+            downgrade(revision="0011_i25")
+            assert "locale" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT email FROM users")).scalar_one() == "a@example.org"
+            upgrade(revision="0012_i26")
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

@@ -46,3 +46,12 @@ def test_a_number_without_a_unit_takes_no_unit_words():
     ("active range of motion", "active range-of-motion"), ("S.O.A.P", "s.o.a.p")])
 def test_hyphens_and_spacing_do_not_matter_in_short_answers(typed, accepted):
     assert normalise_text(typed) == normalise_text(accepted)
+
+
+def test_units_typed_in_spanish_are_read_as_in_english():
+    """A Spanish-speaking trainee types the unit in Spanish: graded exactly as in English."""
+    assert parse_number("48 horas", "h") == parse_number("48 hours", "h") == 48
+    assert parse_number("60 segundos", "s") == 60 and parse_number("90 seg", "s") == 90
+    assert parse_number("6 de 10", "/10") == parse_number("6 sobre 10", "/10") == 6
+    assert parse_number("2,5 días", "d") == 2.5
+    assert parse_number("48 horas", "s") is None  # the wrong unit is still unreadable

@@ -34,11 +34,11 @@ commonly common likely best select choose apply following true false statement q
 STOP = frozenset(_STOP_WORDS.split())
 NUMBER_WORDS = r"(\d+(?:[.,]\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:[.,]\d+)?))?"
 UNIT_WORDS = {
-    "h": ("h", "hr", "hrs", "hour", "hours"),
-    "min": ("min", "mins", "minute", "minutes"),
-    "s": ("s", "sec", "secs", "second", "seconds"),
-    "d": ("d", "day", "days"),
-    "/10": ("/10", "out of 10", "out of ten"),
+    "h": ("h", "hr", "hrs", "hour", "hours", "hora", "horas"),
+    "min": ("min", "mins", "minute", "minutes", "minuto", "minutos"),
+    "s": ("s", "sec", "secs", "second", "seconds", "segundo", "segundos"),
+    "d": ("d", "day", "days", "día", "días"),
+    "/10": ("/10", "out of 10", "out of ten", "sobre 10", "de 10"),
 }
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from ..services.accounts import profile
@@ -82,6 +82,10 @@ def register_i18n(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone,
                    default_translation_directories="translations")
+
+    # Flask-Babel keeps the locale on `g`, which lives as long as the app context: where one
+    # context serves several requests (a test's, a job runner's), each starts afresh.
+    app.before_request(refresh)
 
     @app.context_processor
     def language():

@@ -12,18 +12,19 @@ from .partial import partial_key, partial_number_share, partial_text_share, read
 
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*([^\d\s].*)?$")
 UNIT_SYNONYMS = (
-    ("s", "sec", "secs", "second", "seconds"),
-    ("min", "mins", "minute", "minutes"),
-    ("h", "hr", "hrs", "hour", "hours"),
-    ("d", "day", "days"),
-    ("wk", "wks", "week", "weeks"),
-    ("/10", "out of 10", "out of ten", "of 10"),
-    ("%", "percent", "per cent"),
-    ("cm", "centimetre", "centimetres", "centimeter", "centimeters"),
-    ("mm", "millimetre", "millimetres", "millimeter", "millimeters"),
-    ("kg", "kilo", "kilos", "kilogram", "kilograms"),
+    ("s", "sec", "secs", "second", "seconds", "seg", "segundo", "segundos"),
+    ("min", "mins", "minute", "minutes", "minuto", "minutos"),
+    ("h", "hr", "hrs", "hour", "hours", "hora", "horas"),
+    ("d", "day", "days", "día", "días", "dia", "dias"),
+    ("wk", "wks", "week", "weeks", "semana", "semanas"),
+    ("/10", "out of 10", "out of ten", "of 10", "sobre 10", "de 10", "sobre diez", "de diez"),
+    ("%", "percent", "per cent", "por ciento"),
+    ("cm", "centimetre", "centimetres", "centimeter", "centimeters", "centímetro", "centímetros"),
+    ("mm", "millimetre", "millimetres", "millimeter", "millimeters", "milímetro", "milímetros"),
+    ("kg", "kilo", "kilos", "kilogram", "kilograms", "kilogramo", "kilogramos"),
 )
-"""Units and the common ways of typing them; a number may be followed by any of its group."""
+"""Units and the common ways of typing them, in English and Spanish (grading never depends on
+the language an answer is typed in); a number may be followed by any of its group."""
 
 
 def _unit_key(text: str) -> str:
