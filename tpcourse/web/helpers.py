@@ -185,6 +185,13 @@ ROLE_NAMES = {"trainee": _l("trainee"), "instructor": _l("instructor"),
               "school_admin": _l("school admin"), "admin": _l("admin")}
 
 
+def plural_count(value: float) -> int:
+    """The count that picks the plural form for a number that may have decimals: a whole
+    number is itself, any other ("1.5 hours") takes the plural form, as in English and Spanish
+    (gettext wants a whole number)."""
+    return int(value) if float(value).is_integer() else 2
+
+
 STATUS_NAMES = {"valid": _l("valid"), "expired": _l("expired"),
                 "revoked": _l("revoked")}
 COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
@@ -234,7 +241,7 @@ def register_helpers(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals.update(role_name=role_name, status_name=status_name,
-                                 course_type_name=course_type_name)
+                                 course_type_name=course_type_name, plural_count=plural_count)
     app.jinja_env.filters["say"] = say
     app.jinja_env.filters["scrollable_tables"] = scrollable_tables
     app.jinja_env.filters["plain_markdown"] = plain_text
