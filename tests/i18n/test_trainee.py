@@ -8,7 +8,9 @@ text that comes from its files is not the interface's, so the English checker sk
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -125,6 +127,10 @@ def test_a_trainees_course_lesson_and_quiz_pages_are_in_spanish(
     assert "Marcar como leída" in lesson
     assert "Las reglas de este cuestionario" in overview
     assert "Guardar y terminar más tarde" in attempt_page
+    words = json.loads(re.search(r'<script type="application/json" id="quiz-words">(.*?)</script>',
+                                 attempt_page, re.S).group(1))  # what quiz.js writes on the page
+    assert words["autosaved"] == "Respuestas guardadas automáticamente."
+    assert words["about_minutes_left"] == "Quedan aproximadamente %(n)s minutos."
     assert "Enviar todo y terminar" in summary
 
 
@@ -209,3 +215,19 @@ def test_attempts_left_are_counted_in_spanish(client, enrolled, login_as, clock)
     assert "Le quedan 2 intentos" in two and "ha usado 0 de 2" in two
     assert "Le queda 1 intento" in one and "ha usado 1 de 2" in one
     assert "Iniciar el intento 2" in one
+
+
+def test_renewal_reminders_are_written_in_the_holders_language(make_user, clock, content):
+    from tpcourse.services.certification.reminders import pending_reminders, reminder_email
+
+    holder = make_user()
+    spanish(holder)
+    record = complete_basics(holder, clock.now)
+    [tomorrow] = pending_reminders(record.expires_at - timedelta(days=1), [7])
+    [next_week] = pending_reminders(record.expires_at - timedelta(days=6), [7])
+
+    subject, body = reminder_email(tomorrow)
+
+    assert subject == f"Su certificado de {record.course_version.title} caduca en 1 día"
+    assert body.startswith(f"Hola, {holder.name}:\n\n") and "Para mantener vigente" in body
+    assert reminder_email(next_week)[0].endswith("caduca en 6 días")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -15,6 +17,7 @@ from ...extensions import db
 from ...models import CompletionRecord, ReminderSent, User
 from ...records.certificate import format_date
 from .. import cache
+from ..accounts.profile import reader_locale
 from ..notifications.mail import send_mail
 from .certificates import expiry_of, provider_for, setting, verify_url
 
@@ -101,25 +104,44 @@ def renewal_url(course_slug: str) -> str:
 
 
 def reminder_email(reminder: Reminder) -> tuple[str, str]:
-    """Return the subject and plain-text body of a renewal reminder."""
+    """Return the subject and plain-text body of a renewal reminder, in the holder's language."""
+    with force_locale(reader_locale(reminder.record.user)):
+        return _reminder_text(reminder)
+
+
+def _reminder_text(reminder: Reminder) -> tuple[str, str]:
     record, days = reminder.record, reminder.days_left
     version = record.course_version
     provider = provider_for(record.user.school)
-    when = "today" if days == 0 else f"in {days} day{'' if days == 1 else 's'}"
-    contact = f" ({provider.contact})" if provider.contact else ""
-    path = RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]]
-    subject = f"Your certificate for {version.title} expires {when}"
-    body = (
-        f"Hello {record.user.name},\n\n"
-        f"Your certificate for {version.title} (version {version.version}) expires {when}, "
-        f"on {format_date(record.expires_at.date())}.\n\n"
-        f"To keep your certification current, renew it: {path}. Start here:\n"
-        f"{renewal_url(version.course.slug)}\n\n"
-        f"Questions? Contact {provider.name}{contact}.\n\n"
-        f"Certificate code: {record.certificate_code}\n"
-        f"Anyone can check it at {verify_url(record.certificate_code)}\n\n"
-        f"— {provider.name}\n")
-    return subject, body
+    path = _(RENEWAL_PATHS[cache.course_outline(record.course_id).renewal["path"]])
+    day = format_date(record.expires_at.date(), str(get_locale() or "en"))
+    if days == 0:
+        subject = _("Your certificate for %(course)s expires today", course=version.title)
+        expiry = _("Your certificate for %(course)s (version %(version)s) expires today, on "
+                   "%(day)s.", course=version.title, version=version.version, day=day)
+    else:
+        subject = ngettext("Your certificate for %(course)s expires in %(num)d day",
+                           "Your certificate for %(course)s expires in %(num)d days", days,
+                           course=version.title)
+        expiry = ngettext("Your certificate for %(course)s (version %(version)s) expires in "
+                          "%(num)d day, on %(day)s.",
+                          "Your certificate for %(course)s (version %(version)s) expires in "
+                          "%(num)d days, on %(day)s.", days,
+                          course=version.title, version=version.version, day=day)
+    questions = (_("Questions? Contact %(provider)s (%(contact)s).", provider=provider.name,
+                   contact=provider.contact) if provider.contact else
+                 _("Questions? Contact %(provider)s.", provider=provider.name))
+    paragraphs = [
+        _("Hello %(name)s,", name=record.user.name),
+        expiry,
+        _("To keep your certification current, renew it: %(path)s. Start here:\n%(url)s",
+          path=path, url=renewal_url(version.course.slug)),
+        questions,
+        _("Certificate code: %(code)s\nAnyone can check it at %(url)s",
+          code=record.certificate_code, url=verify_url(record.certificate_code)),
+        f"— {provider.name}",
+    ]
+    return subject, "\n\n".join(paragraphs) + "\n"
 
 
 def _notify_and_send(reminder: Reminder, now: datetime, send: Callable[..., None]) -> None:
