@@ -25,8 +25,9 @@ class Sentence(str):
     the marked `message` with named placeholders, its `values`, and for a plural the `plural`
     English and the `count` (the `%(num)d` of both forms).
 
-    A value may be a datetime (written by the page in its locale) or another Sentence
-    (translated too). `render` writes it with the gettext functions it is given.
+    A value may be a datetime (written by the page in its locale), another Sentence
+    (translated too), or a tuple of those or of strings (a list, written "a, b, c").
+    `render` writes it with the gettext functions it is given.
     """
 
     message: str
@@ -73,8 +74,11 @@ def _english_moment(value: datetime) -> str:
 
 def _fill(template: str, values: Mapping[str, Any], count: int | None,
           convert: Callable[[Any], Any], moment: Callable[[datetime], str]) -> str:
-    filled = {key: moment(item) if isinstance(item, datetime) else convert(item)
-              for key, item in values.items()}
+    def one(item: Any) -> Any:
+        return moment(item) if isinstance(item, datetime) else convert(item)
+
+    filled = {key: ", ".join(str(one(part)) for part in item) if isinstance(item, tuple)
+              else one(item) for key, item in values.items()}
     if count is not None:
         filled.setdefault("num", count)
     return template % filled if filled else template

@@ -32,7 +32,7 @@ def quiz_lock(slug: str, settings: Mapping[str, Any] | None, now: datetime, *,
               is_final: bool = False, module_quizzes: Sequence[str] = (),
               passed: Collection[str] = (), cohort_deadline: datetime | None = None,
               lesson_titles: Mapping[str, str] | None = None,
-              quiz_titles: Mapping[str, str] | None = None) -> Lock | None:
+              quiz_titles: Mapping[str, str | Sentence] | None = None) -> Lock | None:
     """Return the lock on quiz `slug` for one trainee at `now`, or None when it may start.
 
     `module_lessons` are the lesson keys of the module whose quiz this is (empty for the final);
@@ -55,7 +55,7 @@ def quiz_lock(slug: str, settings: Mapping[str, Any] | None, now: datetime, *,
     if settings.get("module_quiz_after_lessons") and module_lessons:
         unread = [key for key in module_lessons if key not in lessons_read]
         if unread:
-            names = ", ".join(titles.get(key, key) for key in unread)
+            names = tuple(titles.get(key, key) for key in unread)
             # The English keeps "lesson(s)" in both forms; translations write real plurals.
             return Lock(Sentence(N_("This module's quiz opens when you have read its lessons.")),
                         Sentence.ngettext("Read %(num)d more lesson(s): %(names)s.",
@@ -64,7 +64,7 @@ def quiz_lock(slug: str, settings: Mapping[str, Any] | None, now: datetime, *,
     if settings.get("final_after_module_quizzes") and is_final:
         missing = [q for q in module_quizzes if q not in passed]
         if missing:
-            names = ", ".join((quiz_titles or {}).get(q, q) for q in missing)
+            names = tuple((quiz_titles or {}).get(q, q) for q in missing)
             return Lock(Sentence(N_("The final exam opens when you have passed every module quiz.")),
                         Sentence.ngettext("Pass %(num)d more quiz(zes): %(names)s.",
                                           "Pass %(num)d more quiz(zes): %(names)s.",
