@@ -36,7 +36,7 @@
   };
   var given = document.getElementById("quiz-words");
   if (given) {
-    var translated = JSON.parse(given.textContent);
+    var translated = JSON.parse(given.dataset.words);
     Object.keys(translated).forEach(function (key) { WORDS[key] = translated[key]; });
   }
 
