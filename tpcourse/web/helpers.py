@@ -181,10 +181,6 @@ def say(text: str | None) -> str:
     return catalogue.ugettext(str(text))
 
 
-ROLE_NAMES = {"trainee": _l("trainee"), "instructor": _l("instructor"),
-              "school_admin": _l("school admin"), "admin": _l("admin")}
-
-
 def plural_count(value: float) -> int:
     """The count that picks the plural form for a number that may have decimals: a whole
     number is itself, any other ("1.5 hours") takes the plural form, as in English and Spanish
@@ -192,8 +188,9 @@ def plural_count(value: float) -> int:
     return int(value) if float(value).is_integer() else 2
 
 
-STATUS_NAMES = {"valid": _l("valid"), "expired": _l("expired"),
-                "revoked": _l("revoked")}
+ROLE_NAMES = {"trainee": _l("trainee"), "instructor": _l("instructor"),
+              "school_admin": _l("school admin"), "admin": _l("admin")}
+STATUS_NAMES = {"valid": _l("valid"), "expired": _l("expired"), "revoked": _l("revoked")}
 COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
                      "Webinar": _l("Webinar")}
 
@@ -221,10 +218,10 @@ def scrollable_tables(html: str) -> Markup:
     wide table never makes the page scroll at 320 px. The box is a labelled, focusable region:
     keyboard users can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable)."""
     count = iter(range(1, 1000))
-    label = _table_label
     return Markup(_TABLE.sub(
         lambda m: f'<div class="table-scroll" role="region" tabindex="0" '
-                  f'aria-label="{label(next(count))}"><table>{m.group(1)}</table></div>', html))
+                  f'aria-label="{_table_label(next(count))}"><table>{m.group(1)}</table></div>',
+        html))
 
 
 def _table_label(number: int) -> Markup:
