@@ -119,3 +119,13 @@ def test_content_stats_fails_on_under_covered_objectives(runner, app, tmp_path):
                       TPCOURSE_QUIZZES_DIR=str(tmp_path / "quizzes"))
     result = runner.invoke(args=["content", "stats"])
     assert result.exit_code == 1 and "AFT-9" in result.output
+
+
+def test_the_spanish_edition_is_complete_and_current():
+    """Every lesson, module, quiz, the course and the body-map zones have a Spanish translation
+    stamped against today's source: a changed English sentence fails here until re-checked."""
+    spanish = load_content(LESSONS, QUIZZES, locales=("es",))
+    assert spanish.problems == []
+    states = [(s.path, s.state) for s in spanish.translation_states if s.locale == "es"]
+    assert len(states) == 36 and all(state == "current" for _, state in states), [
+        s for s in states if s[1] != "current"]

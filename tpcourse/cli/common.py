@@ -16,6 +16,13 @@ def content_folders() -> tuple[Path, Path]:
             Path(current_app.config["TPCOURSE_QUIZZES_DIR"]))
 
 
+def content_locales() -> tuple[str, ...]:
+    """The site's locales that course content may be translated into (not the source's)."""
+    from ..content.translations import parse_locales
+
+    return tuple(parse_locales(current_app.config.get("TPCOURSE_LOCALES", "en,es")))
+
+
 def now() -> datetime:
     """The current time, or the app's test clock (TPCOURSE_NOW) when one is set."""
     clock = current_app.config.get("TPCOURSE_NOW")

@@ -1,4 +1,5 @@
-"""flask content check | stats | sync: validate lesson and quiz files, load them as versions."""
+"""flask content check | stats | sync | translations: validate lesson and quiz files and
+their translations, load them as versions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..content.loader import check_paths
-from .common import content_folders
+from ..content.loader import check_content
+from .common import content_folders, content_locales
 
 content_cli = AppGroup("content", help="Check and load lesson and quiz files.")
 
@@ -16,11 +17,14 @@ content_cli = AppGroup("content", help="Check and load lesson and quiz files.")
 @content_cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def content_check(paths: tuple[Path, ...]) -> None:
-    """Validate lesson and quiz files; print path:line: message per problem and warning."""
+    """Validate lesson and quiz files; print path:line: message per problem and warning,
+    and per locale how many translations are current."""
     lessons_dir, quizzes_dir = content_folders()
-    found = check_paths(list(paths), lessons_dir, quizzes_dir)
+    found, summaries = check_content(list(paths), lessons_dir, quizzes_dir, content_locales())
     for problem in found:
         click.echo(str(problem))
+    for line in summaries:
+        click.echo(f"Translations {line}")
     errors = [p for p in found if not p.warning]
     if errors:
         click.echo(f"{len(errors)} problem(s) found.", err=True)
@@ -83,3 +87,51 @@ def content_regions(quiz: str | None, output: Path) -> None:
     for path in written:
         click.echo(str(path))
     click.echo(f"{len(written) - 1} hotspot question(s) drawn; open {written[-1]} to review them.")
+
+
+translations_cli = AppGroup("translations", help="Report and stamp translated content.")
+content_cli.add_command(translations_cli)
+
+
+@translations_cli.command("status")
+@click.argument("locale", required=False)
+def translations_status(locale: str | None) -> None:
+    """Print the state of each translation file: current, stale, not stamped, missing."""
+    from ..content.loader import load_content
+    from ..content.translation_set import locale_summaries
+
+    locales = (locale,) if locale else content_locales()
+    content = load_content(*content_folders(), locales=locales)
+    states = [s for s in content.translation_states if s.locale in locales]
+    width = max((len(s.state) for s in states), default=0)
+    for state in states:
+        detail = f"  ({state.detail})" if state.detail else ""
+        click.echo(f"{state.state:<{width}}  {state.locale}  {state.path}{detail}")
+    for line in locale_summaries(states):
+        click.echo(line)
+
+
+@translations_cli.command("stamp")
+@click.argument("locale")
+def translations_stamp(locale: str) -> None:
+    """Write the source's fingerprint into every LOCALE translation file (after checking it)."""
+    from ..content.loader import load_content
+    from ..content.translations import stamp_text
+
+    content = load_content(*content_folders(), locales=(locale,))
+    broken = {p.path for p in content.problems}
+    stamped = 0
+    for translation in (t for t in content.translations if t.locale == locale):
+        if translation.path in broken:
+            click.echo(f"skipped  {translation.path}: fix its problems first", err=True)
+            continue
+        path = Path(translation.path)
+        before = path.read_bytes().decode("utf-8")  # line ends kept as they are
+        text = stamp_text(before, translation.parts.values())
+        if text != before:
+            path.write_bytes(text.encode("utf-8"))
+            click.echo(f"stamped  {translation.path}")
+            stamped += 1
+    click.echo(f"{stamped} file(s) stamped for {locale}.")
+    if broken & {t.path for t in content.translations if t.locale == locale}:
+        raise SystemExit(1)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .export import dump_yaml, lesson_markdown, normalise_body, quiz_yaml
 from .model import CourseSpec
+from .translations import split_translation_name, translation_name
 from .yamlsrc import LineDict, YamlSyntaxError, load_yaml
 
 SETTING_KEYS = ("title", "summary", "ce_hours", "certificate_valid_days", "course_type",
@@ -61,6 +62,8 @@ def course_dict(spec: CourseSpec) -> dict[str, Any]:
         "lessons": [{"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
                      "objectives": list(lesson.objectives), "body": lesson.body}
                     for lesson in m.lessons]} for m in spec.modules]
+    if spec.translations:  # left out when there are none, so older drafts compare equal
+        course["translations"] = dict(spec.translations)
     return course
 
 
@@ -136,7 +139,8 @@ def course_files(course: dict[str, Any], quizzes: dict[str, dict[str, Any]]
     """Return {relative path: text} for the course's files and the quizzes it uses.
 
     Paths are `lessons/<course>/course.yaml`, `lessons/<course>/<module>/module.yaml`,
-    `lessons/<course>/<module>/<lesson>.md` and `quizzes/<quiz>.yaml`.
+    `lessons/<course>/<module>/<lesson>.md` and `quizzes/<quiz>.yaml`, and the translations
+    beside them (`module.es.yaml`, `<lesson>.es.md`, `quizzes/<quiz>.es.yaml`, ...).
     """
     root = f"lessons/{course['slug']}"
     files = {f"{root}/course.yaml": dump_yaml(course_yaml_data(course))}
@@ -147,8 +151,16 @@ def course_files(course: dict[str, Any], quizzes: dict[str, dict[str, Any]]
             files[f"{folder}/{lesson['slug']}.md"] = lesson_markdown(
                 lesson["title"], lesson["minutes"], list(lesson.get("objectives") or []),
                 normalise_body(lesson.get("body", "")))
+    for relative, text in sorted((course.get("translations") or {}).items()):
+        folder, _, name = relative.rpartition("/")
+        source = split_translation_name(name)
+        # a translation of a lesson or module removed in the browser goes with it
+        if source and f"{root}/{folder + '/' if folder else ''}{source[0]}" in files:
+            files[f"{root}/{relative}"] = text
     for slug, data in sorted(quizzes.items()):
         files[f"quizzes/{slug}.yaml"] = quiz_yaml(data)
+        for locale, stored in sorted((data.get("translations") or {}).items()):
+            files[f"quizzes/{translation_name(slug + '.yaml', locale)}"] = stored["file"]
     return files
 
 

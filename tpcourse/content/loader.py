@@ -22,12 +22,16 @@ from .ce_time import ce_hour_problems, course_time
 from .clues import find_clues
 from .drawings import anatomy_labels
 from .lessonfile import module_lines, parse_course, parse_lesson, parse_module
+from .loader_translations import read_translations, translation_summaries, translation_texts
 from .markdown import image_references
 from .model import CourseSpec, Problem, QuizSpec
 from .quizfile import parse_quiz
+from .translation_set import TranslationFile, TranslationState
+from .translations import is_translation_name, split_translation_name
 from .yamlsrc import YamlSyntaxError, load_yaml
 
 ASSETS = "assets"
+_TRANSLATION_KINDS = {"course.yaml": "course_file", "module.yaml": "lesson"}
 _VIEWBOX = re.compile(r"<svg\b[^>]*?\sviewBox\s*=\s*[\"']([^\"']+)[\"']", re.S | re.I)
 
 
@@ -40,6 +44,8 @@ class ContentSet:
     problems: list[Problem] = field(default_factory=list)
     unreadable_quizzes: set[str] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
+    translations: list[TranslationFile] = field(default_factory=list)
+    translation_states: list[TranslationState] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,8 +78,10 @@ def svg_viewbox(path: Path) -> tuple[float, float, float, float] | None:
 
 
 def load_content(lessons_dir: Path, quizzes_dir: Path,
-                 extra_quiz_files: tuple[Path, ...] = ()) -> ContentSet:
-    """Parse every course under `lessons_dir` and every quiz under `quizzes_dir`."""
+                 extra_quiz_files: tuple[Path, ...] = (),
+                 locales: tuple[str, ...] = ()) -> ContentSet:
+    """Parse every course under `lessons_dir` and every quiz under `quizzes_dir`, and their
+    translations; warn of translations missing or stale in `locales` (and any found)."""
     content = ContentSet()
     assets = lessons_dir / ASSETS
     ctx = ValidationContext(image_viewbox=lambda name: _asset_viewbox(assets, name),
@@ -84,8 +92,8 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
             if course:
                 content.courses.append(course)
     explicit = {p.resolve() for p in extra_quiz_files}
-    quiz_files = sorted(p for p in quizzes_dir.glob("*.yaml") if p.resolve() not in explicit) \
-        if quizzes_dir.is_dir() else []
+    quiz_files = sorted(p for p in quizzes_dir.glob("*.yaml") if p.resolve() not in explicit
+                        and not is_translation_name(p.name)) if quizzes_dir.is_dir() else []
     explicit_stems = {p.stem for p in extra_quiz_files}
     # A quiz file named on the command line stands in for the configured one of the same name.
     quiz_files = [p for p in quiz_files if p.stem not in explicit_stems]
@@ -100,6 +108,7 @@ def load_content(lessons_dir: Path, quizzes_dir: Path,
             continue
         content.quizzes[quiz.slug] = quiz
     _cross_check(content)
+    read_translations(content, lessons_dir, quizzes_dir, locales)
     _check_body_maps(content, assets)
     _warn_of_clues(content)
     _warn_of_guessable_must_pass(content)
@@ -230,12 +239,14 @@ def _load_course(folder: Path, assets: Path, problems: list[Problem]) -> CourseS
         if module_doc is not None:
             parse_module(module_doc, module, _reporter(module_dir / "module.yaml", problems))
         for lesson_file in sorted(module_dir.glob("*.md")):
-            _load_lesson(lesson_file, module, assets, problems)
+            if not is_translation_name(lesson_file.name):
+                _load_lesson(lesson_file, module, assets, problems)
         if not module.lessons:
             report(listed.get(module.slug, 1), f"module '{module.slug}' has no lessons (*.md)")
     for extra in sorted(p.name for p in folder.iterdir() if (p / "module.yaml").is_file()):
         if extra not in listed:
             report(doc.line_of("modules"), f"module folder '{extra}' is not listed in 'modules'")
+    course.translations = translation_texts(folder)
     return course
 
 
@@ -321,7 +332,8 @@ def _report_at(problems: list[Problem], path: str, line: int, message: str) -> N
     problems.append(Problem(path, line, message))
 
 
-def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list[Problem]:
+def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path,
+                locales: tuple[str, ...] = ()) -> list[Problem]:
     """Validate the given files or folders (default: the configured ones) and list problems.
 
     Errors come first, then warnings (`Problem.warning`), which do not make a file invalid.
@@ -329,9 +341,15 @@ def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list
     Objective codes, quiz references and images resolve against a lessons folder among the
     paths when one is given, else against the configured one.
     """
+    return check_content(paths, lessons_dir, quizzes_dir, locales)[0]
+
+
+def check_content(paths: list[Path], lessons_dir: Path, quizzes_dir: Path,
+                  locales: tuple[str, ...] = ()) -> tuple[list[Problem], list[str]]:
+    """Return check_paths' problems and one summary line per locale of the translations."""
     if not paths:
-        content = load_content(lessons_dir, quizzes_dir)
-        return content.problems + content.warnings
+        content = load_content(lessons_dir, quizzes_dir, locales=locales)
+        return content.problems + content.warnings, translation_summaries(content)
     quiz_files: list[Path] = []
     for path in paths:
         kind = _classify(path)
@@ -343,18 +361,20 @@ def check_paths(paths: list[Path], lessons_dir: Path, quizzes_dir: Path) -> list
             lessons_dir = path.parent.parent
         elif kind in ("module", "lesson"):
             lessons_dir = (path if path.is_dir() else path.parent).parent.parent
-        elif kind == "quizzes":
-            quizzes_dir = path
+        elif kind == "zones":
+            lessons_dir = path.parent.parent
+        elif kind in ("quizzes", "quiz_translation"):
+            quizzes_dir = path if kind == "quizzes" else path.parent
         elif kind == "quiz":
             quiz_files.append(path)
         else:
             return [Problem(display_path(path), 1, "not found, or not a lesson/quiz file "
-                                                   "or folder")]
-    content = load_content(lessons_dir, quizzes_dir, tuple(quiz_files))
+                                                   "or folder")], []
+    content = load_content(lessons_dir, quizzes_dir, tuple(quiz_files), locales)
     wanted = [os.path.abspath(p) for p in paths]
     return [p for p in content.problems + content.warnings
             if any(os.path.abspath(p.path) == w or os.path.abspath(p.path).startswith(w + os.sep)
-                   for w in wanted)]
+                   for w in wanted)], translation_summaries(content)
 
 
 def _classify(path: Path) -> str:
@@ -369,6 +389,11 @@ def _classify(path: Path) -> str:
         return "quizzes" if any(path.glob("*.yaml")) or path.name == "quizzes" else "unknown"
     if not path.is_file():
         return "unknown"
+    translated = split_translation_name(path.name)
+    if translated:
+        return _TRANSLATION_KINDS.get(translated[0]) or (
+            "lesson" if translated[0].endswith(".md") else
+            "zones" if translated[0].endswith(".zones.yaml") else "quiz_translation")
     if path.name == "course.yaml":
         return "course_file"
     if path.suffix == ".md" or path.name == "module.yaml":

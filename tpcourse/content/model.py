@@ -89,6 +89,9 @@ class CourseSpec:
     renewal: dict[str, Any] | None = None  # content/course_settings.py; None: the defaults
     sequencing: dict[str, Any] | None = None  # content/course_settings.py; None: no locks
     lines: dict[str, int] = field(default_factory=dict)  # course.yaml line of each key
+    # translation files beside the course's (content/translations.py): path in the course
+    # folder -> text, e.g. "01-locating/01-what.es.md"
+    translations: dict[str, str] = field(default_factory=dict)
 
     @property
     def home_study_ce_hours(self) -> float:
@@ -111,8 +114,9 @@ class CourseSpec:
         for setting in ("renewal", "sequencing"):  # unset: hashed as before they existed
             if data[setting] is None:
                 data.pop(setting)
-        if not data["skill_rubrics"]:  # courses without rubrics keep the hash they had
-            data.pop("skill_rubrics")
+        for added in ("skill_rubrics", "translations"):  # empty: hashed as before they existed
+            if not data[added]:
+                data.pop(added)
         for module in data["modules"]:
             module.pop("path")
             module.pop("quiz_line")

@@ -94,6 +94,15 @@ def question_points(points: float) -> Fraction:
     return Fraction(points).limit_denominator(1000)
 
 
+def translated_answers(quiz: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Return, per short-text question, the answers its current translations accept."""
+    answers: dict[str, list[str]] = {}
+    for translation in (quiz.get("translations") or {}).values():
+        for qid, fields in translation.get("questions", {}).items():
+            answers.setdefault(qid, []).extend(fields.get("accept", []))
+    return {qid: accepted for qid, accepted in answers.items() if accepted}
+
+
 def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
                   responses: Mapping[str, Any]) -> AttemptGrade:
     """Score every drawn question and decide pass or fail against the pass mark.
@@ -103,6 +112,7 @@ def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
     (the usual case) are added as ints.
     """
     by_id = {q["id"]: q for q in quiz["questions"]}
+    answers = translated_answers(quiz) if quiz.get("translations") else {}
     results, pending = [], []
     earned_whole, earned_part, maximum_whole, maximum_part = 0, NOTHING, 0, NOTHING
     for qid in question_ids:
@@ -115,6 +125,8 @@ def grade_attempt(quiz: Mapping[str, Any], question_ids: Sequence[str],
             results.append(QuestionResult(qid, float(points), 0.0,
                                           bool(question.get("must_pass")), True))
             continue
+        if qid in answers:  # a short-text answer is right in any language the quiz is in
+            question = {**question, "accept": [*question["accept"], *answers[qid]]}
         share = kind.score(question, responses.get(qid))
         if share is FULL or share >= FULL:
             earned = points

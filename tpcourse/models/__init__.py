@@ -5,6 +5,7 @@ from .authoring import BankUpload, CourseDraft, LessonDraft, QuizDraft
 from .certification import EvaluationResponse, ReminderSent, SkillEvidence, SkillSignoff
 from .course import (
     Cohort,
+    ContentTranslation,
     Course,
     CourseInstructor,
     CourseVersion,
@@ -38,6 +39,7 @@ from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEv
 
 __all__ = [
     "PASSWORD_NOT_CHOSEN", "ROLES", "Accommodation", "AnalysisSnapshot", "AnyUser", "ApiToken",
+    "ContentTranslation",
     "Attempt",
     "AuditEvent", "AuditHead",
     "AuditPending", "BankUpload", "ClaimedUser", "SESSION_USER_COLUMNS",

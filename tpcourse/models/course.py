@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -102,6 +102,28 @@ class Lesson(db.Model):
     def key(self) -> str:
         """Identify the lesson across course versions: module slug / lesson slug."""
         return f"{self.module.slug}/{self.slug}"
+
+
+class ContentTranslation(db.Model):
+    """A translation file of a course version (content/translations.py), kept as written.
+
+    `target` is what it translates ("course", "module:<slug>", "lesson:<module>/<slug>");
+    `fields` its translated texts, rendered, when it was current against this version's
+    source, else None: a stale translation is kept for export but never shown.
+    """
+
+    __tablename__ = "content_translations"
+    __table_args__ = (UniqueConstraint("course_version_id", "path"),
+                      Index("ix_content_translations_version_locale", "course_version_id",
+                            "locale"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(250))
+    path: Mapped[str] = mapped_column(String(300))  # inside the course folder
+    text: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict | None] = mapped_column(JSONType)
 
 
 class CourseInstructor(db.Model):

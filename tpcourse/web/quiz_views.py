@@ -7,6 +7,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..content.localize import (
+    is_source,
+    is_translated,
+    quiz_translation,
+    shown_question,
+    translated_texts,
+)
 from ..grading.navigation import (
     QuestionState,
     clamp_page,
@@ -71,7 +78,8 @@ class AttemptPage:
         return [state for state in self.states if state.flagged]
 
 
-def attempt_page(attempt: Attempt, page: Any, errors: dict[str, str]) -> AttemptPage:
+def attempt_page(attempt: Attempt, page: Any, errors: dict[str, str],
+                 locale: str | None = None) -> AttemptPage:
     """Build the page of an open attempt asked for (the page of the first error, if any)."""
     per_page = attempt.quiz_version.data.get("questions_per_page")
     count = len(attempt.question_ids)
@@ -80,7 +88,8 @@ def attempt_page(attempt: Attempt, page: Any, errors: dict[str, str]) -> Attempt
         first = min(attempt.question_ids.index(qid) + 1 for qid in errors)
         number = page_of(first, per_page)
     states = question_states(attempt.question_ids, attempt.responses, attempt.flags, per_page)
-    questions = question_views(attempt, errors, numbers=page_numbers(number, count, per_page))
+    questions = question_views(attempt, errors, numbers=page_numbers(number, count, per_page),
+                               locale=locale)
     for view in questions:
         view["flagged"] = states[view["number"] - 1].flagged
     problems = sorted(((states[attempt.question_ids.index(qid)], message)
@@ -110,32 +119,45 @@ def attempt_cost(rules: dict[str, Any], number: int) -> str:
 
 
 def question_views(attempt: Attempt, errors: dict[str, str], graded: bool = False,
-                   reveal: bool = False, numbers: range | None = None) -> list[dict[str, Any]]:
+                   reveal: bool = False, numbers: range | None = None,
+                   locale: str | None = None) -> list[dict[str, Any]]:
     """Build one template context per drawn question (those `numbers` only, if given); keys
-    only when `reveal` is set."""
+    only when `reveal` is set. Texts are in `locale` where the quiz has a current translation
+    (`in_source` marks a question shown in the source language instead)."""
     by_id = {q["id"]: q for q in attempt.quiz_version.data["questions"]}
+    translation = quiz_translation(attempt.quiz_version.data, locale)
     results = {r["id"]: r for r in (attempt.results or [])}
     views = []
     for number in numbers or range(1, len(attempt.question_ids) + 1):
         qid = attempt.question_ids[number - 1]
         question = by_id[qid]
+        shown = shown_question(question, translation)
+        texts = translated_texts(question, shown)
         kind = question_type(question["type"])
         order = attempt.orders.get(qid, [])
         response = (attempt.responses or {}).get(qid)
         view = {
             "number": number, "id": qid, "type": question["type"], "field": field_name(number),
-            "prompt_html": question["prompt_html"], "points": question["points"],
-            "public": kind.public(question, order),
+            "prompt_html": shown["prompt_html"], "points": question["points"],
+            "public": kind.public(shown, [texts.get(choice, choice) for choice in order]),
             "filled": kind.form_values(question, order, response),
             "error": errors.get(qid),
+            "in_source": not is_source(locale) and not is_translated(question, translation),
         }
         if graded:
             view["result"] = results.get(qid)
-            view["answer_lines"] = kind.describe(question, response)
+            view["answer_lines"] = kind.describe(shown, _shown_response(response, texts))
             view["response"] = response
         if graded and reveal:
-            view["key"] = kind.answer_key(question)
-            view["feedback"] = kind.feedback(question, response)
-            view["explanation_html"] = question["explanation_html"]
+            view["key"] = kind.answer_key(shown)
+            view["feedback"] = kind.feedback(shown, response)
+            view["explanation_html"] = shown["explanation_html"]
         views.append(view)
     return views
+
+
+def _shown_response(response: Any, texts: dict[str, str]) -> Any:
+    """Return a matching or ordering response with its source texts translated."""
+    if not texts or not isinstance(response, list):
+        return response
+    return [texts.get(item, item) if isinstance(item, str) else item for item in response]

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ...content.loader import ContentSet, load_content
 from ...content.model import CourseSpec, QuizSpec
+from ...content.translation_set import course_translation_files
 from ...extensions import db
-from ...models import Course, CourseVersion, Lesson, Module, Quiz, QuizVersion
+from ...models import ContentTranslation, Course, CourseVersion, Lesson, Module, Quiz, QuizVersion
 
 
 @dataclass
@@ -98,6 +99,7 @@ def write_course_version(spec: CourseSpec, report: SyncReport) -> Course:
                    html=lesson.html, words=lesson.words)
             for index, lesson in enumerate(module_spec.lessons, start=1)
         )
+    _add_translations(spec, version)
     course.current_version = version.version
     report.created.append(f"course {spec.slug}: version {version.version}")
     return course
@@ -128,6 +130,15 @@ def write_quiz_version(spec: QuizSpec, owner: Course | None,
     quiz.current_version = version.version
     report.created.append(f"quiz {spec.slug}: version {version.version}")
     return version
+
+
+def _add_translations(spec: CourseSpec, version: CourseVersion) -> None:
+    """Keep the course's translation files with the version, and the texts of the current
+    ones (checked against this very version's source, so an edited lesson's goes stale)."""
+    for translation in course_translation_files(spec, lambda path: lambda *found: None):
+        db.session.add(ContentTranslation(
+            course_version_id=version.id, locale=translation.locale, target=translation.target,
+            path=translation.relative, text=translation.text, fields=translation.current()))
 
 
 def _latest(model, key_column, key):

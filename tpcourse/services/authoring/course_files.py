@@ -79,7 +79,8 @@ def write_course(course: dict[str, Any], root: Path, with_assets: str = "link") 
     elif with_assets == "copy":
         target.mkdir(parents=True, exist_ok=True)
         for name in used_assets(files):
-            for extra in (name, Path(name).stem + ".zones.yaml"):
+            zones = Path(name).stem + ".zones"
+            for extra in (name, f"{zones}.yaml", *(p.name for p in source.glob(f"{zones}.*.yaml"))):
                 if (source / extra).is_file():
                     (target / extra).write_bytes((source / extra).read_bytes())
     return files

@@ -19,7 +19,7 @@ from ...content.export import lesson_markdown, normalise_body
 from ...content.markdown import render_markdown
 from ...content.model import CompletionRules, CourseSpec, LessonSpec, ModuleSpec
 from ...extensions import db
-from ...models import Course, CourseVersion, Lesson, LessonDraft, Module, User
+from ...models import ContentTranslation, Course, CourseVersion, Lesson, LessonDraft, Module, User
 from ...permissions import authoring as author_permissions
 from ..errors import Conflict, NotFound, ServiceError
 from ..learning.learning import instructs
@@ -162,6 +162,9 @@ def course_spec(version: CourseVersion) -> CourseSpec:
                        words=lesson.words, path="")
             for lesson in module.lessons]
         spec.modules.append(module_spec)
+    spec.translations = dict(db.session.execute(
+        select(ContentTranslation.path, ContentTranslation.text)
+        .where(ContentTranslation.course_version_id == version.id)).all())
     return spec
 
 

@@ -22,6 +22,7 @@ from ...content.drafts import FieldProblem, problems_under, validate_quiz_draft
 from ...content.export import quiz_file_data
 from ...content.loader import svg_viewbox
 from ...content.model import QuizSpec
+from ...content.translation_set import carried_quiz_translations
 from ...extensions import db
 from ...grading.types import ValidationContext
 from ...models import Course, CourseVersion, Module, Quiz, QuizDraft, QuizVersion, User
@@ -283,6 +284,9 @@ def publish_quiz(user: User, slug: str, now: datetime) -> QuizVersion | None:
     spec, problems = validate(ws.data, ws.objectives)
     if problems or spec is None:
         raise DraftInvalid(problems, "Fix the problems listed before publishing.")
+    if ws.version is not None and ws.version.data.get("translations"):
+        spec.data["translations"] = carried_quiz_translations(spec.data,
+                                                              ws.version.data["translations"])
     version = write_quiz_version(spec, ws.course, SyncReport())
     if version is not None:
         db.session.flush()

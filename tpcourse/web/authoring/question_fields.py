@@ -9,6 +9,8 @@ from typing import Any
 from ...banks.model import option_ids
 from ...content.bodymap import load_drawing, region_findings
 from ...content.drafts import FieldProblem
+from ...content.loader_translations import zone_names
+from ...content.localize import is_source
 from ...content.overlay import region_marks
 from ...content.sentences import for_instructors
 from ...grading.types.hotspot import validate_region
@@ -296,9 +298,11 @@ def _field_for(form: QuestionForm, qtype: str, problem: FieldProblem):
     return getattr(form, name) if name else None
 
 
-def region_overlay(form: QuestionForm, qtype: str, assets: Path) -> dict[str, Any] | None:
+def region_overlay(form: QuestionForm, qtype: str, assets: Path,
+                   locale: str | None = None) -> dict[str, Any] | None:
     """Return what the editor draws over a body map, as `flask content regions` does:
-    the regions numbered, the drawing's endangerment zones, and what the checks find."""
+    the regions numbered, the drawing's endangerment zones (named in `locale` where the
+    drawing's zone names are translated), and what the checks find."""
     image = (form.image.data or "").strip() if qtype == "hotspot" else ""
     if not image or len(image) > 200 or "/" in image or "\\" in image or image.startswith("."):
         return None
@@ -316,5 +320,7 @@ def region_overlay(form: QuestionForm, qtype: str, assets: Path) -> dict[str, An
     tags = [t.strip() for t in re.split(r"[,\s]+", form.tags.data or "") if t.strip()]
     findings = [message for _, message in region_findings(
         {"regions": regions, "tags": tags}, drawing)]
+    names = zone_names(assets, image, locale) if not is_source(locale) else {}
     return {"regions": region_marks(regions), "findings": findings,
-            "zones": [(zone.name, region_marks(zone.regions)) for zone in drawing.zones]}
+            "zones": [(names.get(zone.name, zone.name), region_marks(zone.regions))
+                      for zone in drawing.zones]}

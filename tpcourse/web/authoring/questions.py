@@ -11,6 +11,7 @@ from ...grading.types import QUESTION_TYPES
 from ...services.authoring import quizzes
 from ...services.authoring.quizzes import DraftInvalid, Workspace, assets_dir, body_maps
 from ..helpers import now
+from ..i18n import current_locale
 from . import bp
 from .common import error_list, image_choices, objective_choices
 from .forms import QuestionForm
@@ -42,7 +43,7 @@ def _render(ws: Workspace, form: QuestionForm, qtype: str, question_id: str | No
         "author/question.html", ws=ws, form=form, qtype=qtype, question_id=question_id,
         general=general or {}, errors=error_list(form, general, anchors),
         images={name: box for name, box in body_maps()},
-        overlay=region_overlay(form, qtype, assets_dir())), status
+        overlay=region_overlay(form, qtype, assets_dir(), current_locale())), status
 
 
 def _handle(ws: Workspace, qtype: str, question_id: str | None, values: dict[str, Any]):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
+from ...content.localize import shown_quiz
 from ...extensions import limiter
 from ...grading.attempts import counting_attempt, review_allowed
 from ...grading.manual import pending_questions
@@ -15,8 +16,9 @@ from ...permissions import roles as permissions
 from ...services.errors import Conflict, IdentityRejected, NotFound
 from ...services.exams import attempts as attempt_service
 from ...services.grading.essays import manual_grading
-from ...services.learning import learning
+from ...services.learning import learning, translations
 from ..helpers import form_data, now, say
+from ..i18n import current_locale
 from ..quiz_views import attempt_cost, attempt_page, question_views, quiz_rules
 from .steps import completed_by, posted_step, step_target, time_left
 
@@ -60,7 +62,9 @@ def overview(slug: str):
     for attempt in attempts:
         attempt_service.close_if_expired(attempt, now())
     return render_template(
-        "quiz/overview.html", quiz=quiz, version=version, attempts=attempts,
+        "quiz/overview.html", quiz=quiz, attempts=attempts,
+        version=translations.quiz_version_in(version, current_locale()),
+        untranslated=translations.quiz_notice(version.data, current_locale()),
         decision=attempt_service.can_start(current_user, quiz, version, now(), attempts,
                                            access.extra, access.gate),
         rules=quiz_rules(version.data, access.extra, len(attempts)),
@@ -135,10 +139,13 @@ def _finish_saved(attempt_id: str, user, _form, moment):
 
 
 def _questions_page(record, errors: dict[str, str], page=None):
-    view = attempt_page(record, page, errors)
+    locale = current_locale()
+    view = attempt_page(record, page, errors, locale)
+    data = record.quiz_version.data
     return render_template(
-        "quiz/attempt.html", attempt=record, data=record.quiz_version.data, errors=errors,
-        page=view, questions=view.questions, form=FlaskForm(),
+        "quiz/attempt.html", attempt=record, data=shown_quiz(data, locale),
+        errors=errors, page=view, questions=view.questions, form=FlaskForm(),
+        untranslated=translations.quiz_notice(data, locale, view.questions),
         left=time_left(record.deadline, now()),
     ), 422 if errors else 200
 
@@ -154,7 +161,9 @@ def summary(attempt_id: str):
     view = attempt_page(record, 1, {})
     extra = attempt_service.accommodation_for(current_user, record.quiz_version.quiz)
     rules = quiz_rules(record.quiz_version.data, extra)
-    return render_template("quiz/summary.html", attempt=record, data=record.quiz_version.data,
+    return render_template("quiz/summary.html", attempt=record,
+                           data=shown_quiz(record.quiz_version.data,
+                                                        current_locale()),
                            page=view, rules=rules, cost=attempt_cost(rules, record.number),
                            left=time_left(record.deadline, now()), form=FlaskForm())
 
@@ -175,9 +184,13 @@ def result(attempt_id: str):
     manual = manual_grading(record, data)  # essays' grades, any override (read if regraded)
     # Without review, nothing per question reaches the page: even "0 / 1" per prompt gives
     # a true/false answer away.
+    locale = current_locale()
+    questions = question_views(record, {}, graded=True, reveal=True, locale=locale) \
+        if show_review else []
     return render_template(
-        "quiz/result.html", attempt=record, data=data, review=show_review, awaiting=awaiting,
-        questions=question_views(record, {}, graded=True, reveal=True) if show_review else [],
+        "quiz/result.html", attempt=record, data=shown_quiz(data, locale),
+        review=show_review, awaiting=awaiting, questions=questions,
+        untranslated=translations.quiz_notice(data, locale, questions),
         failed_must=[] if awaiting else failed_must_pass(record.results, record.question_ids),
         completed=completed_by(record, current_user), **manual)
 

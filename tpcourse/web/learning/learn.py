@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from ...permissions import roles as permissions
 from ...services.certification import completion, renewal
 from ...services.exams import sequencing
-from ...services.learning import learning, steps
+from ...services.learning import learning, steps, translations
 from ...services.notifications import notices
 from ..helpers import now
+from ..i18n import current_locale
 
 bp = Blueprint("learn", __name__)
 
@@ -31,20 +32,22 @@ def catalogue():
     signed_in = current_user.is_authenticated
     enrolled = learning.enrolled_course_ids(current_user) if signed_in else set()
     unread = notices.unread(current_user.id) if signed_in else []
-    return render_template("learn/catalogue.html", versions=learning.current_versions(),
+    versions = translations.catalogue_in(learning.current_versions(), current_locale())
+    return render_template("learn/catalogue.html", versions=versions,
                            enrolled=enrolled, form=FlaskForm(), notices=unread)
 
 
 @bp.route("/courses/<slug>")
 def course(slug: str):
     """Show a course: its summary to visitors, its modules and progress to enrolled users."""
-    version = learning.current_version(slug, with_lessons=True)
+    source = learning.current_version(slug, with_lessons=True)
+    version, missing = translations.course_in(source, current_locale())
     enrolled, instructs = course_access(version)
     outline = status = record = None
     locks: dict = {}
     if permissions.can_read_course(current_user, enrolled, instructs):
         locks = sequencing.locks_in_course(current_user, version.course_id, now(),
-                                           version=version)
+                                           version=source)
         outline = learning.course_outline(current_user, version)
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
@@ -54,7 +57,10 @@ def course(slug: str):
     return render_template("learn/course.html", version=version, outline=outline,
                            enrolled=enrolled, status=status, record=record, form=FlaskForm(),
                            renewing=renewing, moment=moment, locks=locks,
-                           remaining=steps.remaining_steps(version, status) if status else [])
+                           remaining=steps.remaining_steps(version, status) if status else [],
+                           untranslated=translations.untranslated(
+                               "course" if "course" in missing else "parts", current_locale(),
+                               bool(missing)))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -73,8 +79,9 @@ def enrol(slug: str):
 @bp.route("/courses/<slug>/<module_slug>/<lesson_slug>")
 @login_required
 def lesson(slug: str, module_slug: str, lesson_slug: str):
-    """Show one lesson with previous/next navigation."""
-    version = learning.current_version(slug, with_lessons=True)
+    """Show one lesson with previous/next navigation, in the reader's language if it can."""
+    version, missing = translations.course_in(learning.current_version(slug, with_lessons=True),
+                                               current_locale())
     if not permissions.can_read_course(current_user, *course_access(version)):
         flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("learn.course", slug=slug))
@@ -83,7 +90,10 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
                                                                        version.course_id)
     return render_template("learn/lesson.html", version=version, module=module, lesson=current,
                            before=before, after=after, read=read, form=FlaskForm(),
-                           step=steps.next_step(current_user, module, current, after))
+                           step=steps.next_step(current_user, module, current, after),
+                           untranslated=translations.untranslated(
+                               "lesson", current_locale(),
+                               f"lesson:{module.slug}/{current.slug}" in missing))
 
 
 @bp.route("/courses/<slug>/<module_slug>/<lesson_slug>/read", methods=["POST"])
