@@ -1,7 +1,8 @@
 """The trainee's pages and certificates in Spanish: nothing of the interface left in English.
 
-The app here reads a scratch catalogue: the repository's messages.po with this area's fragment
-(parts/wt36.po) merged over it and compiled, so the pages show the Spanish written for them.
+The app here reads a scratch catalogue: the repository's messages.po with the fragments of
+parts/ merged over it (this area's, parts/wt36.po, last) and compiled, so the pages show the
+Spanish written for them.
 The fixture course itself is English content (another part of issue 26 translates courses):
 text that comes from its files is not the interface's, so the English checker skips it.
 """
@@ -35,13 +36,16 @@ SITE_URL = "https://learn.northfield.example"
 
 @pytest.fixture(scope="session")
 def scratch_translations(tmp_path_factory) -> Path:
-    """A compiled Spanish catalogue: messages.po, then this area's fragment over it."""
+    """A compiled Spanish catalogue as the merged one will be: messages.po, the other areas'
+    fragments, then this area's (parts/wt36.po) over them."""
     with open(CATALOGUES / "messages.po", "rb") as source:
         catalogue = read_po(source, locale="es")
-    with open(CATALOGUES / "parts" / "wt36.po", "rb") as source:
-        for message in read_po(source, locale="es"):
-            if message.id:
-                catalogue[message.id] = message
+    parts = sorted(CATALOGUES.glob("parts/*.po"), key=lambda path: path.name == "wt36.po")
+    for part in parts:
+        with open(part, "rb") as source:
+            for message in read_po(source, locale="es"):
+                if message.id and message.string and all(message.string):
+                    catalogue[message.id] = message
     folder = tmp_path_factory.mktemp("translations")
     (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
     with open(folder / "es" / "LC_MESSAGES" / "messages.mo", "wb") as out:

@@ -160,6 +160,17 @@ def duration(minutes: float | None) -> str:
     return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
 
 
+def number(value):
+    """A number without a needless decimal ("7.5", "8"), with the locale's decimal sign on
+    pages in other languages ("7,5"); anything else unchanged."""
+    if not isinstance(value, int | float):
+        return value
+    shown = f"{value:g}"
+    if _locale().split("_")[0] == "en" or "e" in shown:
+        return shown
+    return format_decimal(float(shown), format="0.######")
+
+
 def plural(count: float, noun: str, many: str | None = None) -> str:
     """Return "1 lesson", "3 lessons" (or the irregular plural given): English only; pages
     being translated use ngettext instead."""
@@ -242,4 +253,4 @@ def register_helpers(app: Flask) -> None:
     app.jinja_env.filters["say"] = say
     app.jinja_env.filters["scrollable_tables"] = scrollable_tables
     app.jinja_env.filters["plain_markdown"] = plain_text
-    app.jinja_env.filters["num"] = lambda v: f"{v:g}" if isinstance(v, int | float) else v
+    app.jinja_env.filters["num"] = number
