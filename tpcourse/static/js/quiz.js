@@ -8,7 +8,7 @@
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
   var fine = window.matchMedia && window.matchMedia("(any-pointer: fine)").matches;
 
-  // The page's words, in its language: quiz/_words.html writes them as JSON; English if absent.
+  // The page's words, in its language: quiz/_words.html writes them hidden; English if absent.
   var WORDS = {
     tap_hint: "Tap the drawing where you would press; tap again to move the mark.",
     click_hint: "Click the drawing to mark your answer. With a keyboard: focus the drawing, then move the marker with the arrow keys (hold Shift for bigger steps).",
@@ -34,11 +34,9 @@
     offline: "Offline: your answers will be saved when you press Save.",
     marker_at: "Body map: marker at %(x)s across, %(y)s down"
   };
-  var given = document.getElementById("quiz-words");
-  if (given) {
-    var translated = JSON.parse(given.dataset.words);
-    Object.keys(translated).forEach(function (key) { WORDS[key] = translated[key]; });
-  }
+  document.querySelectorAll("#quiz-words [id^='quiz-word-']").forEach(function (word) {
+    WORDS[word.id.slice("quiz-word-".length)] = word.textContent;
+  });
 
   function say(key, values) {
     return WORDS[key].replace(/%\((\w+)\)s/g, function (whole, name) {
