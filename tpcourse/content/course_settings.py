@@ -20,7 +20,7 @@ from .yamlsrc import LineDict
 
 Report = Callable[[int, str], None]
 
-RENEWAL_PATHS = {
+RENEWAL_PATHS = {  # shown to trainees: translated where shown
     "final": N_("pass the final exam again"),
     "renewal_quiz": N_("pass the renewal quiz"),
     "ce_hours": N_("earn CE hours in other courses"),

@@ -10,6 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from ..i18n_markers import N_, Sentence
 from .draws import draw_question_ids
 from .types import question_type
 from .types.base import FULL, NOTHING
@@ -182,16 +183,20 @@ def start_decision(quiz: Mapping[str, Any], past: Sequence[PastAttempt], now: da
     """Apply max_attempts (plus any granted extra) and the cooldown after a failed attempt."""
     limit = quiz.get("max_attempts")
     if limit is not None and len(past) >= limit + extra_attempts:
-        return StartDecision(False, f"You have used all {limit + extra_attempts} attempts "
-                                    "at this quiz. Ask your instructor if you need another.")
+        return StartDecision(False, Sentence.ngettext(
+            "You have used all %(num)d attempts at this quiz. "
+            "Ask your instructor if you need another.",
+            "You have used all %(num)d attempts at this quiz. "
+            "Ask your instructor if you need another.", limit + extra_attempts))
     cooldown = quiz.get("cooldown_minutes") or 0
     submitted = [a for a in past if a.submitted_at is not None]
     if cooldown and submitted:
         last = max(submitted, key=lambda a: a.submitted_at)
         retry_at = last.submitted_at + timedelta(minutes=cooldown)
         if not last.passed and now < retry_at:
-            return StartDecision(False, "Take a break before trying again: you can start "
-                                        "your next attempt after the cooldown.", retry_at)
+            return StartDecision(False, Sentence(N_(
+                "Take a break before trying again: you can start your next attempt after the "
+                "cooldown.")), retry_at)
     return StartDecision(True)
 
 

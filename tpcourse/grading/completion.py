@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-EVALUATION_MISSING = "complete the course evaluation"
+from ..i18n_markers import N_, Sentence
+
+EVALUATION_MISSING = Sentence(N_("complete the course evaluation"))
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,21 @@ def evaluate_completion(rules: Mapping[str, str | None], lesson_keys: Sequence[s
     if rules.get("lessons") == "all":
         unread = [key for key in lesson_keys if key not in read_keys]
         if unread:
-            missing.append(f"{len(unread)} lesson(s) still to read")
+            missing.append(Sentence.ngettext("%(num)d lesson(s) still to read",
+                                             "%(num)d lesson(s) still to read", len(unread)))
     if rules.get("quizzes") == "all":
         quizzes = [slug for slug in module_quizzes if slug not in passed]
-        missing.extend(f"pass the quiz '{slug}'" for slug in quizzes)
+        missing.extend(Sentence(N_("pass the quiz '%(quiz)s'"), {"quiz": slug})
+                       for slug in quizzes)
     if rules.get("final_exam") == "passed" and final_exam and final_exam not in passed:
         exam = final_exam
-        missing.append(f"pass the final exam '{final_exam}'")
+        missing.append(Sentence(N_("pass the final exam '%(quiz)s'"), {"quiz": final_exam}))
     if rules.get("skills") == "all":
         unsigned = [key for key in skill_keys if key not in signed_skills]
         if unsigned:
-            missing.append(f"get {len(unsigned)} practical skill(s) signed off by an instructor")
+            missing.append(Sentence.ngettext(
+                "get %(num)d practical skill(s) signed off by an instructor",
+                "get %(num)d practical skill(s) signed off by an instructor", len(unsigned)))
     evaluation_missing = rules.get("evaluation") == "required" and not evaluation_done
     if evaluation_missing:
         missing.append(EVALUATION_MISSING)

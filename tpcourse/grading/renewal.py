@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..i18n_markers import N_, Sentence
+
 
 def window_opens_at(completed_at: datetime, expires_at: datetime | None,
                     window_days: int) -> datetime | None:
@@ -53,16 +55,19 @@ def renewal_quizzes(settings: Mapping[str, Any], module_quizzes: Iterable[str],
 
 
 def renewal_missing(settings: Mapping[str, Any], quizzes: list[str], passed: set[str],
-                    ce_hours_earned: float) -> list[str]:
+                    ce_hours_earned: float) -> list[Sentence]:
     """List what the renewal path still needs, in words; empty when the holder may renew.
 
     `passed` are the quizzes passed since the window opened; `ce_hours_earned` the CE hours of
     other courses' unrevoked records completed since the certificate was issued.
     """
-    missing = [f"pass the quiz '{slug}'" for slug in quizzes if slug not in passed]
+    missing = [Sentence(N_("pass the quiz '%(quiz)s'"), {"quiz": slug})
+               for slug in quizzes if slug not in passed]
     if settings["path"] == "ce_hours":
         needed = settings.get("ce_hours") or 0
         if ce_hours_earned < needed:
-            missing.append(f"earn {needed - ce_hours_earned:g} more CE hour(s) in other courses "
-                           f"({ce_hours_earned:g} of {needed:g} so far)")
+            missing.append(Sentence(
+                N_("earn %(more)s more CE hour(s) in other courses (%(earned)s of %(needed)s so far)"),
+                {"more": f"{needed - ce_hours_earned:g}", "earned": f"{ce_hours_earned:g}",
+                 "needed": f"{needed:g}"}))
     return missing

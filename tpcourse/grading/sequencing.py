@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..i18n_markers import N_, Sentence
+
 
 @dataclass(frozen=True)
 class Lock:
     """Why a quiz cannot be started now (`reason`) and what would open it (`unlock`)."""
 
-    reason: str
-    unlock: str
+    reason: Sentence
+    unlock: Sentence
     until: datetime | None = None  # when it opens by itself, if it does
 
 
@@ -30,35 +32,41 @@ def quiz_lock(slug: str, settings: Mapping[str, Any] | None, now: datetime, *,
               is_final: bool = False, module_quizzes: Sequence[str] = (),
               passed: Collection[str] = (), cohort_deadline: datetime | None = None,
               lesson_titles: Mapping[str, str] | None = None,
-              quiz_titles: Mapping[str, str] | None = None) -> Lock | None:
+              quiz_titles: Mapping[str, str | Sentence] | None = None) -> Lock | None:
     """Return the lock on quiz `slug` for one trainee at `now`, or None when it may start.
 
     `module_lessons` are the lesson keys of the module whose quiz this is (empty for the final);
     the checks run in the order a trainee can act on them: dates, then lessons, then quizzes.
     """
     if cohort_deadline is not None and now >= cohort_deadline:
-        return Lock(f"Your cohort's deadline passed on {cohort_deadline:%d %B %Y, %H:%M} UTC.",
-                    "Ask your instructor or school: they can lift the lock for you.")
+        return Lock(Sentence(N_("Your cohort's deadline passed on %(moment)s."),
+                             {"moment": cohort_deadline}),
+                    Sentence(N_("Ask your instructor or school: they can lift the lock for you.")))
     settings = settings or {}
     window = (settings.get("quiz_dates") or {}).get(slug) or {}
     opens, closes = _moment(window.get("opens")), _moment(window.get("closes"))
     if opens is not None and now < opens:
-        return Lock(f"This quiz opens on {opens:%d %B %Y, %H:%M} UTC.",
-                    "Wait until it opens.", opens)
+        return Lock(Sentence(N_("This quiz opens on %(moment)s."), {"moment": opens}),
+                    Sentence(N_("Wait until it opens.")), opens)
     if closes is not None and now >= closes:
-        return Lock(f"This quiz closed on {closes:%d %B %Y, %H:%M} UTC.",
-                    "Ask your instructor: they can lift the lock for you.")
+        return Lock(Sentence(N_("This quiz closed on %(moment)s."), {"moment": closes}),
+                    Sentence(N_("Ask your instructor: they can lift the lock for you.")))
     titles = lesson_titles or {}
     if settings.get("module_quiz_after_lessons") and module_lessons:
         unread = [key for key in module_lessons if key not in lessons_read]
         if unread:
-            names = ", ".join(titles.get(key, key) for key in unread)
-            return Lock("This module's quiz opens when you have read its lessons.",
-                        f"Read {len(unread)} more lesson(s): {names}.")
+            names = tuple(titles.get(key, key) for key in unread)
+            # The English keeps "lesson(s)" in both forms; translations write real plurals.
+            return Lock(Sentence(N_("This module's quiz opens when you have read its lessons.")),
+                        Sentence.ngettext("Read %(num)d more lesson(s): %(names)s.",
+                                          "Read %(num)d more lesson(s): %(names)s.",
+                                          len(unread), {"names": names}))
     if settings.get("final_after_module_quizzes") and is_final:
         missing = [q for q in module_quizzes if q not in passed]
         if missing:
-            names = ", ".join((quiz_titles or {}).get(q, q) for q in missing)
-            return Lock("The final exam opens when you have passed every module quiz.",
-                        f"Pass {len(missing)} more quiz(zes): {names}.")
+            names = tuple((quiz_titles or {}).get(q, q) for q in missing)
+            return Lock(Sentence(N_("The final exam opens when you have passed every module quiz.")),
+                        Sentence.ngettext("Pass %(num)d more quiz(zes): %(names)s.",
+                                          "Pass %(num)d more quiz(zes): %(names)s.",
+                                          len(missing), {"names": names}))
     return None

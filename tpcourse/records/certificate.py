@@ -2,11 +2,15 @@
 
 Pure record format: takes a `CertificateData`, returns PDF bytes. It imports no Flask,
 no database and no other tpcourse module, so services, the CLI and tests can all call it.
+
+It prints in the language it is given (`CertificateLanguage`: the catalogue look-ups and the
+locale, which the service sets up for the holder); English by default. Its sentences are
+marked with `N_` for the extractor (a local no-op: this module imports nothing of tpcourse).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -15,13 +19,16 @@ from typing import Literal
 
 import segno
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from fpdf import FPDF
 from fpdf.drawing import DeviceRGB
 from fpdf.enums import MethodReturnValue, PathPaintRule
 
 __all__ = [
     "DEFAULT_ATTESTATION",
+    "ENGLISH",
     "CertificateData",
+    "CertificateLanguage",
     "CertificateTemplate",
     "hex_colour",
     "ce_hours_split",
@@ -47,7 +54,40 @@ GOLD = (166, 134, 75)
 ALERT = (180, 30, 30)
 
 
-DEFAULT_ATTESTATION = "has successfully completed the course"
+def N_(message: str) -> str:  # noqa: N802 - the marker the extractor looks for
+    """Return `message` unchanged: marked for translation, looked up where it is printed."""
+    return message
+
+
+DEFAULT_ATTESTATION = N_("has successfully completed the course")
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def _english_plural(one: str, many: str, count: int) -> str:
+    return one if count == 1 else many
+
+
+@dataclass(frozen=True)
+class CertificateLanguage:
+    """The language a certificate is printed in: `gettext` and `ngettext` look the marked
+    English up (plain catalogue look-ups: this module fills in the values), `locale` writes
+    dates and numbers."""
+
+    gettext: Callable[[str], str] = _same
+    ngettext: Callable[[str, str, int], str] = _english_plural
+    locale: str = "en"
+
+    def say(self, message: str, **values: object) -> str:
+        """`message` in this language, its named placeholders filled in."""
+        text = self.gettext(message)
+        return text % values if values else text
+
+
+ENGLISH = CertificateLanguage()
+COURSE_TYPES = {"Live": N_("Live"), "Home Study": N_("Home Study"), "Webinar": N_("Webinar")}
 
 
 @dataclass(frozen=True)
@@ -148,23 +188,42 @@ def format_date(day: date, locale: str = "en") -> str:
     return babel_dates.format_date(day, format="long", locale=locale)
 
 
-def format_ce_hours(hours: float) -> str:
-    """Write CE hours without a needless decimal: "8 CE hours", "7.5 CE hours", "1 CE hour"."""
-    number = _number(hours)
-    return f"{number} CE hour" + ("" if number == "1" else "s")
+def format_ce_hours(hours: float, language: CertificateLanguage = ENGLISH) -> str:
+    """Write CE hours without a needless decimal: "8 CE hours", "7.5 CE hours", "1 CE hour"
+    ("7,5 horas de EC" in Spanish)."""
+    number = _number(hours, language.locale)
+    # The count picks the form: only a number written "1" is singular.
+    count = 1 if _number(hours) == "1" else 2
+    return language.ngettext("%(hours)s CE hour", "%(hours)s CE hours", count) % {
+        "hours": number}
 
 
-def ce_hours_split(ce_hours: float, hands_on_hours: float, course_type: str) -> str:
+def ce_hours_split(ce_hours: float, hands_on_hours: float, course_type: str,
+                   language: CertificateLanguage = ENGLISH) -> str:
     """Say how CE hours were earned: "5.5 home study + 2 hands-on", or "7.5 home study"."""
-    home = _number(round(ce_hours - hands_on_hours, 4))
-    kind = {"Live": "live", "Webinar": "webinar"}.get(course_type, "home study")
+    home = _number(round(ce_hours - hands_on_hours, 4), language.locale)
     if not hands_on_hours:
-        return f"{home} {kind}"
-    return f"{home} {kind} + {_number(hands_on_hours)} hands-on"
+        message = {"Live": N_("%(home)s live"), "Webinar": N_("%(home)s webinar")}.get(
+            course_type, N_("%(home)s home study"))
+        return language.say(message, home=home)
+    message = {"Live": N_("%(home)s live + %(hands_on)s hands-on"),
+               "Webinar": N_("%(home)s webinar + %(hands_on)s hands-on")}.get(
+        course_type, N_("%(home)s home study + %(hands_on)s hands-on"))
+    return language.say(message, home=home,
+                        hands_on=_number(hands_on_hours, language.locale))
 
 
-def _number(hours: float) -> str:
-    return f"{hours:.2f}".rstrip("0").rstrip(".")
+def course_type_name(course_type: str, language: CertificateLanguage = ENGLISH) -> str:
+    """A CE course type ("Home Study") in the certificate's language."""
+    known = COURSE_TYPES.get(course_type)
+    return language.gettext(known) if known else course_type
+
+
+def _number(hours: float, locale: str = "en") -> str:
+    plain = f"{hours:.2f}".rstrip("0").rstrip(".")
+    if locale.split("_")[0] == "en":
+        return plain
+    return babel_numbers.format_decimal(float(plain), format="#,##0.##", locale=locale)
 
 
 def qr_code(verify_url: str) -> segno.QRCode:
@@ -173,9 +232,11 @@ def qr_code(verify_url: str) -> segno.QRCode:
 
 
 def render_certificate_pdf(
-    cert: CertificateData, page_size: Literal["A4", "Letter"] = "A4"
+    cert: CertificateData, page_size: Literal["A4", "Letter"] = "A4",
+    language: CertificateLanguage = ENGLISH,
 ) -> bytes:
-    """Render `cert` as a one-page landscape PDF on A4 or US Letter and return its bytes."""
+    """Render `cert` as a one-page landscape PDF on A4 or US Letter, in `language`, and
+    return its bytes."""
     if page_size not in ("A4", "Letter"):
         raise ValueError(f'Page size must be "A4" or "Letter", not {page_size!r}.')
     pdf = FPDF(orientation="landscape", unit="mm", format=page_size)
@@ -185,36 +246,39 @@ def render_certificate_pdf(
     pdf.set_margins(0, 0, 0)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    _set_metadata(pdf, cert)
+    _set_metadata(pdf, cert, language)
     pdf.add_page()
     _draw_frame(pdf)
     _draw_logo(pdf, cert)
-    _draw_heading(pdf, cert)
-    _draw_achievement(pdf, cert)
-    _draw_facts(pdf, cert)
+    _draw_heading(pdf, cert, language)
+    _draw_achievement(pdf, cert, language)
+    _draw_facts(pdf, cert, language)
     # A course that claims approval is always signed (content check requires a signatory).
     signed = bool(cert.signatory_name or cert.signature_image or cert.approved_by)
     if signed:
-        _draw_signature(pdf, cert)
+        _draw_signature(pdf, cert, language)
     # Unsigned, the issuer takes the signature's place so the bottom row stays balanced.
-    _draw_provider(pdf, cert, centre=pdf.w / 2 if signed else 62)
-    _draw_verification(pdf, cert)
+    _draw_provider(pdf, cert, language, centre=pdf.w / 2 if signed else 62)
+    _draw_verification(pdf, cert, language)
     if cert.revoked:
-        _draw_revoked_marking(pdf)
+        _draw_revoked_marking(pdf, language)
     return bytes(pdf.output())
 
 
-def _set_metadata(pdf: FPDF, cert: CertificateData) -> None:
-    status = "REVOKED certificate" if cert.revoked else "Certificate"
-    pdf.set_title(f"Certificate of Achievement: {cert.course_title}")
+def _set_metadata(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
+    subject = (N_("REVOKED certificate %(code)s: %(holder)s completed %(course)s (version "
+                  "%(version)s), %(hours)s") if cert.revoked else
+               N_("Certificate %(code)s: %(holder)s completed %(course)s (version %(version)s), "
+                  "%(hours)s"))
+    pdf.set_title(language.say(N_("Certificate of Achievement: %(course)s"),
+                               course=cert.course_title))
     pdf.set_author(cert.provider_name)
-    pdf.set_subject(
-        f"{status} {cert.certificate_code}: {cert.holder_name} completed "
-        f"{cert.course_title} (version {cert.course_version}), {format_ce_hours(cert.ce_hours)}"
-    )
+    pdf.set_subject(language.say(
+        subject, code=cert.certificate_code, holder=cert.holder_name, course=cert.course_title,
+        version=cert.course_version, hours=format_ce_hours(cert.ce_hours, language)))
     pdf.set_keywords(["certificate", "continuing education", cert.certificate_code])
     pdf.set_creator("tpcourse")
-    pdf.set_lang("en")
+    pdf.set_lang(language.locale.replace("_", "-"))
 
 
 def _draw_frame(pdf: FPDF) -> None:
@@ -237,53 +301,62 @@ def _draw_logo(pdf: FPDF, cert: CertificateData) -> None:
         pdf.image(BytesIO(logo), x=16, y=15, w=30, h=18, keep_aspect_ratio=True)
 
 
-def _draw_heading(pdf: FPDF, cert: CertificateData) -> None:
+def _draw_heading(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
     _write(pdf, cert.provider_name.upper(), SCHOOL, _across(pdf, 19, 6))
-    _write(pdf, "Certificate of Achievement", TITLE, _across(pdf, 27, 13))
+    _write(pdf, language.say(N_("Certificate of Achievement")), TITLE, _across(pdf, 27, 13))
     _ornament(pdf, pdf.w / 2, 44)
 
 
-def _draw_achievement(pdf: FPDF, cert: CertificateData) -> None:
-    _write(pdf, "This certifies that", LEAD_IN, _across(pdf, 49, 6))
+def _draw_achievement(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
+    _write(pdf, language.say(N_("This certifies that")), LEAD_IN, _across(pdf, 49, 6))
     _write(pdf, cert.holder_name, HOLDER, _across(pdf, 55, 16.5))
     pdf.set_draw_color(*_colour(pdf, GOLD))
     pdf.set_line_width(0.3)
     pdf.line(pdf.w / 2 - 75, 73.5, pdf.w / 2 + 75, 73.5)
-    _write(pdf, (cert.template or DEFAULT_TEMPLATE).attestation, LEAD_IN, _across(pdf, 76, 6))
+    attestation = (cert.template or DEFAULT_TEMPLATE).attestation
+    if attestation == DEFAULT_ATTESTATION:  # a school's own wording prints as it wrote it
+        attestation = language.say(DEFAULT_ATTESTATION)
+    _write(pdf, attestation, LEAD_IN, _across(pdf, 76, 6))
     _write(pdf, cert.course_title, COURSE, _across(pdf, 82, 17))
-    hours = format_ce_hours(cert.ce_hours)
-    approved = f" approved by {cert.approved_by}" if cert.approved_by else ""
-    renewal = f"  \u00b7  Renewal, certification cycle {cert.cycle}" if cert.cycle > 1 else ""
-    summary = (f"Version {cert.course_version}  \u00b7  Course type: {cert.course_type}  \u00b7  "
-               f"{hours}{approved}{renewal}")
-    _write(pdf, summary, SUMMARY, _across(pdf, 100, 7))
+    hours = format_ce_hours(cert.ce_hours, language)
+    parts = [language.say(N_("Version %(version)s"), version=cert.course_version),
+             language.say(N_("Course type: %(type)s"),
+                          type=course_type_name(cert.course_type, language)),
+             language.say(N_("%(hours)s approved by %(approver)s"), hours=hours,
+                          approver=cert.approved_by) if cert.approved_by else hours]
+    if cert.cycle > 1:
+        parts.append(language.say(N_("Renewal, certification cycle %(cycle)s"),
+                                  cycle=cert.cycle))
+    _write(pdf, "  \u00b7  ".join(parts), SUMMARY, _across(pdf, 100, 7))
 
 
-def _draw_facts(pdf: FPDF, cert: CertificateData) -> None:
-    expiry = format_date(cert.expires_on) if cert.expires_on else "Does not expire"
+def _draw_facts(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
+    expiry = (format_date(cert.expires_on, language.locale) if cert.expires_on
+              else language.say(N_("Does not expire")))
     facts = [
-        ("Completed on", format_date(cert.completed_on)),
-        ("Certification valid until", expiry),
-        ("CE hours earned", format_ce_hours(cert.ce_hours)),
-        ("Certificate code", cert.certificate_code),
+        (N_("Completed on"), format_date(cert.completed_on, language.locale)),
+        (N_("Certification valid until"), expiry),
+        (N_("CE hours earned"), format_ce_hours(cert.ce_hours, language)),
+        (N_("Certificate code"), cert.certificate_code),
     ]
     width = 60
     left = pdf.w / 2 - width * len(facts) / 2
     for index, (label, value) in enumerate(facts):
         x = left + index * width
-        _write(pdf, label.upper(), CAPTION, _Box(x, 110, width, 4))
+        _write(pdf, language.say(label).upper(), CAPTION, _Box(x, 110, width, 4))
         _write(pdf, value, FACT, _Box(x, 114.5, width, 7))
-    split = ce_hours_split(cert.ce_hours, cert.hands_on_hours, cert.course_type)
-    hours = f"CE hours earned ({split}) do not expire"
-    if cert.expires_on:
-        hours += "; the certification is valid until the date above"
-    _write(pdf, hours + ".", NOTE, _across(pdf, 123, 5))
+    split = ce_hours_split(cert.ce_hours, cert.hands_on_hours, cert.course_type, language)
+    note = (N_("CE hours earned (%(split)s) do not expire; the certification is valid until "
+               "the date above.") if cert.expires_on else
+            N_("CE hours earned (%(split)s) do not expire."))
+    _write(pdf, language.say(note, split=split), NOTE, _across(pdf, 123, 5))
     if cert.assessed_by:
-        _write(pdf, "Practical skills assessed by " + ", ".join(cert.assessed_by), NOTE,
+        _write(pdf, language.say(N_("Practical skills assessed by %(names)s"),
+                                 names=", ".join(cert.assessed_by)), NOTE,
                _across(pdf, 128.5, 5))
 
 
-def _draw_signature(pdf: FPDF, cert: CertificateData) -> None:
+def _draw_signature(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
     x, w, top = 26.0, 72.0, pdf.h - 66
     if cert.signature_image:
         image = BytesIO(cert.signature_image)
@@ -294,30 +367,36 @@ def _draw_signature(pdf: FPDF, cert: CertificateData) -> None:
     if cert.approved_by and not cert.signature_image and cert.signatory_name:
         # No scanned signature configured: the signatory's name, typed, is the e-signature.
         _write(pdf, f"/s/ {cert.signatory_name}", SIGNER, _Box(x, top + 16, w, 9))
-    signer = cert.signatory_name or "Authorised signature"
+    signer = cert.signatory_name or language.say(N_("Authorised signature"))
     signer_end = _write(pdf, signer, SIGNER, _Box(x, top + 28.5, w, 9), top=True)
-    role = f"On behalf of {cert.provider_name}"
+    role = language.say(N_("On behalf of %(provider)s"), provider=cert.provider_name)
     _write(pdf, role, NOTE, _Box(x, signer_end + 1, w, top + 46 - signer_end), top=True)
 
 
-def _draw_provider(pdf: FPDF, cert: CertificateData, centre: float) -> None:
+def _draw_provider(pdf: FPDF, cert: CertificateData, language: CertificateLanguage,
+                   centre: float) -> None:
     w = 86.0
     x, top = centre - w / 2, pdf.h - 58
-    _write(pdf, "ISSUED BY", CAPTION, _Box(x, top + 4, w, 4))
+    _write(pdf, language.say(N_("Issued by")).upper(), CAPTION, _Box(x, top + 4, w, 4))
     name_end = _write(pdf, cert.provider_name, PROVIDER, _Box(x, top + 8.5, w, 11), top=True)
-    label = f"{cert.approved_by} Approved Provider number" if cert.approved_by else \
-        "Provider number"
-    details = [f"{label} {cert.provider_number}"] if cert.provider_number else []
+    details = []
+    if cert.provider_number and cert.approved_by:
+        details.append(language.say(N_("%(approver)s Approved Provider number %(number)s"),
+                                    approver=cert.approved_by, number=cert.provider_number))
+    elif cert.provider_number:
+        details.append(language.say(N_("Provider number %(number)s"),
+                                    number=cert.provider_number))
     details += [cert.provider_contact] if cert.provider_contact else []
     box = _Box(x, name_end + 1.5, w, top + 33 - name_end)
     _write(pdf, "\n".join(details), PROVIDER_DETAILS, box, top=True)
 
 
-def _draw_verification(pdf: FPDF, cert: CertificateData) -> None:
+def _draw_verification(pdf: FPDF, cert: CertificateData, language: CertificateLanguage) -> None:
     w, size = 70.0, 30.0
     x, top = pdf.w - 23 - w, pdf.h - 70
     _draw_qr(pdf, qr_code(cert.verify_url), x=x + (w - size) / 2, y=top, size=size)
-    _write(pdf, "VERIFY THIS CERTIFICATE AT", CAPTION, _Box(x, top + size + 2.5, w, 4))
+    _write(pdf, language.say(N_("Verify this certificate at")).upper(), CAPTION,
+           _Box(x, top + size + 2.5, w, 4))
     _write(pdf, cert.verify_url, URL, _Box(x, top + size + 6.5, w, 8))
 
 
@@ -343,14 +422,15 @@ def _dark_runs(row: Iterable[int]) -> Iterator[tuple[int, int]]:
             start = None
 
 
-def _draw_revoked_marking(pdf: FPDF) -> None:
+def _draw_revoked_marking(pdf: FPDF, language: CertificateLanguage) -> None:
     cx, cy = pdf.w / 2, pdf.h / 2 + 4
     with pdf.local_context(fill_opacity=0.22, stroke_opacity=0.35), pdf.rotation(18, cx, cy):
         pdf.set_draw_color(*ALERT)
         pdf.set_line_width(2)
         pdf.rect(cx - 80, cy - 20, 160, 40)
-        _write(pdf, "REVOKED", STAMP, _Box(cx - 80, cy - 18, 160, 32))
-    notice = "REVOKED: this certificate has been revoked and is no longer valid."
+        _write(pdf, language.say(N_("Revoked")).upper(), STAMP, _Box(cx - 80, cy - 18, 160, 32))
+    notice = language.say(N_("REVOKED: this certificate has been revoked and is no longer "
+                             "valid."))
     _write(pdf, notice, REVOKED_NOTICE, _across(pdf, pdf.h - 19.5, 6))
 
 

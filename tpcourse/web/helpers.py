@@ -9,12 +9,20 @@ from functools import wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, abort, current_app, has_request_context, request, session
-from flask_babel import format_decimal, get_locale, gettext, ngettext
+from flask_babel import (
+    format_decimal,
+    get_locale,
+    get_translations,
+    gettext,
+    ngettext,
+)
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..content.markdown import plain_text
+from ..i18n_markers import Sentence
 from ..inputs import MAX_YEAR, MIN_YEAR, year_in_range
 from ..models import utcnow
 from ..permissions import roles as permissions
@@ -57,7 +65,8 @@ def roles_required(*roles: str) -> Callable:
 def sensible_year(form, field) -> None:
     """WTForms validator: a typed date's year lies between MIN_YEAR and MAX_YEAR."""
     if field.data and not year_in_range(field.data.year):
-        raise ValidationError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ValidationError(gettext("Enter a date between %(first)s and %(last)s.",
+                                      first=MIN_YEAR, last=MAX_YEAR))
 
 
 def form_data(form) -> dict[str, list[str]]:
@@ -151,10 +160,65 @@ def duration(minutes: float | None) -> str:
     return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
 
 
+def number(value):
+    """A number without a needless decimal ("7.5", "8"), with the locale's decimal sign on
+    pages in other languages ("7,5"); anything else unchanged."""
+    if not isinstance(value, int | float):
+        return value
+    shown = f"{value:g}"
+    if _locale().split("_")[0] == "en" or "e" in shown:
+        return shown
+    return format_decimal(float(shown), format="0.######")
+
+
 def plural(count: float, noun: str, many: str | None = None) -> str:
-    """Return "1 lesson", "3 lessons" (or the irregular plural given)."""
+    """Return "1 lesson", "3 lessons" (or the irregular plural given): English only; pages
+    being translated use ngettext instead."""
     shown = f"{count:g}" if isinstance(count, float) else str(count)
     return f"{shown} {noun if count == 1 else (many or noun + 's')}"
+
+
+def say(text: str | None) -> str:
+    """A sentence from pure code or a service in the page's language: a `Sentence` with its
+    values (moments written for the locale), or a plain marked string looked up as it is.
+    English pages show the source sentence exactly as it was written."""
+    if not text:
+        return ""
+    if _locale() == "en":
+        return str(text)
+    catalogue = get_translations()  # plain look-ups: the Sentence fills in its own values
+    if isinstance(text, Sentence):
+        return text.render(catalogue.ugettext, catalogue.ungettext, format_moment)
+    return catalogue.ugettext(str(text))
+
+
+def plural_count(value: float) -> int:
+    """The count that picks the plural form for a number that may have decimals: a whole
+    number is itself, any other ("1.5 hours") takes the plural form, as in English and Spanish
+    (gettext wants a whole number)."""
+    return int(value) if float(value).is_integer() else 2
+
+
+ROLE_NAMES = {"trainee": _l("trainee"), "instructor": _l("instructor"),
+              "school_admin": _l("school admin"), "admin": _l("admin")}
+STATUS_NAMES = {"valid": _l("valid"), "expired": _l("expired"), "revoked": _l("revoked")}
+COURSE_TYPE_NAMES = {"Live": _l("Live"), "Home Study": _l("Home Study"),
+                     "Webinar": _l("Webinar")}
+
+
+def status_name(status: str) -> str:
+    """A certificate's status (valid, expired, revoked) in the page's language."""
+    return str(STATUS_NAMES.get(status, status))
+
+
+def course_type_name(course_type: str) -> str:
+    """A CE course type (content/lessonfile.py COURSE_TYPES) in the page's language."""
+    return str(COURSE_TYPE_NAMES.get(course_type, course_type))
+
+
+def role_name(role: str) -> str:
+    """A role as people read it, in the page's language: "school admin"."""
+    return str(ROLE_NAMES.get(role, role.replace("_", " ")))
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
@@ -167,7 +231,13 @@ def scrollable_tables(html: str) -> Markup:
     count = iter(range(1, 1000))
     return Markup(_TABLE.sub(
         lambda m: f'<div class="table-scroll" role="region" tabindex="0" '
-                  f'aria-label="Table {next(count)}"><table>{m.group(1)}</table></div>', html))
+                  f'aria-label="{_table_label(next(count))}"><table>{m.group(1)}</table></div>',
+        html))
+
+
+def _table_label(number: int) -> Markup:
+    """The accessible name of a lesson's table box: "Table 2"."""
+    return Markup.escape(gettext("Table %(number)s", number=number))
 
 
 def register_helpers(app: Flask) -> None:
@@ -178,6 +248,9 @@ def register_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.globals.update(role_name=role_name, status_name=status_name,
+                                 course_type_name=course_type_name, plural_count=plural_count)
+    app.jinja_env.filters["say"] = say
     app.jinja_env.filters["scrollable_tables"] = scrollable_tables
     app.jinja_env.filters["plain_markdown"] = plain_text
-    app.jinja_env.filters["num"] = lambda v: f"{v:g}" if isinstance(v, int | float) else v
+    app.jinja_env.filters["num"] = number

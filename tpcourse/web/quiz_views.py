@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..content.localize import (
     is_source,
     is_translated,
@@ -98,14 +100,22 @@ def attempt_page(attempt: Attempt, page: Any, errors: dict[str, str],
 def attempt_cost(rules: dict[str, Any], number: int) -> str:
     """Say what submitting attempt `number` costs: "This uses attempt 1 of 2; if you do not
     pass, the next attempt opens 30 minutes after you submit." """
-    allowed = rules["attempts_allowed"]
-    used = f"attempt {number} of {allowed}" if allowed else f"attempt {number}"
+    allowed, cooldown = rules["attempts_allowed"], rules["cooldown"]
     if allowed and number >= allowed:
-        return f"This uses {used}, your last attempt at this quiz."
-    cooldown = rules["cooldown"]
-    after = (f"if you do not pass, the next attempt opens {duration(cooldown)} after you submit"
-             if cooldown else "if you do not pass, you can try again straight away")
-    return f"This uses {used}; {after}."
+        return _("This uses attempt %(number)s of %(allowed)s, your last attempt at this quiz.",
+                 number=number, allowed=allowed)
+    if allowed and cooldown:
+        return _("This uses attempt %(number)s of %(allowed)s; if you do not pass, the next "
+                 "attempt opens %(wait)s after you submit.",
+                 number=number, allowed=allowed, wait=duration(cooldown))
+    if allowed:
+        return _("This uses attempt %(number)s of %(allowed)s; if you do not pass, you can try "
+                 "again straight away.", number=number, allowed=allowed)
+    if cooldown:
+        return _("This uses attempt %(number)s; if you do not pass, the next attempt opens "
+                 "%(wait)s after you submit.", number=number, wait=duration(cooldown))
+    return _("This uses attempt %(number)s; if you do not pass, you can try again straight "
+             "away.", number=number)
 
 
 def question_views(attempt: Attempt, errors: dict[str, str], graded: bool = False,

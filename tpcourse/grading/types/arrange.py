@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+from ...i18n_markers import N_, Sentence
 from .base import FormData, QuestionType, all_or_nothing, first, pick, register
 from .scoring import ALL_OR_NOTHING, read_scoring, scoring_field
 
@@ -114,7 +115,8 @@ class Matching(QuestionType):
 
     def describe(self, q, response):
         response = list(response or [])
-        return [f"{left} → {response[i] if i < len(response) and response[i] else '(none)'}"
+        return [f"{left} → {response[i]}" if i < len(response) and response[i]
+                else Sentence(N_("%(item)s → (none)"), {"item": left})
                 for i, (left, _right) in enumerate(q["pairs"])] if response else []
 
 

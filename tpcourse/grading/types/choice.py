@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from ...i18n_markers import N_
 from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, pick, register
 from .scoring import (
     ALL_OR_NOTHING,
@@ -194,6 +195,9 @@ class Multiple(_Choice):
         return max(NOTHING, earned)
 
 
+TRUE, FALSE = N_("True"), N_("False")  # shown to trainees: translated where shown
+
+
 @register
 class TrueFalse(QuestionType):
     """A statement that is true or false; all or nothing."""
@@ -217,7 +221,7 @@ class TrueFalse(QuestionType):
         return fields
 
     def public(self, q, order):
-        return {"choices": ["True", "False"]}
+        return {"choices": [TRUE, FALSE]}
 
     def parse_response(self, q, order, field, form: FormData):
         return {"true": True, "false": False}.get(first(form, field).lower())
@@ -232,10 +236,10 @@ class TrueFalse(QuestionType):
         return all_or_nothing(response is not None and response == q["answer"])
 
     def answer_key(self, q):
-        return {"correct": ["True" if q["answer"] else "False"]}
+        return {"correct": [TRUE if q["answer"] else FALSE]}
 
     def describe(self, q, response):
-        return [] if response is None else ["True" if response else "False"]
+        return [] if response is None else [TRUE if response else FALSE]
 
     def feedback(self, q, response):
         if response is None:

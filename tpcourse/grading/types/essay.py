@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+from ...i18n_markers import N_, Sentence
 from .base import NOTHING, FormData, QuestionType, register
 
 MAX_ESSAY_CHARS = 20_000
@@ -105,8 +106,9 @@ class Essay(QuestionType):
     def response_error(self, q, response):
         limit = q.get("word_limit")
         if response and limit and word_count(response) > limit:
-            return (f"Your answer has {word_count(response)} words; the limit is {limit}. "
-                    "Shorten it, then submit again.")
+            return Sentence(N_("Your answer has %(words)s words; the limit is %(limit)s. "
+                               "Shorten it, then submit again."),
+                            {"words": word_count(response), "limit": limit})
         return None
 
     def form_values(self, q, order, response):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from ...i18n_markers import N_, Sentence
 from .base import NOTHING, FormData, QuestionType, all_or_nothing, first, register
 
 _SHAPES = {
@@ -140,10 +141,12 @@ class Hotspot(QuestionType):
         return all_or_nothing(any(point_in_region(x, y, r) for r in q["regions"]))
 
     def answer_key(self, q):
-        return {"regions": q["regions"], "correct": ["anywhere in the outlined area"]}
+        return {"regions": q["regions"], "correct": [N_("anywhere in the outlined area")]}
 
     def describe(self, q, response):
-        return [f"marked at ({response[0]:g}, {response[1]:g})"] if response else []
+        return [Sentence(N_("marked at (%(x)s, %(y)s)"), {"x": f"{response[0]:g}",
+                                                           "y": f"{response[1]:g}"})
+                ] if response else []
 
 
 def inner_point(region: dict) -> list[float] | None:

@@ -6,6 +6,7 @@ import math
 import re
 from fractions import Fraction
 
+from ...i18n_markers import N_, Sentence
 from .base import FULL, NOTHING, FormData, QuestionType, first, register
 from .partial import partial_key, partial_number_share, partial_text_share, read_partial
 
@@ -93,8 +94,10 @@ class Numeric(QuestionType):
 
     def response_error(self, q, response):
         if response is not None and parse_number(response, q.get("unit")) is None:
-            unit = f" (you may add the unit, {q['unit']})" if q.get("unit") else ""
-            return f"Enter a number, for example 45 or 2.5{unit}."
+            if q.get("unit"):
+                return Sentence(N_("Enter a number, for example 45 or 2.5 (you may add the unit, "
+                                   "%(unit)s)."), {"unit": q["unit"]})
+            return Sentence(N_("Enter a number, for example 45 or 2.5."))
         return None
 
     def key_response(self, q):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hmac
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import ROLES, School, User
 from ..errors import Conflict, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
-TAKEN = "An account with this email already exists. Log in instead."
+TAKEN = N_("An account with this email already exists. Log in instead.")
 # Checked against when no account matches, so a wrong email costs the same time as a wrong
 # password and login timing does not reveal which emails have accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -40,16 +42,17 @@ def create_user(email: str, name: str, password: str | None, role: str = "traine
     `password`; with `commit=False` the account is only flushed, for a caller's transaction.
     """
     if role not in ROLES:
-        raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
+        raise ServiceError(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if password_hash is None and len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ServiceError(_("Passwords need at least %(count)s characters.",
+                             count=MIN_PASSWORD_LENGTH))
     if find_user_by_email(email) is not None:
-        raise Conflict(TAKEN)
+        raise Conflict(_(TAKEN))
     school = None
     if school_slug:
         school = db.session.execute(select(School).filter_by(slug=school_slug)).scalar_one_or_none()
         if school is None:
-            raise NotFound(f"No school with slug '{school_slug}'.")
+            raise NotFound(_("No school with slug '%(slug)s'.", slug=school_slug))
     user = User(email=normalise_email(email), name=name.strip(), role=role,
                 password_hash=password_hash or generate_password_hash(password), school=school)
     db.session.add(user)
@@ -62,7 +65,7 @@ def create_user(email: str, name: str, password: str | None, role: str = "traine
     except IntegrityError:  # the same address registered a moment ago, in another request
         if commit:
             db.session.rollback()
-        raise Conflict(TAKEN) from None
+        raise Conflict(_(TAKEN)) from None
     return user
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import PASSWORD_NOT_CHOSEN, ROLES, School, User
 from ..errors import Conflict, ServiceError
 from ..notifications.links import account_links
@@ -32,8 +33,8 @@ from .sessions import end_all_sessions
 SALT = "tpcourse.invitation"
 DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
 _SKEW = 300
-INVALID_LINK = ("This invitation link has expired or was already used. Ask whoever invited you "
-                "for a new one, or use 'Forgot your password?' if you already chose one.")
+INVALID_LINK = N_("This invitation link has expired or was already used. Ask whoever invited "
+                  "you for a new one, or use 'Forgot your password?' if you already chose one.")
 
 
 def invite_max_age() -> int:
@@ -77,9 +78,9 @@ def create_invited(email: str, name: str, role: str, school: School | None, acto
                    now: datetime, commit: bool = True) -> User:
     """Create an account that waits for its owner to choose a password (Conflict if taken)."""
     if role not in ROLES:
-        raise ServiceError(f"Role must be one of: {', '.join(ROLES)}.")
+        raise ServiceError(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     if role == "school_admin" and school is None:
-        raise ServiceError("A school admin needs a school: choose one.")
+        raise ServiceError(_("A school admin needs a school: choose one."))
     user = create_user(email, name, None, role, school.slug if school else None,
                        password_hash=PASSWORD_NOT_CHOSEN, commit=False)
     record_event("account.invited", {"user": user.id, "role": role,
@@ -106,8 +107,8 @@ def send_reset_link(user: User, actor: str, now: datetime) -> None:
     from ..notifications.jobs import email_account_link
 
     if user.awaiting_password:
-        raise Conflict("This person has not chosen a password yet: send the invitation again "
-                       "instead.")
+        raise Conflict(_("This person has not chosen a password yet: send the invitation again "
+                         "instead."))
     record_event("account.reset_link_sent", {"user": user.id}, actor, now)
     enqueue(email_account_link, [user.id, "reset", "", secrets.token_hex(16)])
     db.session.commit()
@@ -165,10 +166,11 @@ def accept_invitation(token: str, password: str, now: datetime) -> User:
     user = user_for_invitation(token, now, lock=True)
     if user is None:
         db.session.rollback()
-        raise ServiceError(INVALID_LINK)
+        raise ServiceError(_(INVALID_LINK))
     if len(password or "") < MIN_PASSWORD_LENGTH:
         db.session.rollback()
-        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ServiceError(_("Passwords need at least %(count)s characters.",
+                             count=MIN_PASSWORD_LENGTH))
     user.password_hash = generate_password_hash(password)
     record_event("account.invitation_accepted", {"user": user.id}, f"user:{user.id}", now)
     db.session.commit()
@@ -178,7 +180,7 @@ def accept_invitation(token: str, password: str, now: datetime) -> User:
 def set_active(user: User, active: bool, actor: str, now: datetime) -> User:
     """Deactivate (log out everywhere, no log-in) or reactivate an account."""
     if user.deleted_at is not None:
-        raise Conflict("This account was deleted; it keeps only its records.")
+        raise Conflict(_("This account was deleted; it keeps only its records."))
     if user.active == active:
         return user
     user.active = active

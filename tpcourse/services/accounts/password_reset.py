@@ -23,6 +23,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import User
 from ..errors import ServiceError
 from ..records.audit import actor_of, record_event
@@ -32,8 +33,8 @@ SALT = "tpcourse.password-reset"
 DEFAULT_MAX_AGE = 60 * 60  # seconds
 # Allow a little clock skew between workers before calling a token "from the future".
 _SKEW = 300
-INVALID_LINK = ("This password reset link has expired or has already been used. "
-                "Ask for a new one below.")
+INVALID_LINK = N_("This password reset link has expired or has already been used. "
+                  "Ask for a new one below.")
 log = logging.getLogger(__name__)
 
 
@@ -132,10 +133,11 @@ def reset_password(token: str, new_password: str, now: datetime) -> User:
     user = user_for_token(token, now, lock=True)
     if user is None:
         db.session.rollback()
-        raise ServiceError(INVALID_LINK)
+        raise ServiceError(_(INVALID_LINK))
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
         db.session.rollback()
-        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ServiceError(_("Passwords need at least %(count)s characters.",
+                             count=MIN_PASSWORD_LENGTH))
     user.password_hash = generate_password_hash(new_password)
     record_event("account.password_reset", {"user": user.id}, actor_of(user), now)
     db.session.commit()

@@ -6,9 +6,12 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import User
 from ..errors import ServiceError
 
@@ -16,7 +19,7 @@ from ..errors import ServiceError
 # but the list people pick from holds the current names only.
 _LEGACY_PREFIXES = ("Etc/", "SystemV/", "US/", "posix", "right/", "Canada/", "Mexico/",
                     "Brazil/", "Chile/")
-UNKNOWN_ZONE = "Choose your time zone from the list."
+UNKNOWN_ZONE = N_("Choose your time zone from the list.")
 
 
 @lru_cache(maxsize=1)
@@ -43,10 +46,23 @@ def set_time_zone(user: User, name: str) -> str:
     """Show the user's times in `name` from now on; ServiceError for an unknown zone."""
     zone = valid_time_zone(name)
     if zone is None:
-        raise ServiceError(UNKNOWN_ZONE)
+        raise ServiceError(_(UNKNOWN_ZONE))
     user.time_zone = zone
     db.session.commit()
     return zone
+
+
+def offered_locales() -> tuple[str, ...]:
+    """The locales the site offers (`TPCOURSE_LOCALES`), the site default first."""
+    setting = current_app.config.get("TPCOURSE_LOCALES") or "en"
+    return tuple(dict.fromkeys(c.strip() for c in setting.split(",") if c.strip())) or ("en",)
+
+
+def reader_locale(user: User) -> str:
+    """The language to write to `user` in away from their browser (a certificate, an email):
+    their chosen one if the site still offers it, else the site default."""
+    offered = offered_locales()
+    return user.locale if user.locale in offered else offered[0]
 
 
 def set_locale(user: User, code: str | None) -> None:
@@ -61,7 +77,7 @@ def adopt_detected_time_zone(user_id: int, name: str) -> bool:
     on the profile page, or another device, is never overwritten). True when stored."""
     zone = valid_time_zone(name)
     if zone is None:
-        raise ServiceError(UNKNOWN_ZONE)
+        raise ServiceError(_(UNKNOWN_ZONE))
     stored = db.session.execute(
         update(User).where(User.id == user_id, User.time_zone.is_(None)).values(time_zone=zone)
     ).rowcount

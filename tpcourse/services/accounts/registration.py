@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ...i18n_markers import N_
 from ...models import User
 from ..errors import ServiceError
 from .accounts import create_user, find_user_by_email, normalise_email
@@ -26,8 +27,8 @@ from .accounts import create_user, find_user_by_email, normalise_email
 SALT = "tpcourse.registration"
 DEFAULT_MAX_AGE = 24 * 60 * 60  # seconds
 _SKEW = 300
-INVALID_LINK = ("This sign-up link has expired or is not valid. Register again to get a new "
-                "one.")
+INVALID_LINK = N_("This sign-up link has expired or is not valid. Register again to get a new "
+                  "one.")
 log = logging.getLogger(__name__)
 
 
@@ -132,6 +133,6 @@ def complete_registration(token: str, password: str, now: datetime) -> tuple[Use
     """
     pending = pending_registration(token, now)
     if pending is None:
-        raise ServiceError(INVALID_LINK)
+        raise ServiceError(_(INVALID_LINK))
     user = create_user(pending.email, pending.name, password)
     return user, pending.next_path

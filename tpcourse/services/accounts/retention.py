@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from ...extensions import db
@@ -43,7 +44,7 @@ def deleted_email(user_id: int) -> str:
 def delete_account(user: User, actor: str | None, now: datetime, days: int) -> datetime:
     """Reduce an account to what its records need; return the end of its retention period."""
     if user.deleted_at is not None:
-        raise Conflict("This account was already deleted.")
+        raise Conflict(_("This account was already deleted."))
     has_records = db.session.execute(
         select(CompletionRecord.id).where(CompletionRecord.user_id == user.id).limit(1)).first()
     user.email = deleted_email(user.id)

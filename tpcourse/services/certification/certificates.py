@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale, get_locale, get_translations, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from ...extensions import db
@@ -29,11 +31,13 @@ from ...permissions.certification import (
 from ...records.certificate import (
     DEFAULT_TEMPLATE,
     CertificateData,
+    CertificateLanguage,
     CertificateTemplate,
     format_date,
     hex_colour,
     render_certificate_pdf,
 )
+from ..accounts.profile import reader_locale
 from ..errors import Conflict, Forbidden, NotFound, ServiceError
 from ..records.audit import actor_of, record_event
 from .completion import completion_status, find_by_code
@@ -168,7 +172,7 @@ def page_size_of(value: str | None) -> str:
     """Return "A4" or "Letter" for a case-insensitive choice (A4 when none is given)."""
     size = PAGE_SIZES.get((value or "a4").strip().lower())
     if size is None:
-        raise ServiceError("Choose the page size A4 or Letter.")
+        raise ServiceError(_("Choose the page size A4 or Letter."))
     return size
 
 
@@ -182,16 +186,18 @@ class Expiry:
 
     @property
     def label(self) -> str:
-        """Say it in words: "expires in 12 days", "expires today", "expired on 2 March 2027"."""
+        """Say it in words, in the reader's language: "expires in 12 days", "expires today",
+        "expired on 2 March 2027"."""
         if self.status == "revoked":
-            return "revoked"
+            return _("revoked")
         if self.expires_on is None:
-            return "does not expire"
+            return _("does not expire")
         if self.status == "expired":
-            return f"expired on {format_date(self.expires_on)}"
+            return _("expired on %(day)s",
+                     day=format_date(self.expires_on, str(get_locale() or "en")))
         if self.days_left == 0:
-            return "expires today"
-        return f"expires in {self.days_left} day{'' if self.days_left == 1 else 's'}"
+            return _("expires today")
+        return ngettext("expires in %(num)d day", "expires in %(num)d days", self.days_left or 0)
 
 
 def expiry_of(record: CompletionRecord, now: datetime) -> Expiry:
@@ -208,7 +214,7 @@ def visible_record(viewer: User, code: str) -> CompletionRecord:
     """Return the certificate with `code` if `viewer` may see it; 404 otherwise (no leak)."""
     record = find_by_code(code)
     if record is None or not can_see_certificate(viewer, record.user_id, record.user.school_id):
-        raise NotFound("No certificate of yours has this code.")
+        raise NotFound(_("No certificate of yours has this code."))
     return record
 
 
@@ -216,14 +222,17 @@ def revocable_record(viewer: User, code: str) -> CompletionRecord:
     """Return the certificate if `viewer` may revoke it: 404 if unseen, 403 for its holder."""
     record = visible_record(viewer, code)
     if not can_revoke_certificate(viewer, record.user.school_id):
-        raise Forbidden("Only the issuing school's admins can revoke a certificate.")
+        raise Forbidden(_("Only the issuing school's admins can revoke a certificate."))
     return record
 
 
 def issue_pdf(record: CompletionRecord, page_size: str, actor: User | None,
               now: datetime) -> bytes:
-    """Render the record's certificate as a PDF (same code every time) and log the issue."""
-    pdf = render_certificate_pdf(certificate_data(record), page_size)  # type: ignore[arg-type]
+    """Render the record's certificate as a PDF (same code every time), in its holder's
+    language, and log the issue."""
+    with force_locale(reader_locale(record.user)):
+        pdf = render_certificate_pdf(certificate_data(record), page_size,  # type: ignore[arg-type]
+                                     certificate_language())
     record_event("certificate.issued", {
         "record": record.id, "certificate_code": record.certificate_code,
         "page_size": page_size, "revoked": record.revoked_at is not None}, actor_of(actor), now)
@@ -236,14 +245,23 @@ def preview_pdf(school: School, page_size: str | None, now: datetime) -> bytes:
     provider = provider_for(school)
     template = template_of(school)
     sample = CertificateData(
-        holder_name="Sample Trainee (preview)", course_title="Sample course",
+        holder_name=_("Sample Trainee (preview)"), course_title=_("Sample course"),
         course_version=1, course_type="Home Study", ce_hours=2.5, completed_on=now.date(),
         expires_on=None, certificate_code="TP-SAMP-LEPR-EVIE-WONL-Y000",
         provider_name=provider.name, provider_number=provider.number,
         provider_contact="\n".join(provider.contact_lines) or None,
         signatory_name=provider.signatory, signature_image=provider.signature_image,
         verify_url=verify_url("TP-SAMP-LEPR-EVIE-WONL-Y000"), template=template)
-    return render_certificate_pdf(sample, page_size_of(page_size or template.page_size))  # type: ignore[arg-type]
+    return render_certificate_pdf(sample, page_size_of(page_size or template.page_size),  # type: ignore[arg-type]
+                                  certificate_language())
+
+
+def certificate_language() -> CertificateLanguage:
+    """The language Flask-Babel writes in now (the request's, or one `force_locale` chose),
+    for the pure certificate renderer: plain catalogue look-ups and the locale."""
+    catalogue = get_translations()
+    return CertificateLanguage(catalogue.ugettext, catalogue.ungettext,
+                               str(get_locale() or "en"))
 
 
 def certificate_pdf(viewer: User, code: str, page_size: str | None,
@@ -260,7 +278,7 @@ def reissue(code: str, page_size: str | None, now: datetime) -> tuple[Completion
     size = page_size_of(page_size)
     record = find_by_code(code)
     if record is None:
-        raise NotFound(f"No certificate has the code {code}.")
+        raise NotFound(_("No certificate has the code %(code)s.", code=code))
     return record, issue_pdf(record, size, None, now)
 
 
@@ -271,14 +289,15 @@ def revoke(actor: User | None, code: str, reason: str, now: datetime) -> Complet
         .with_for_update(of=CompletionRecord)).scalar_one_or_none()
     if record is None or (actor is not None and not can_see_certificate(
             actor, record.user_id, record.user.school_id)):
-        raise NotFound("No certificate has this code.")
+        raise NotFound(_("No certificate has this code."))
     if actor is not None and not can_revoke_certificate(actor, record.user.school_id):
-        raise Forbidden("Only the issuing school's admins can revoke a certificate.")
+        raise Forbidden(_("Only the issuing school's admins can revoke a certificate."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ServiceError("Give the reason for revoking; it is kept in the record.")
+        raise ServiceError(_("Give the reason for revoking; it is kept in the record."))
     if record.revoked_at is not None:
-        raise Conflict(f"This certificate was already revoked on {record.revoked_at:%d %b %Y}.")
+        raise Conflict(_("This certificate was already revoked on %(day)s.",
+                         day=format_date(record.revoked_at.date(), str(get_locale() or "en"))))
     record.revoked_at, record.revoked_reason = now, reason[:500]
     record_event("certificate.revoked", {
         "record": record.id, "certificate_code": record.certificate_code,
@@ -305,7 +324,7 @@ def expiring_window(value: str | None) -> int:
     except ValueError:
         days = -1
     if days not in EXPIRING_WINDOWS:
-        raise ServiceError("Choose 30, 60 or 90 days.")
+        raise ServiceError(_("Choose 30, 60 or 90 days."))
     return days
 
 
@@ -329,7 +348,7 @@ def expiring(viewer: User, days: int, now: datetime, page: int = 1) -> ExpiringP
     School admins see their own school's trainees; admins see everyone's.
     """
     if not can_see_expiring(viewer):
-        raise Forbidden("Only school admins see expiring certificates.")
+        raise Forbidden(_("Only school admins see expiring certificates."))
     today = now.astimezone(UTC).date()
     cutoff = datetime.combine(today + timedelta(days=days + 1), datetime.min.time(), UTC)
     query = (select(CompletionRecord).join(User, User.id == CompletionRecord.user_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,13 +45,13 @@ def clean_answers(questions: Sequence[Mapping[str, Any]],
             if value in {str(r) for r in RATINGS}:
                 answers[qid] = int(value)
             elif value or question.get("required"):
-                errors[qid] = "Choose a rating from 1 (poor) to 5 (excellent)."
+                errors[qid] = _("Choose a rating from 1 (poor) to 5 (excellent).")
         elif len(value) > TEXT_MAX:
-            errors[qid] = f"Keep your answer under {TEXT_MAX} characters."
+            errors[qid] = _("Keep your answer under %(count)s characters.", count=TEXT_MAX)
         elif value:
             answers[qid] = value
         elif question.get("required"):
-            errors[qid] = "Write an answer to this question."
+            errors[qid] = _("Write an answer to this question.")
     return answers, errors
 
 
@@ -58,7 +59,7 @@ def evaluation_of(user: User, slug: str) -> tuple[CourseVersion, EvaluationRespo
     """Return a course with an evaluation the user is enrolled in, and their answers if sent."""
     version = current_version(slug)
     if enrollment_for(user, version.course_id) is None or not version.evaluation:
-        raise NotFound("This course has no evaluation for you to fill in.")
+        raise NotFound(_("This course has no evaluation for you to fill in."))
     response = db.session.execute(select(EvaluationResponse).filter_by(
         user_id=user.id, course_id=version.course_id)).scalar_one_or_none()
     return version, response
@@ -69,7 +70,7 @@ def submit_evaluation(user: User, slug: str, raw: Mapping[str, str | None],
     """Store the user's evaluation once; issue their record if it was the last step."""
     version, existing = evaluation_of(user, slug)
     if existing is not None:
-        raise Conflict("You have already sent the evaluation for this course. Thank you!")
+        raise Conflict(_("You have already sent the evaluation for this course. Thank you!"))
     answers, errors = clean_answers(version.evaluation, raw)
     if errors:
         raise EvaluationInvalid(errors)
@@ -81,7 +82,7 @@ def submit_evaluation(user: User, slug: str, raw: Mapping[str, str | None],
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("You have already sent the evaluation for this course.") from None
+        raise Conflict(_("You have already sent the evaluation for this course.")) from None
     record_event("evaluation.submitted", {
         "response": response.id, "user": user.id, "course": version.course_id,
         "course_version": version.id}, actor_of(user), now)
@@ -127,7 +128,7 @@ def course_results(viewer: User, slug: str) -> tuple[CourseVersion, int, list[Qu
     """
     version = current_version(slug)
     if not can_see_evaluations(viewer, instructs(viewer, version.course_id)):
-        raise NotFound("No such course among the courses you teach.")
+        raise NotFound(_("No such course among the courses you teach."))
     answer_sets = list(db.session.execute(
         select(EvaluationResponse.answers).where(EvaluationResponse.course_id == version.course_id)
         .order_by(EvaluationResponse.submitted_at.desc(), EvaluationResponse.id.desc())

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import filetype
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -49,14 +50,15 @@ def check_upload(data: bytes) -> str:
     """Return the upload's media type, or refuse it with a sentence."""
     limit = max_evidence_bytes()
     if not data:
-        raise EvidenceRefused("Choose a photo or a short video to upload.")
+        raise EvidenceRefused(_("Choose a photo or a short video to upload."))
     if len(data) > limit:
-        raise EvidenceRefused(f"The file is {len(data):,} bytes; evidence may be at most "
-                              f"{limit:,} bytes. Send a smaller photo or a shorter video.")
+        raise EvidenceRefused(_("The file is %(size)s bytes; evidence may be at most %(limit)s "
+                                "bytes. Send a smaller photo or a shorter video.",
+                                size=f"{len(data):,}", limit=f"{limit:,}"))
     media_type = evidence_type(data)
     if media_type is None:
-        raise EvidenceRefused("This file is not a photo (JPEG, PNG, WebP) or a video (MP4, "
-                              "WebM, QuickTime); its contents were checked, not its name.")
+        raise EvidenceRefused(_("This file is not a photo (JPEG, PNG, WebP) or a video (MP4, "
+                                "WebM, QuickTime); its contents were checked, not its name."))
     return media_type
 
 
@@ -64,7 +66,7 @@ def _skill_of(version, skill_key: str) -> dict:
     for skill in version.practical_skills or []:
         if skill["key"] == skill_key:
             return skill
-    raise NotFound("This course has no such practical skill.")
+    raise NotFound(_("This course has no such practical skill."))
 
 
 def add_evidence(viewer: User, slug: str, trainee_id: int, skill_key: str, data: bytes,
@@ -77,10 +79,11 @@ def add_evidence(viewer: User, slug: str, trainee_id: int, skill_key: str, data:
         user_id=trainee_id, course_id=version.course_id)).first() is not None
     teaches = viewer.role == "admin" or instructs(viewer, version.course_id)
     if not enrolled or not (teaches or viewer.id == trainee_id):
-        raise NotFound("No such trainee or skill among your courses.")
+        raise NotFound(_("No such trainee or skill among your courses."))
     caption = (caption or "").strip()
     if len(caption) > CAPTION_MAX:
-        raise EvidenceRefused(f"Keep the caption under {CAPTION_MAX} characters.")
+        raise EvidenceRefused(_("Keep the caption under %(count)s characters.",
+                                count=CAPTION_MAX))
     media_type = check_upload(data)
     evidence = SkillEvidence(id=secrets.token_urlsafe(16), user_id=trainee_id,
                              course_id=version.course_id, skill_key=skill_key,
@@ -110,15 +113,15 @@ def evidence_file(viewer: User, evidence_id: str) -> EvidenceFile:
     """Return an evidence file the viewer may see; NotFound for any other (ids do not leak)."""
     evidence = db.session.get(SkillEvidence, evidence_id) if len(evidence_id) <= 32 else None
     if evidence is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     trainee = db.session.get(User, evidence.user_id)
     if not can_see_evidence(viewer, trainee.id, trainee.school_id,
                             instructs(viewer, evidence.course_id)):
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     try:
         return EvidenceFile(evidence, file_store().get(evidence.storage_key))
     except StoredFileMissing:
-        raise NotFound("The file is no longer kept.") from None
+        raise NotFound(_("The file is no longer kept.")) from None
 
 
 def evidence_of(trainee_id: int, course_id: int) -> dict[str, list[SkillEvidence]]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import CompletionRecord, ReminderSent, User
 from ...records.certificate import format_date
 from .. import cache
+from ..accounts.profile import reader_locale
 from ..learning.translations import course_title
 from ..notifications.mail import send_mail
 from .certificates import expiry_of, provider_for, setting, verify_url
@@ -106,8 +107,12 @@ def renewal_url(course_slug: str) -> str:
 
 
 def reminder_email(reminder: Reminder) -> tuple[str, str]:
-    """Return the subject and plain-text body of a renewal reminder, in the current locale
-    (the sender's `in_language_of` the trainee)."""
+    """Return the subject and plain-text body of a renewal reminder, in the holder's language."""
+    with force_locale(reader_locale(reminder.record.user)):
+        return _reminder_text(reminder)
+
+
+def _reminder_text(reminder: Reminder) -> tuple[str, str]:
     record, days = reminder.record, reminder.days_left
     version = record.course_version
     provider = provider_for(record.user.school)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -46,7 +47,7 @@ def taught_version(viewer: User, slug: str) -> CourseVersion:
     """Return a course's current version if the viewer teaches it; 404 for anyone else."""
     version = current_version(slug)
     if not can_sign_off_skills(viewer, instructs(viewer, version.course_id)):
-        raise NotFound("No such course among the courses you teach.")
+        raise NotFound(_("No such course among the courses you teach."))
     return version
 
 
@@ -129,7 +130,7 @@ def enrolled_trainee(version: CourseVersion, trainee_id: int) -> User:
         .where(User.id == trainee_id, Enrollment.course_id == version.course_id)
     ).scalar_one_or_none()
     if trainee is None:
-        raise NotFound("No trainee with this number is enrolled in the course.")
+        raise NotFound(_("No trainee with this number is enrolled in the course."))
     return trainee
 
 
@@ -179,7 +180,7 @@ def _skill_text(version: CourseVersion, skill_key: str) -> str:
     for skill in version.practical_skills or []:
         if skill["key"] == skill_key:
             return skill["text"]
-    raise NotFound("This course has no such practical skill.")
+    raise NotFound(_("This course has no such practical skill."))
 
 
 class LevelsRefused(ServiceError):
@@ -209,12 +210,12 @@ def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on
     trainee = enrolled_trainee(version, trainee_id)
     _skill_text(version, skill_key)
     if signed_on > now.astimezone(UTC).date():
-        raise ServiceError("The sign-off date cannot be in the future.")
+        raise ServiceError(_("The sign-off date cannot be in the future."))
     note, place = (note or "").strip(), (place or "").strip()
     if len(note) > NOTE_MAX:
-        raise ServiceError(f"Keep the note under {NOTE_MAX} characters.")
+        raise ServiceError(_("Keep the note under %(count)s characters.", count=NOTE_MAX))
     if len(place) > PLACE_MAX:
-        raise ServiceError(f"Keep the place under {PLACE_MAX} characters.")
+        raise ServiceError(_("Keep the place under %(count)s characters.", count=PLACE_MAX))
     rubric = rubric_of(version, skill_key)
     chosen = None
     if rubric:
@@ -229,7 +230,7 @@ def sign_off(viewer: User, slug: str, trainee_id: int, skill_key: str, signed_on
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("This skill is already signed off for this trainee.") from None
+        raise Conflict(_("This skill is already signed off for this trainee.")) from None
     record_event("skill.signed_off", {
         "signoff": signoff.id, "user": trainee.id, "course": version.course_id,
         "course_version": version.id, "skill": skill_key, "signed_on": signed_on.isoformat(),
@@ -250,11 +251,11 @@ def withdraw(viewer: User, slug: str, trainee_id: int, skill_key: str, now: date
         user_id=trainee.id, course_id=version.course_id, skill_key=skill_key)
         .with_for_update()).scalar_one_or_none()
     if signoff is None:
-        raise NotFound("This skill is not signed off for this trainee.")
+        raise NotFound(_("This skill is not signed off for this trainee."))
     if record_for(trainee, version.course_id) is not None:
-        raise Conflict("The trainee's certificate is already issued, so its sign-offs stay "
-                       "on record. If a sign-off was wrong, ask a school admin to revoke the "
-                       "certificate.")
+        raise Conflict(_("The trainee's certificate is already issued, so its sign-offs stay "
+                         "on record. If a sign-off was wrong, ask a school admin to revoke the "
+                         "certificate."))
     record_event("skill.signoff_withdrawn", {
         "signoff": signoff.id, "user": trainee.id, "course": version.course_id,
         "skill": skill_key, "signed_on": signoff.signed_at.date().isoformat(),

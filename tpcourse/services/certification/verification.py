@@ -7,7 +7,12 @@ from typing import Any
 
 from ...extensions import db
 from ...models import CompletionRecord
-from ...records.certificate import ce_hours_split
+from ...records.certificate import (
+    CertificateLanguage,
+    ce_hours_split,
+    course_type_name,
+    format_ce_hours,
+)
 from .certificates import assessors, provider_of, verify_url
 from .renewal import newer_record
 
@@ -64,3 +69,13 @@ def cycle_facts(record: CompletionRecord) -> dict[str, Any]:
             "renewal": record.renews_id is not None,
             "links": {"html": verify_url(record.certificate_code),
                       "json": verify_url(record.certificate_code) + ".json"}}
+
+
+def facts_in_words(facts: dict[str, Any], language: CertificateLanguage) -> dict[str, str]:
+    """The CE facts of `certificate_facts` as the verification page writes them in `language`
+    (the JSON keeps its English): the hours, how they were earned, the course type."""
+    course_type = facts["course"]["type"]
+    return {"ce_hours": format_ce_hours(facts["ce_hours"], language),
+            "ce_hours_split": ce_hours_split(facts["ce_hours"], facts["ce_hours_split"]["hands_on"],
+                                             course_type, language),
+            "course_type": course_type_name(course_type, language)}

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...i18n_markers import N_
 from ...models import Accommodation, Course, CourseVersion, Enrollment, Quiz, QuizVersion, User
 from ...permissions import authoring as author_permissions
 from ..errors import Conflict, NotFound, ServiceError
@@ -21,6 +23,9 @@ from ..learning.learning import instructs
 from ..records.audit import actor_of, record_event
 
 LIMITS = {"extra_attempts": 20, "extra_minutes": 600, "extra_percent": 300}
+_OUT_OF_RANGE = {"extra_attempts": N_("Extra attempts must be between 0 and %(limit)s."),
+                 "extra_minutes": N_("Extra minutes must be between 0 and %(limit)s."),
+                 "extra_percent": N_("Extra percent must be between 0 and %(limit)s.")}
 
 
 @dataclass
@@ -48,11 +53,11 @@ def scope(user: User, slug: str) -> AccommodationScope:
     """Return what the user may see and grant on a quiz; NotFound when nothing."""
     quiz = db.session.execute(select(Quiz).filter_by(slug=slug)).scalar_one_or_none()
     if quiz is None:
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     teaches = quiz.course_id is not None and instructs(user, quiz.course_id)
     trainees = _trainees(user, quiz.course_id)
     if not author_permissions.can_grant_accommodation(user, teaches, bool(trainees)):
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     version = db.session.execute(select(QuizVersion).filter_by(
         quiz_id=quiz.id, version=quiz.current_version)).scalar_one_or_none()
     by_id = {t.id: t for t in trainees}
@@ -70,16 +75,15 @@ def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_min
     place = scope(user, slug)
     trainee = next((t for t in place.trainees if t.id == trainee_id), None)
     if trainee is None:
-        raise NotFound("No such trainee on this course.")
+        raise NotFound(_("No such trainee on this course."))
     amounts = {"extra_attempts": extra_attempts, "extra_minutes": extra_minutes,
                "extra_percent": extra_percent}
     for key, value in amounts.items():
         if not 0 <= value <= LIMITS[key]:
-            raise ServiceError(f"{key.replace('_', ' ').capitalize()} must be between 0 and "
-                               f"{LIMITS[key]}.")
+            raise ServiceError(_(_OUT_OF_RANGE[key], limit=LIMITS[key]))
     if not any(amounts.values()) and not lift_locks:
-        raise ServiceError("Grant at least one extra attempt, minute or percent, or lift the "
-                           "locks.")
+        raise ServiceError(_("Grant at least one extra attempt, minute or percent, or lift the "
+                             "locks."))
     row = db.session.execute(select(Accommodation).filter_by(
         user_id=trainee.id, quiz_id=place.quiz.id)).scalar_one_or_none()
     if row is None:
@@ -100,8 +104,8 @@ def grant(user: User, slug: str, trainee_id: int, extra_attempts: int, extra_min
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("Someone else changed this trainee's accommodation at the same moment; "
-                       "check it and try again.") from None
+        raise Conflict(_("Someone else changed this trainee's accommodation at the same "
+                         "moment; check it and try again.")) from None
     return row
 
 
@@ -110,7 +114,7 @@ def revoke(user: User, slug: str, accommodation_id: int, now: datetime) -> None:
     place = scope(user, slug)
     row = next((a for a, _ in place.granted if a.id == accommodation_id), None)
     if row is None:
-        raise NotFound("No such accommodation.")
+        raise NotFound(_("No such accommodation."))
     record_event("accommodation.revoked", {"quiz": slug, "user": row.user_id},
                  actor_of(user), now)
     db.session.delete(row)

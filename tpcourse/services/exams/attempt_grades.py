@@ -16,18 +16,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
 from ...grading.attempts import grade_attempt, past_deadline
+from ...i18n_markers import N_
 from ...models import Attempt, Quiz, User, utcnow
 from ..certification.completion import check_completion
 from ..errors import Conflict
 from ..records import audit
 from ..records.audit_sealer import events_queued
 
-ALREADY_CLOSED = "This attempt has already been submitted; its first grade stands."
+ALREADY_CLOSED = N_("This attempt has already been submitted; its first grade stands.")
 # Built once (Core, on the table): the SET clause comes from the values given at execution.
 _ATTEMPTS = Attempt.__table__
 _WRITE_IF_OPEN = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"),
@@ -133,7 +135,7 @@ def finish_attempt(attempt: Attempt, now: datetime, use_posted: bool,
         **({"awaiting_grading": grade.pending} if grade.pending else {})},
         f"user:{attempt.user_id}", now)
     if not write_if_open(attempt, values, event):
-        raise Conflict(ALREADY_CLOSED)
+        raise Conflict(_(ALREADY_CLOSED))
     commit_keeping_state()
     events_queued()
     if grade.passed:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, make_transient_to_detached
@@ -24,6 +25,7 @@ from ...grading.attempts import (
     start_decision,
 )
 from ...grading.types import FormData
+from ...i18n_markers import N_, Sentence
 from ...models import (
     SESSION_USER_COLUMNS,
     Accommodation,
@@ -101,8 +103,8 @@ _OWN_ATTEMPT_READS = {  # (locked, with the user's row for a ClaimedUser)
                        if checking else statement)
     for lock, statement in ((False, _OWN_ATTEMPT), (True, _OWN_ATTEMPT_LOCKED))
     for checking in (False, True)}
-SESSION_CHANGED = ("Your session has ended (you logged out, or the password was changed). "
-                   "Please log in again.")
+SESSION_CHANGED = N_("Your session has ended (you logged out, or the password was changed). "
+                     "Please log in again.")
 
 
 def needs_confirming(user: object) -> bool:
@@ -114,7 +116,7 @@ def get_quiz(slug: str) -> tuple[Quiz, QuizVersion]:
     """Return a quiz and its current version; NotFound when missing."""
     version = db.session.execute(_CURRENT_VERSION, {"slug": slug}).scalar_one_or_none()
     if version is None:
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     return version.quiz, version
 
 
@@ -149,9 +151,9 @@ def quiz_for(slug: str, user: AnyUser, with_attempts: bool = False) -> QuizAcces
                               {"slug": slug, "user_id": user.id,
                                "session_id": user.session_id if checking else None}).all()
     if not rows:
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     if checking and not user.confirm(rows[0][-len(SESSION_USER_COLUMNS):]):
-        raise IdentityRejected(SESSION_CHANGED)
+        raise IdentityRejected(_(SESSION_CHANGED))
     version, enrollment_id, extra, sequencing, deadline = rows[0][:5]
     attempts = [AttemptSummary(*row[5:5 + len(_SUMMARY)]) for row in rows if row[5] is not None] \
         if with_attempts else None
@@ -189,7 +191,9 @@ def can_start(user: AnyUser, quiz: Quiz, version: QuizVersion, now: datetime,
     extra = accommodation_for(user, quiz) if extra is False else extra
     lock = lock_for(user, quiz, now, gate, extra)
     if lock is not None:
-        return StartDecision(False, f"{lock.reason} {lock.unlock}", lock.until, locked=True)
+        return StartDecision(False, Sentence("%(reason)s %(unlock)s",
+                                             {"reason": lock.reason, "unlock": lock.unlock}),
+                             lock.until, locked=True)
     attempts = attempt_rows(user.id, quiz.id) if attempts is None else attempts
     past = [PastAttempt(a.submitted_at, a.passed) for a in attempts]
     decision = start_decision(version.data, past, now, extra.extra_attempts if extra else 0)
@@ -258,7 +262,7 @@ def _store_new(values: dict, version: QuizVersion) -> Attempt:
         commit_keeping_state()
     except IntegrityError:  # another request started attempt N at the same moment
         db.session.rollback()
-        raise Conflict("An attempt was started at the same moment; open the quiz again.") from None
+        raise Conflict(_("An attempt was started at the same moment; open the quiz again.")) from None
     attempt = Attempt(**values)
     make_transient_to_detached(attempt)  # as if just loaded: every column set, no pending change
     db.session.add(attempt)
@@ -283,9 +287,9 @@ def get_attempt(attempt_id: str, user: AnyUser, lock: bool = False) -> Attempt:
                              {"attempt_id": attempt_id, "user_id": user.id,
                               "session_id": user.session_id if checking else None}).first()
     if row is None:
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     if checking and not user.confirm(row[1:]):
-        raise IdentityRejected(SESSION_CHANGED)
+        raise IdentityRejected(_(SESSION_CHANGED))
     return row[0]
 
 
@@ -304,7 +308,7 @@ def save_attempt(attempt_id: str, user: AnyUser, form: FormData,
     now = now or utcnow()
     attempt = get_attempt(attempt_id, user)
     if attempt.status != "in_progress":
-        raise Conflict("This attempt has already been submitted.")
+        raise Conflict(_("This attempt has already been submitted."))
     if past_deadline(attempt.deadline, now):
         return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
@@ -313,7 +317,7 @@ def save_attempt(attempt_id: str, user: AnyUser, form: FormData,
     if flags is not None:
         values["flags"] = flags
     if not write_if_open(attempt, values):
-        raise Conflict("This attempt has already been submitted.")
+        raise Conflict(_("This attempt has already been submitted."))
     commit_keeping_state()
     return SubmitOutcome(attempt, response_errors(attempt, responses))
 
@@ -328,14 +332,14 @@ def submit_attempt(attempt_id: str, user: AnyUser, form: FormData,
     now = now or utcnow()
     attempt = get_attempt(attempt_id, user)
     if attempt.status != "in_progress":
-        raise Conflict(ALREADY_CLOSED)
+        raise Conflict(_(ALREADY_CLOSED))
     if past_deadline(attempt.deadline, now):
         return _late(attempt_id, user, now)
     responses = read_responses(attempt, form)
     errors = response_errors(attempt, responses)
     if errors:
         if not write_if_open(attempt, {"responses": responses, "saved_at": now}):
-            raise Conflict(ALREADY_CLOSED)
+            raise Conflict(_(ALREADY_CLOSED))
         commit_keeping_state()
         return SubmitOutcome(attempt, errors)
     finish_attempt(attempt, now, use_posted=True, responses=responses, owner=user)
@@ -348,7 +352,7 @@ def finish_saved(attempt_id: str, user: AnyUser, now: datetime | None = None) ->
     now = now or utcnow()
     attempt = get_attempt(attempt_id, user)
     if attempt.status != "in_progress":
-        raise Conflict(ALREADY_CLOSED)
+        raise Conflict(_(ALREADY_CLOSED))
     if past_deadline(attempt.deadline, now):
         return _late(attempt_id, user, now)
     errors = response_errors(attempt, attempt.responses or {})
@@ -362,6 +366,6 @@ def _late(attempt_id: str, user: AnyUser, now: datetime) -> SubmitOutcome:
     """Time ran out before the request arrived: grade what was saved in time, under the lock."""
     attempt = get_attempt(attempt_id, user, lock=True)
     if attempt.status != "in_progress":
-        raise Conflict(ALREADY_CLOSED)
+        raise Conflict(_(ALREADY_CLOSED))
     finish_attempt(attempt, now, use_posted=False)
     return SubmitOutcome(attempt, {}, late=True)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...grading.sequencing import Lock, quiz_lock
+from ...i18n_markers import N_, Sentence
 from ...models import (
     Accommodation,
     AnyUser,
@@ -108,10 +109,11 @@ def locks_in_course(user: AnyUser, course_id: int, now: datetime, gate: Gate | N
                Quiz.slug.in_(slugs)))
         .scalars()) if slugs else set()
     lesson_titles: dict[str, str] = {}
-    quiz_titles: dict[str, str] = {}
+    quiz_titles: dict[str, str | Sentence] = {}
     for module in getattr(version, "modules", None) or []:
         if module.quiz_slug:
-            quiz_titles[module.quiz_slug] = f"the quiz of “{module.title}”"
+            quiz_titles[module.quiz_slug] = Sentence(N_("the quiz of “%(module)s”"),
+                                                     {"module": module.title})
         for lesson in module.__dict__.get("lessons") or []:  # only when loaded
             lesson_titles[f"{module.slug}/{lesson.slug}"] = f"“{lesson.title}”"
     locks = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -45,7 +46,7 @@ def current_version(course_slug: str, with_lessons: bool = False) -> CourseVersi
         .options(options)
     ).scalar_one_or_none()
     if version is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return version
 
 
@@ -152,7 +153,7 @@ def find_lesson(version: CourseVersion, module_slug: str, lesson_slug: str):
             before = sequence[index - 1] if index > 0 else None
             after = sequence[index + 1] if index + 1 < len(sequence) else None
             return module, lesson, before, after
-    raise NotFound("No such lesson.")
+    raise NotFound(_("No such lesson."))
 
 
 def mark_lesson_read(user: User, course_id: int, lesson_key: str,

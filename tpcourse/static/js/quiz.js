@@ -8,6 +8,42 @@
   var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
   var fine = window.matchMedia && window.matchMedia("(any-pointer: fine)").matches;
 
+  // The page's words, in its language: quiz/_words.html writes them hidden; English if absent.
+  var WORDS = {
+    tap_hint: "Tap the drawing where you would press; tap again to move the mark.",
+    click_hint: "Click the drawing to mark your answer. With a keyboard: focus the drawing, then move the marker with the arrow keys (hold Shift for bigger steps).",
+    click_or_tap_hint: "Click or tap the drawing to mark your answer. With a keyboard: focus the drawing, then move the marker with the arrow keys (hold Shift for bigger steps).",
+    time_up: "Time is up",
+    seconds_left: "%(n)s s left",
+    minutes_left: "%(n)s min left",
+    minute: "%(n)s minute",
+    minutes: "%(n)s minutes",
+    under_a_minute: "less than a minute",
+    no_time: "no time",
+    time_up_summary: "Time is up: your saved answers are being graded.",
+    time_up_attempt: "Time is up: submit now; answers saved before the deadline count.",
+    about_minute_left: "About %(n)s minute left.",
+    about_minutes_left: "About %(n)s minutes left.",
+    question_answered: "Question %(n)s: answered",
+    question_answered_flagged: "Question %(n)s: answered, flagged",
+    question_unanswered: "Question %(n)s: not answered",
+    question_unanswered_flagged: "Question %(n)s: not answered, flagged",
+    answered_count: "Answered %(done)s of %(total)s.",
+    autosaved: "Answers saved automatically.",
+    autosave_failed: "Could not save automatically; use the Save button.",
+    offline: "Offline: your answers will be saved when you press Save.",
+    marker_at: "Body map: marker at %(x)s across, %(y)s down"
+  };
+  document.querySelectorAll("#quiz-words [id^='quiz-word-']").forEach(function (word) {
+    WORDS[word.id.slice("quiz-word-".length)] = word.textContent;
+  });
+
+  function say(key, values) {
+    return WORDS[key].replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
   function changed(input) {
     // Values set from script fire no event: tell the autosave and the navigator.
     input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -15,10 +51,9 @@
 
   function hotspotHint() {
     if (coarse && !fine) {
-      return "Tap the drawing where you would press; tap again to move the mark.";
+      return say("tap_hint");
     }
-    var pointer = coarse ? "Click or tap" : "Click";
-    return pointer + " the drawing to mark your answer. With a keyboard: focus the drawing, then move the marker with the arrow keys (hold Shift for bigger steps).";
+    return say(coarse ? "click_or_tap_hint" : "click_hint");
   }
 
   function setupHotspot(box) {
@@ -46,7 +81,7 @@
       marker.hidden = false;
       marker.style.left = ((x - vb[0]) / vb[2]) * 100 + "%";
       marker.style.top = ((y - vb[1]) / vb[3]) * 100 + "%";
-      image.setAttribute("aria-label", "Body map: marker at " + xInput.value + " across, " + yInput.value + " down");
+      image.setAttribute("aria-label", say("marker_at", { x: xInput.value, y: yInput.value }));
       changed(xInput);
     }
 
@@ -76,9 +111,9 @@
   }
 
   function clockText(seconds) {
-    if (seconds <= 0) { return "Time is up"; }
-    if (seconds < 60) { return seconds + " s left"; }
-    return Math.ceil(seconds / 60) + " min left";
+    if (seconds <= 0) { return say("time_up"); }
+    if (seconds < 60) { return say("seconds_left", { n: seconds }); }
+    return say("minutes_left", { n: Math.ceil(seconds / 60) });
   }
 
   function setupTimer(timer) {
@@ -95,13 +130,13 @@
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000)); // seconds
       var minutes = Math.ceil(left / 60);
       if (clock) { clock.textContent = clockText(left); }
-      if (shown) { shown.textContent = left >= 60 ? minutes + (minutes === 1 ? " minute" : " minutes") : (left > 0 ? "less than a minute" : "no time"); }
+      if (shown) { shown.textContent = left >= 60 ? say(minutes === 1 ? "minute" : "minutes", { n: minutes }) : say(left > 0 ? "under_a_minute" : "no_time"); }
       // Announce only at meaningful moments, not every second.
       var milestone = left === 0 ? 0 : (minutes <= 1 ? 1 : (minutes <= 5 ? 5 : Math.ceil(minutes / 5) * 5));
       if (milestone !== lastAnnounced) {
         live.textContent = left === 0
-          ? (summary ? "Time is up: your saved answers are being graded." : "Time is up: submit now; answers saved before the deadline count.")
-          : "About " + milestone + " minute" + (milestone === 1 ? "" : "s") + " left.";
+          ? say(summary ? "time_up_summary" : "time_up_attempt")
+          : say(milestone === 1 ? "about_minute_left" : "about_minutes_left", { n: milestone });
         lastAnnounced = milestone;
         live.classList.toggle("sr-only", left > 0); // shown, not only spoken, once time is up
       }
@@ -156,11 +191,12 @@
       var flagged = Boolean(flag && flag.checked);
       item.classList.toggle("answered", answered);
       item.classList.toggle("flagged", flagged);
-      item.querySelector(".nav-label").textContent = "Question " + box.id.replace(/^q(\d+)-box$/, "$1") + ": " + (answered ? "answered" : "not answered") + (flagged ? ", flagged" : "");
+      var label = (answered ? "question_answered" : "question_unanswered") + (flagged ? "_flagged" : "");
+      item.querySelector(".nav-label").textContent = say(label, { n: box.id.replace(/^q(\d+)-box$/, "$1") });
       var done = nav.querySelectorAll(".nav-q.answered").length;
       if (count && count.textContent !== String(done)) {
         count.textContent = String(done);
-        if (announce) { liveCount.textContent = "Answered " + done + " of " + total + "."; }
+        if (announce) { liveCount.textContent = say("answered_count", { done: done, total: total }); }
       }
     }
 
@@ -213,9 +249,9 @@
       // getAttribute: `form.action` would be the buttons named "action", not the address.
       fetch(form.getAttribute("action") || window.location.href, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Autosave": "1" } })
         .then(function (response) {
-          status.textContent = response.ok ? "Answers saved automatically." : "Could not save automatically; use the Save button.";
+          status.textContent = say(response.ok ? "autosaved" : "autosave_failed");
         })
-        .catch(function () { status.textContent = "Offline: your answers will be saved when you press Save."; dirty = true; });
+        .catch(function () { status.textContent = say("offline"); dirty = true; });
     }
     // A flag is saved at once: the summary page should show it even if the tab is closed.
     form.addEventListener("change", function (event) {

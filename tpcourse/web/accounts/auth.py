@@ -14,6 +14,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
@@ -34,46 +37,46 @@ bp = Blueprint("auth", __name__)
 class RegisterForm(FlaskForm):
     """Start creating an account: the emailed link leads to choosing a password."""
 
-    name = StringField("Full name (as it should appear on certificates)",
+    name = StringField(_l("Full name (as it should appear on certificates)"),
                        validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[
-        DataRequired(), Email(message="Enter an email address, like name@example.com."),
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(), Email(message=_l("Enter an email address, like name@example.com.")),
         Length(max=254)], filters=[lambda value: value.strip() if value else value])
 
 
 class LoginForm(FlaskForm):
     """Log in with email and password."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Keep me logged in on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ForgotPasswordForm(FlaskForm):
     """Ask for a password reset link."""
 
-    email = EmailField("Email", validators=[
-        DataRequired(), Email(message="Enter an email address, like name@example.com."),
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(), Email(message=_l("Enter an email address, like name@example.com.")),
         Length(max=254)], filters=[lambda value: value.strip() if value else value])
 
 
 class ResetPasswordForm(FlaskForm):
     """Choose a new password (also the last step of registering)."""
 
-    password = PasswordField("New password", validators=[
+    password = PasswordField(_l("New password"), validators=[
         DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=200,
-                               message="Use at least %(min)d characters.")])
-    confirm = PasswordField("New password again", validators=[
-        DataRequired(), EqualTo("password", message="The two passwords don't match.")])
+                               message=_l("Use at least %(min)d characters."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords don't match."))])
 
 
-REGISTER_SENT = ("Check your email: we have sent {email} a message with the next step. It comes "
-                 "within a few minutes (look in the spam folder too).")
-LOCKED = ("This account has had too many failed log-in attempts, so it takes no password "
-          "for now. To get in at once, choose a new password with the link below: we'll email "
-          "it to you.")
-RESET_SENT = ("If an account uses that email, we have sent it a link to choose a new password. "
-              "Check your inbox (and spam folder); the link works once.")
+REGISTER_SENT = _l("Check your email: we have sent %(email)s a message with the next step. It "
+                   "comes within a few minutes (look in the spam folder too).")
+LOCKED = _l("This account has had too many failed log-in attempts, so it takes no password "
+            "for now. To get in at once, choose a new password with the link below: we'll "
+            "email it to you.")
+RESET_SENT = _l("If an account uses that email, we have sent it a link to choose a new "
+                "password. Check your inbox (and spam folder); the link works once.")
 
 
 def _register_limit() -> str:
@@ -91,7 +94,8 @@ def _arrive(user, next_path: str | None):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"You joined {cohort.name}. Start with the first lesson.", "success")
+            flash(_("You joined %(cohort)s. Start with the first lesson.", cohort=cohort.name),
+                  "success")
             return redirect(url_for("learn.course", slug=cohorts.course_slug(cohort)))
     return redirect(target)
 
@@ -119,7 +123,7 @@ def register():
             registration.request_registration(form.email.data, form.name.data,
                                               _safe_next(request.args.get("next")), now())
         return render_template("auth/register_sent.html",
-                               message=REGISTER_SENT.format(email=form.email.data))
+                               message=str(REGISTER_SENT) % {"email": form.email.data})
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
@@ -140,7 +144,7 @@ def finish_registration(token: str):
             form.password.errors.append(exc.message)
         else:
             _start_session(user)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return _arrive(user, next_path)
     return render_template("auth/register_finish.html", form=form, pending=pending), \
         422 if form.errors else 200
@@ -156,7 +160,7 @@ def login():
     if form.validate_on_submit():
         email = limits.typed_email()
         if limits.account_locked(email):
-            form.password.errors.append(LOCKED)
+            form.password.errors.append(str(LOCKED))
             return render_template("auth/login.html", form=form, locked=True), 429
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None and sso_providers.password_login_allowed(user):
@@ -165,8 +169,9 @@ def login():
             _start_session(user, remember=form.remember.data)
             return _arrive(user, request.args.get("next"))
         limits.count_failure(email)
-        form.password.errors.append("That email and password don't match an account."
-                                    + sso_providers.SSO_ONLY_HINT * sso_providers.any_sso_only())
+        hint = sso_providers.SSO_ONLY_HINT if sso_providers.any_sso_only() else ""
+        form.password.errors.append(_("That email and password don't match an account.")
+                                    + str(hint))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
@@ -177,7 +182,7 @@ def logout():
     working (POST only, so a link on another site cannot log you out)."""
     sessions.end_session(current_user.id, current_user.session_id, now())
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("learn.catalogue"))
 
 
@@ -197,8 +202,8 @@ def logout_everywhere():
         abort(400)
     count = sessions.end_all_sessions(current_user.id, now(), f"user:{current_user.id}")
     logout_user()
-    flash(f"You are logged out everywhere ({count} session{'s' if count != 1 else ''} ended).",
-          "info")
+    flash(ngettext("You are logged out everywhere (%(num)d session ended).",
+                   "You are logged out everywhere (%(num)d sessions ended).", count), "info")
     return redirect(url_for("learn.catalogue"))
 
 
@@ -211,7 +216,7 @@ def forgot_password():
     if form.validate_on_submit():
         if limits.may_email(limits.typed_email()):
             password_reset.request_reset(form.email.data, now())
-        flash(RESET_SENT, "info")
+        flash(str(RESET_SENT), "info")
         return redirect(url_for("auth.login"))
     minutes = password_reset.reset_max_age(current_app.config) // 60
     return render_template("auth/forgot.html", form=form, minutes=minutes), \
@@ -232,7 +237,7 @@ def accept_invitation(token: str):
             form.password.errors.append(exc.message)
         else:
             _start_session(user)
-            flash(f"Welcome, {user.name}! Your password is set.", "success")
+            flash(_("Welcome, %(name)s! Your password is set.", name=user.name), "success")
             return redirect(url_for("learn.catalogue"))
     return render_template("auth/invitation.html", form=form, user=user), \
         422 if form.errors else 200
@@ -251,6 +256,6 @@ def reset_password(token: str):
             form.password.errors.append(exc.message)
         else:
             limits.lift_lock(user.email)
-            flash("Your password is changed. Log in with the new one.", "success")
+            flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
@@ -23,19 +24,19 @@ bp = Blueprint("profile", __name__)
 class TimeZoneForm(FlaskForm):
     """Choose the time zone times are shown in."""
 
-    time_zone = SelectField("Time zone", validators=[DataRequired()], validate_choice=False)
+    time_zone = SelectField(_l("Time zone"), validators=[DataRequired()], validate_choice=False)
 
 
 class LanguageForm(FlaskForm):
     """Choose the language of pages, emails and certificates (or follow the browser)."""
 
-    locale = SelectField("Language", validate_choice=True)
+    locale = SelectField(_l("Language"), validate_choice=True)
 
 
 def language_form(**kwargs) -> LanguageForm:
     """The language form with the site's languages and "as my browser asks" to choose from."""
     form = LanguageForm(**kwargs)
-    form.locale.choices = [("", "As my browser asks"),
+    form.locale.choices = [("", _("As my browser asks")),
                            *((code, language_name(code)) for code in site_locales())]
     return form
 
@@ -43,8 +44,8 @@ def language_form(**kwargs) -> LanguageForm:
 class RenewedCodesForm(FlaskForm):
     """Whether verification of a renewed certificate may name the newer certificate's code."""
 
-    share = BooleanField("Let the verification page of an older certificate show the code of "
-                         "the certificate that renewed it")
+    share = BooleanField(_l("Let the verification page of an older certificate show the code "
+                            "of the certificate that renewed it"))
 
 
 @bp.route("/profile/renewed-codes", methods=["POST"])
@@ -55,8 +56,10 @@ def renewed_codes():
     if not form.validate_on_submit():
         abort(400)
     profile.set_share_renewed_codes(current_user, form.share.data)
-    flash("Saved: verification pages " + ("now name" if form.share.data else "no longer name")
-          + " the newer certificate of a renewed one.", "success")
+    flash(_("Saved: verification pages now name the newer certificate of a renewed one.")
+          if form.share.data else
+          _("Saved: verification pages no longer name the newer certificate of a renewed one."),
+          "success")
     return redirect(url_for("profile.edit"))
 
 
@@ -111,7 +114,7 @@ def edit():
         except ServiceError as exc:
             form.time_zone.errors.append(exc.message)
         else:
-            flash(f"Times are now shown in {zone.replace('_', ' ')}.", "success")
+            flash(_("Times are now shown in %(zone)s.", zone=zone.replace("_", " ")), "success")
             return redirect(url_for("profile.edit"))
     renewed = RenewedCodesForm(formdata=None, share=current_user.share_renewed_codes)
     language = language_form(formdata=None, locale=current_user.locale or "")

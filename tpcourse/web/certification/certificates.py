@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -20,9 +22,9 @@ bp = Blueprint("certificates", __name__)
 class RevokeForm(FlaskForm):
     """Revoke a certificate: the reason is kept with the record and in the audit log."""
 
-    reason = TextAreaField("Reason for revoking", validators=[
-        DataRequired(message="Give the reason; it is kept with the record."),
-        Length(max=500, message="Keep the reason under 500 characters.")])
+    reason = TextAreaField(_l("Reason for revoking"), validators=[
+        DataRequired(message=_l("Give the reason; it is kept with the record.")),
+        Length(max=500, message=_l("Keep the reason under 500 characters."))])
 
 
 @bp.route("/certificates/expiring")
@@ -83,7 +85,7 @@ def revoke(code: str):
                 raise
             form.reason.errors.append(exc.message)
         else:
-            flash("The certificate is revoked. Its PDF and verification page now say so.",
+            flash(_("The certificate is revoked. Its PDF and verification page now say so."),
                   "success")
             return redirect(url_for("certificates.detail", code=record.certificate_code))
     return _detail(record, form, 422)

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
@@ -19,7 +21,7 @@ from ..helpers import now, roles_required
 bp = Blueprint("evaluation", __name__)
 
 RATING_CHOICES = [SelectChoice(str(n), label) for n, label in
-                  ((1, "1 — poor"), (2, "2"), (3, "3"), (4, "4"), (5, "5 — excellent"))]
+                  ((1, _l("1 — poor")), (2, "2"), (3, "3"), (4, "4"), (5, _l("5 — excellent")))]
 
 
 def evaluation_form(questions: Sequence[Mapping[str, Any]]) -> FlaskForm:
@@ -30,14 +32,15 @@ def evaluation_form(questions: Sequence[Mapping[str, Any]]) -> FlaskForm:
 
     for index, question in enumerate(questions):
         if question["type"] == "rating":
-            needed = InputRequired(message="Choose a rating from 1 (poor) to 5 (excellent).")
+            needed = InputRequired(message=_("Choose a rating from 1 (poor) to 5 (excellent)."))
             field = RadioField(question["prompt"].rstrip("."), choices=RATING_CHOICES,
                                validators=[needed if question["required"] else Optional()])
         else:
-            needed = DataRequired(message="Write an answer to this question.")
+            needed = DataRequired(message=_("Write an answer to this question."))
             field = TextAreaField(question["prompt"], validators=[
                 needed if question["required"] else Optional(),
-                Length(max=evaluation.TEXT_MAX, message="Keep your answer under 2000 characters.")])
+                Length(max=evaluation.TEXT_MAX,
+                       message=_("Keep your answer under 2000 characters."))])
         setattr(EvaluationForm, f"q{index}", field)
     return EvaluationForm()
 
@@ -58,9 +61,8 @@ def form(slug: str):
                 if question["id"] in exc.errors:
                     page[f"q{index}"].errors = [exc.errors[question["id"]]]
         else:
-            flash("Thank you for your evaluation." + (" Your certificate is issued: find it in "
-                                                       "My records." if record else ""),
-                  "success")
+            flash(_("Thank you for your evaluation. Your certificate is issued: find it in My "
+                    "records.") if record else _("Thank you for your evaluation."), "success")
             return redirect(url_for("records.mine") if record
                             else url_for("learn.course", slug=slug))
     return render_template("evaluation/form.html", version=version, response=response,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -36,9 +37,10 @@ def renew(slug: str):
         before = renewal.renewal_for_course(current_user, slug, moment)
         record = renewal.renew(current_user, slug, moment)
         if before is not None and record is not None and record.id != before.record.id:
-            flash(f"Your certificate is renewed: {record.certificate_code}.", "success")
+            flash(_("Your certificate is renewed: %(code)s.", code=record.certificate_code),
+                  "success")
             return redirect(url_for("certificates.detail", code=record.certificate_code))
-        flash("Not yet: the renewal path is not complete (see below).", "info")
+        flash(_("Not yet: the renewal path is not complete (see below)."), "info")
         return redirect(url_for("records.renew", slug=slug))
     state = renewal.renewal_for_course(current_user, slug, moment)
     return render_template("records/renew.html", slug=slug, state=state, now=moment,

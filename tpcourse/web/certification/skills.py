@@ -24,7 +24,8 @@ class SignOffForm(FlaskForm):
     signed_on = DateField(_l("Date assessed"), validators=[
         InputRequired(message=_l("Enter the date you assessed the skill.")), sensible_year])
     place = StringField(_l("Place of the assessment (optional)"), validators=[
-        Optional(), Length(max=skills.PLACE_MAX, message=_l("Keep the place under 200 characters."))])
+        Optional(), Length(max=skills.PLACE_MAX,
+                           message=_l("Keep the place under 200 characters."))])
     note = TextAreaField(_l("Note (optional)"), validators=[
         Optional(), Length(max=skills.NOTE_MAX, message=_l("Keep the note under 1000 characters."))])
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ...extensions import limiter
 from ...services.certification import completion
-from ...services.certification.certificates import setting
-from ...services.certification.verification import certificate_facts
+from ...services.certification.certificates import certificate_language, setting
+from ...services.certification.verification import certificate_facts, facts_in_words
 from ..helpers import now
 
 bp = Blueprint("verify", __name__)
@@ -34,8 +35,9 @@ def certificate(code: str):
     as_json = code.endswith(".json")
     record = completion.find_by_code(code[:-5] if as_json else code)
     if record is None:
-        abort(404, "No certificate has this code. Check it against the certificate.")
+        abort(404, _("No certificate has this code. Check it against the certificate."))
     facts = certificate_facts(record, now())
     if as_json:
         return jsonify(facts)
-    return render_template("verify/certificate.html", facts=facts)
+    return render_template("verify/certificate.html", facts=facts,
+                           words=facts_in_words(facts, certificate_language()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
@@ -16,7 +17,7 @@ from ...services.errors import Conflict, IdentityRejected, NotFound
 from ...services.exams import attempts as attempt_service
 from ...services.grading.essays import manual_grading
 from ...services.learning import learning, translations
-from ..helpers import form_data, now
+from ..helpers import form_data, now, say
 from ..i18n import current_locale
 from ..quiz_views import attempt_cost, attempt_page, question_views, quiz_rules
 from .steps import completed_by, posted_step, step_target, time_left
@@ -47,7 +48,7 @@ def _quiz_for_user(slug: str, with_attempts: bool = False) -> attempt_service.Qu
     instructs = course_id is not None and not access.enrolled and learning.instructs(
         current_user, course_id)
     if not permissions.can_take_quiz(current_user, access.enrolled, instructs):
-        raise NotFound("No such quiz.")
+        raise NotFound(_("No such quiz."))
     return access
 
 
@@ -82,7 +83,7 @@ def start(slug: str):
                                                 extra=access.extra, attempts=access.attempts,
                                                 gate=access.gate)
     except attempt_service.StartRefused as refused:  # a stale page: the overview says when
-        flash(refused.decision.reason, "warning")
+        flash(say(refused.decision.reason), "warning")
         return redirect(url_for("quiz.overview", slug=slug))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
@@ -103,7 +104,7 @@ def _open_attempt(attempt_id: str):
     """The user's attempt, graded first if its time ran out (the trainee is told)."""
     record = attempt_service.get_attempt(attempt_id, current_user)
     if attempt_service.close_if_expired(record, now()):
-        flash("Time ran out. Your attempt was graded on the answers saved in time.", "warning")
+        flash(_("Time ran out. Your attempt was graded on the answers saved in time."), "warning")
     return record
 
 
@@ -119,8 +120,8 @@ def _answer(attempt_id: str):
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
     record, errors = outcome.attempt, outcome.errors
     if outcome.late:
-        flash("Time ran out before this arrived, so your attempt was graded on the "
-              "answers saved in time.", "warning")
+        flash(_("Time ran out before this arrived, so your attempt was graded on the "
+                "answers saved in time."), "warning")
     if record.status != "in_progress":
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
     if request.headers.get("X-Autosave") and step.kind == "save":
@@ -128,7 +129,7 @@ def _answer(attempt_id: str):
     if errors:
         return _questions_page(record, errors, step.page)
     if step.kind == "save" and step.target == "stay":
-        flash("Your answers are saved. You can come back and finish later.", "success")
+        flash(_("Your answers are saved. You can come back and finish later."), "success")
     return redirect(step_target(record, step))
 
 

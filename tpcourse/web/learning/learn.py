@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -70,7 +71,8 @@ def enrol(slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     learning.enroll(current_user, version.course_id)
-    flash(f"You are enrolled in {version.title}. Start with the first lesson.", "success")
+    flash(_("You are enrolled in %(course)s. Start with the first lesson.", course=version.title),
+          "success")
     return redirect(url_for("learn.course", slug=slug))
 
 
@@ -81,7 +83,7 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
     version, missing = translations.course_in(learning.current_version(slug, with_lessons=True),
                                                current_locale())
     if not permissions.can_read_course(current_user, *course_access(version)):
-        flash("Enrol in the course to read its lessons.", "info")
+        flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("learn.course", slug=slug))
     module, current, before, after = learning.find_lesson(version, module_slug, lesson_slug)
     read = f"{module.slug}/{current.slug}" in learning.read_lesson_keys(current_user,
@@ -107,7 +109,7 @@ def mark_read(slug: str, module_slug: str, lesson_slug: str):
     step = steps.next_step(current_user, module, current, after)  # before the commit expires them
     learning.mark_lesson_read(current_user, version.course_id, f"{module.slug}/{current.slug}")
     if completion.check_completion(current_user, version.course_id):
-        flash("You have completed the course. Your certificate is in My records.", "success")
+        flash(_("You have completed the course. Your certificate is in My records."), "success")
     if step.kind == "quiz":
         return redirect(url_for("quiz.overview", slug=step.quiz_slug))
     if step.kind == "lesson":
