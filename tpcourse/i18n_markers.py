@@ -38,7 +38,7 @@ class Sentence(str):
     def __new__(cls, message: str, values: Mapping[str, Any] | None = None, *,
                 plural: str | None = None, count: int | None = None, **named: Any) -> Sentence:
         values = {**(values or {}), **named}  # `Sentence(N_("Entry %(seq)d"), seq=3)` too
-        english = _fill(_choose(message, plural, count), values, count, str, _english_moment)
+        english = _fill(_choose(message, plural, count), values, count, _same, _english_moment)
         self = super().__new__(cls, english)
         self.message, self.values, self.plural, self.count = message, values, plural, count
         return self
@@ -61,6 +61,10 @@ class Sentence(str):
             return item.render(gettext, ngettext, moment) if isinstance(item, Sentence) else item
 
         return _fill(template, self.values, self.count, value, moment)
+
+
+def _same(item: Any) -> Any:
+    return item
 
 
 def _choose(message: str, plural: str | None, count: int | None) -> str:

@@ -1,7 +1,6 @@
 """Spanish for the i18n tests of schools, administration, integrations, notifications and
-emails: a scratch catalogue (the shipped messages.po with every marking helper's fragment in
-translations/es/LC_MESSAGES/parts/ merged in, compiled once per test session), an app that
-reads it, and what the tests look at (a page's own part; an email's parts)."""
+emails: an app serving the shipped Spanish catalogue, and what the tests look at (a page's own
+part; an email's parts)."""
 
 from __future__ import annotations
 
@@ -11,8 +10,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from tests.conftest import empty_database, make_app
 from tests.i18n.english import english_sentences
@@ -30,28 +27,10 @@ NAMES = ("North Massage School", "North CE Institute", "Basics of Pressure Work"
          "Please fix these to continue", "Please fix this to continue")
 
 
-@pytest.fixture(scope="session")
-def catalogue(tmp_path_factory) -> Path:
-    """A translations folder whose Spanish is messages.po plus every fragment in parts/."""
-    with open(SPANISH / "messages.po", "rb") as source:
-        merged = read_po(source, locale="es")
-    for part in sorted((SPANISH / "parts").glob("*.po")):
-        with open(part, "rb") as source:
-            for message in read_po(source, locale="es"):
-                if message.id and message.string:
-                    merged[message.id] = message
-    folder = tmp_path_factory.mktemp("translations")
-    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
-    with open(folder / "es" / "LC_MESSAGES" / "messages.mo", "wb") as out:
-        write_mo(out, merged)
-    return folder
-
-
 @pytest.fixture
-def app(_migrated, tmp_path, clock, catalogue):
-    """The test app, reading the scratch catalogue (Flask-Babel's cache emptied around it)."""
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, TPCOURSE_SITE_URL=SITE_URL,
-                   BABEL_TRANSLATION_DIRECTORIES=str(catalogue))
+def app(_migrated, tmp_path, clock):
+    """The test app (Flask-Babel's process-wide catalogue cache emptied around it)."""
+    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, TPCOURSE_SITE_URL=SITE_URL)
     with app.app_context():
         babel.domain_instance.cache.clear()
         yield app

@@ -19,7 +19,7 @@ from tpcourse.services.accounts import invitations
 from tpcourse.services.notifications.notices import recent
 from tpcourse.services.schools import cohorts
 
-app, catalogue = spanish.app, spanish.catalogue  # fixtures
+app = spanish.app  # fixture: the app serving the shipped Spanish catalogue
 world, fast_passwords = schools.world, schools.fast_passwords
 casework, instructor_of = grading.casework, grading.instructor_of
 CASEWORK = "Client Cases with Written Answers"
@@ -58,7 +58,7 @@ def test_staff_emails_follow_each_recipient_not_the_sender(client, login_as, wor
     invitations.send_reset_link(world.idle, f"user:{admin.id}", clock.now)
     invitations.send_reset_link(world.partial, f"user:{admin.id}", clock.now)
     [to_ian], [to_ann] = outbox_to("ian@north.example"), outbox_to("ann@north.example")
-    assert to_ian["Subject"] == "Elegir una nueva contraseña"
+    assert to_ian["Subject"] == "Elija una contraseña nueva"
     assert english_in_email(to_ian, *NAMES) == []
     assert to_ann["Subject"] == "Choose a new password"
     assert "Your school asked us to send you a link" in plain_of(to_ann)

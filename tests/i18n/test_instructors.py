@@ -1,7 +1,6 @@
 """The instructors' pages in Spanish: the studio, item analysis, grading, teaching, sessions.
 
-The app here reads a scratch catalogue: the repository's messages.po with this area's fragment
-(parts/wt37.po) merged over it and compiled, so the pages show the Spanish written for them.
+The app serves the shipped Spanish catalogue (tpcourse/translations/es).
 The fixture course is English content (course texts are translated elsewhere), so text that
 comes from its files is skipped. Only `<main>` is checked: the site's chrome (navigation,
 footer) belongs to base.html, marked and tested with the trainee's pages.
@@ -10,11 +9,8 @@ footer) belongs to base.html, marked and tested with the trainee's pages.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from tests.conftest import CONTENT, empty_database, make_app
@@ -26,31 +22,11 @@ from tpcourse.models import Course, CourseInstructor, User
 from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 from tpcourse.services.learning.learning import enroll
 
-CATALOGUES = Path(__file__).resolve().parents[2] / "tpcourse" / "translations" / "es" / "LC_MESSAGES"
-
-
-@pytest.fixture(scope="session")
-def scratch_translations(tmp_path_factory) -> Path:
-    """A compiled Spanish catalogue: messages.po, then this area's fragment over it."""
-    with open(CATALOGUES / "messages.po", "rb") as source:
-        catalogue = read_po(source, locale="es")
-    with open(CATALOGUES / "parts" / "wt37.po", "rb") as source:
-        for message in read_po(source, locale="es"):
-            if message.id:
-                catalogue[message.id] = message
-    folder = tmp_path_factory.mktemp("translations")
-    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
-    with open(folder / "es" / "LC_MESSAGES" / "messages.mo", "wb") as out:
-        write_mo(out, catalogue)
-    return folder
-
 
 @pytest.fixture
-def app(_migrated, tmp_path, clock, scratch_translations):
-    """An app reading the scratch catalogue (Flask-Babel caches catalogues process-wide, so
-    the cache is emptied before and after)."""
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock,
-                   BABEL_TRANSLATION_DIRECTORIES=str(scratch_translations))
+def app(_migrated, tmp_path, clock):
+    """The test app (Flask-Babel caches catalogues process-wide: emptied before and after)."""
+    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock)
     with app.app_context():
         babel.domain_instance.cache.clear()
         yield app

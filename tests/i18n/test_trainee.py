@@ -1,8 +1,6 @@
 """The trainee's pages and certificates in Spanish: nothing of the interface left in English.
 
-The app here reads a scratch catalogue: the repository's messages.po with the fragments of
-parts/ merged over it (this area's, parts/wt36.po, last) and compiled, so the pages show the
-Spanish written for them.
+The app serves the shipped Spanish catalogue (tpcourse/translations/es).
 The fixture course itself is English content (another part of issue 26 translates courses):
 text that comes from its files is not the interface's, so the English checker skips it.
 """
@@ -12,12 +10,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from io import BytesIO
-from pathlib import Path
 
 import pypdf
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from tests.certification.steps import complete_basics
@@ -28,35 +23,13 @@ from tpcourse.extensions import db as _db
 from tpcourse.models import Attempt, User
 from tpcourse.services.learning.learning import current_version, mark_lesson_read
 
-CATALOGUES = Path(__file__).resolve().parents[2] / "tpcourse" / "translations" / "es" / "LC_MESSAGES"
 SITE_URL = "https://learn.northfield.example"
 
 
-@pytest.fixture(scope="session")
-def scratch_translations(tmp_path_factory) -> Path:
-    """A compiled Spanish catalogue as the merged one will be: messages.po, the other areas'
-    fragments, then this area's (parts/wt36.po) over them."""
-    with open(CATALOGUES / "messages.po", "rb") as source:
-        catalogue = read_po(source, locale="es")
-    parts = sorted(CATALOGUES.glob("parts/*.po"), key=lambda path: path.name == "wt36.po")
-    for part in parts:
-        with open(part, "rb") as source:
-            for message in read_po(source, locale="es"):
-                if message.id and message.string and all(message.string):
-                    catalogue[message.id] = message
-    folder = tmp_path_factory.mktemp("translations")
-    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
-    with open(folder / "es" / "LC_MESSAGES" / "messages.mo", "wb") as out:
-        write_mo(out, catalogue)
-    return folder
-
-
 @pytest.fixture
-def app(_migrated, tmp_path, clock, scratch_translations):
-    """An app reading the scratch catalogue (Flask-Babel caches catalogues process-wide, so
-    the cache is emptied before and after)."""
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, TPCOURSE_SITE_URL=SITE_URL,
-                   BABEL_TRANSLATION_DIRECTORIES=str(scratch_translations))
+def app(_migrated, tmp_path, clock):
+    """The test app (Flask-Babel caches catalogues process-wide: emptied before and after)."""
+    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock, TPCOURSE_SITE_URL=SITE_URL)
     with app.app_context():
         babel.domain_instance.cache.clear()
         yield app
@@ -232,6 +205,6 @@ def test_renewal_reminders_are_written_in_the_holders_language(make_user, clock,
 
     subject, body = reminder_email(tomorrow)
 
-    assert subject == f"Su certificado de {record.course_version.title} caduca en 1 día"
-    assert body.startswith(f"Hola, {holder.name}:\n\n") and "Para mantener vigente" in body
-    assert reminder_email(next_week)[0].endswith("caduca en 6 días")
+    assert subject == f"Su certificado de {record.course_version.title} vence en 1 día"
+    assert body.startswith(f"Hola, {holder.name}:\n\n") and "Para mantener su certificación al día" in body
+    assert reminder_email(next_week)[0].endswith("vence en 6 días")

@@ -12,8 +12,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, get_translations
 
 from ..i18n_markers import Sentence
 from ..models import utcnow
@@ -50,7 +49,9 @@ def translated(text: Any) -> Any:
     language; any other text as it is."""
     if not isinstance(text, Sentence):
         return text
-    return _(text.message, **{name: translated(value) for name, value in text.values.items()})
+    catalogue = get_translations()  # plain look-ups: the Sentence fills in its own values
+    return text.render(catalogue.ugettext, catalogue.ungettext,
+                       lambda moment: f"{moment:%Y-%m-%d %H:%M} UTC")
 
 
 def speak_operator_language(command: click.Command) -> None:
