@@ -53,8 +53,10 @@ def _content(piece: str) -> bool:
     parts = [part.strip() for part in _PARTS.split(piece) if part.strip()]
     if all(part in COURSE_TEXT or not reads_as_english(part) for part in parts):
         return True
-    words = " ".join(_MARKUP.sub(" ", piece).split())
-    return all(word in COURSE_TEXT for word in words.split())
+    if not re.search(r"\*\*|\|---|!!! |\]\(", piece):
+        return False
+    # a lesson's Markdown source in the editor: its words, marks aside, are the lesson's
+    return all(word in COURSE_TEXT for word in _MARKUP.sub(" ", piece).split())
 
 
 AUTHORS_NOTES = re.compile(r"^question '[\w-]+': ")
