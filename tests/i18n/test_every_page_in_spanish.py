@@ -41,7 +41,7 @@ def _course_text() -> str:
 
 
 COURSE_TEXT = _course_text()
-_PARTS = re.compile(r" · | — |; | → |: |, |\| ")
+_PARTS = re.compile(r" · | — |; | → |: |, |\| | \(|\)| / ")
 _MARKUP = re.compile(r"[*#|!\[\]()<>`_-]+")
 
 
