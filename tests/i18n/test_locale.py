@@ -91,3 +91,27 @@ def test_dates_durations_and_percentages_follow_the_locale(app):
         with force_locale("es"):
             assert format_day(date(2025, 3, 7)) == "7 de marzo de 2025"
             assert str(percent(79.64, 80)).endswith(">79,6\u00a0%</span>")
+
+
+def test_signing_up_in_spanish_keeps_spanish_for_the_account(app, client):
+    from tests.helpers import link_in, outbox
+
+    client.post("/language", data={"locale": "es", "next": "/register"})
+    client.post("/register", data={"name": "Lucía Gómez", "email": "lucia@example.org"})
+    link = link_in(outbox(app)[-1].body, "/register/finish/")
+    response = client.post(link, data={"password": "una contraseña larga", "confirm":
+                                       "una contraseña larga"})
+    assert response.status_code == 302
+    user = _db.session.execute(_db.select(User).filter_by(email="lucia@example.org")).scalar_one()
+    assert user.locale == "es"  # later emails (reminders, notices) are written in Spanish
+
+
+def test_signing_up_in_the_site_language_leaves_the_choice_to_the_browser(app, client):
+    from tests.helpers import link_in, outbox
+
+    client.post("/register", data={"name": "Ann Lee", "email": "ann@example.org"})
+    link = link_in(outbox(app)[-1].body, "/register/finish/")
+    client.post(link, data={"password": "a long enough password",
+                            "confirm": "a long enough password"})
+    user = _db.session.execute(_db.select(User).filter_by(email="ann@example.org")).scalar_one()
+    assert user.locale is None

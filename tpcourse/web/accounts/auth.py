@@ -24,11 +24,19 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ...extensions import limiter
 from ...integrations.sso import providers as sso_providers
-from ...services.accounts import accounts, invitations, password_reset, registration, sessions
+from ...services.accounts import (
+    accounts,
+    invitations,
+    password_reset,
+    profile,
+    registration,
+    sessions,
+)
 from ...services.errors import Conflict, ServiceError
 from ...services.schools import cohorts
 from ..helpers import now
 from ..helpers import start_session as _start_session
+from ..i18n import current_locale, site_locales
 from . import limits
 
 bp = Blueprint("auth", __name__)
@@ -143,6 +151,8 @@ def finish_registration(token: str):
         except ServiceError as exc:
             form.password.errors.append(exc.message)
         else:
+            if current_locale() != site_locales()[0]:  # signed up in Spanish: emails in Spanish
+                profile.set_locale(user, current_locale())
             _start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return _arrive(user, next_path)
