@@ -53,12 +53,12 @@ def shown_course(version: Any, translated: dict[str, dict[str, Any]]) -> tuple[A
         missing.add("course")
         return Shown(version, modules=modules), missing
     return Shown(version, modules=modules, title=fields["title"], summary=fields["summary"],
-                 practical_skills=_skills(version.practical_skills, fields),
+                 practical_skills=course_skills(version.practical_skills, fields),
                  evaluation=[{**q, "prompt": fields["evaluation"].get(q["id"], q["prompt"])}
                              for q in version.evaluation or []]), missing
 
 
-def _skills(skills: list[dict[str, Any]], fields: dict[str, Any]) -> list[dict[str, Any]]:
+def course_skills(skills: list[dict[str, Any]], fields: dict[str, Any]) -> list[dict[str, Any]]:
     """Translate the skills' texts and their rubrics' criteria and levels."""
     shown = []
     for skill in skills or []:

@@ -82,6 +82,14 @@ def register_i18n(app: Flask) -> None:
     # context serves several requests (a test's, a job runner's), each starts afresh.
     app.before_request(refresh)
 
+    @app.template_filter("course_title")
+    def course_title(version) -> str:
+        """A course version's title in the page's language, where a current translation has it
+        (one look-up; for short lists such as a trainee's records)."""
+        from ..services.learning.translations import course_title as title_in
+
+        return title_in(version, current_locale())
+
     @app.context_processor
     def language():
         code = current_locale()

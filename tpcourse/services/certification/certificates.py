@@ -39,6 +39,7 @@ from ...records.certificate import (
 )
 from ..accounts.profile import reader_locale
 from ..errors import Conflict, Forbidden, NotFound, ServiceError
+from ..learning.translations import course_title
 from ..records.audit import actor_of, record_event
 from .completion import completion_status, find_by_code
 
@@ -146,11 +147,12 @@ def verify_url(code: str) -> str:
 
 
 def certificate_data(record: CompletionRecord) -> CertificateData:
-    """Build what the certificate prints from a completion record and its holder's school."""
+    """Build what the certificate prints from a completion record and its holder's school, the
+    course's title in the language being written (the holder's, under `issue_pdf`)."""
     version = record.course_version
     provider = provider_of(record)
     return CertificateData(
-        holder_name=record.user.name, course_title=version.title,
+        holder_name=record.user.name, course_title=course_title(version, str(get_locale() or "en")),
         course_version=version.version, course_type=version.course_type,
         ce_hours=record.ce_hours, completed_on=record.completed_at.date(),
         expires_on=record.expires_at.date() if record.expires_at else None,

@@ -12,7 +12,14 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 
-from ...content.localize import Shown, is_source, quiz_translation, shown_course, shown_quiz
+from ...content.localize import (
+    Shown,
+    course_skills,
+    is_source,
+    quiz_translation,
+    shown_course,
+    shown_quiz,
+)
 from ...content.translations import SOURCE_LOCALE
 from ...extensions import db
 from ...models import ContentTranslation, CourseVersion
@@ -77,6 +84,20 @@ def course_title(version: CourseVersion, locale: str | None) -> str:
         return version.title
     fields = translated_fields(version.id, locale, "course").get("course")
     return fields["title"] if fields else version.title
+
+
+def course_texts_in(version: CourseVersion, locale: str | None) -> tuple[Any, bool]:
+    """Return the version with its own texts (title, summary, skills, evaluation questions) in
+    `locale` where current, without its modules; and whether they are left in the source."""
+    if is_source(locale):
+        return version, False
+    fields = translated_fields(version.id, locale, "course").get("course")
+    if fields is None:
+        return version, True
+    return Shown(version, title=fields["title"], summary=fields["summary"],
+                 practical_skills=course_skills(version.practical_skills, fields),
+                 evaluation=[{**q, "prompt": fields["evaluation"].get(q["id"], q["prompt"])}
+                             for q in version.evaluation or []]), False
 
 
 def untranslated(what: str, locale: str | None, missing: bool) -> Untranslated | None:

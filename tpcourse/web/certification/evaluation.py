@@ -16,7 +16,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...services.certification import evaluation
 from ...services.certification.evaluation import EvaluationInvalid
+from ...services.learning import translations
 from ..helpers import now, roles_required
+from ..i18n import current_locale
 
 bp = Blueprint("evaluation", __name__)
 
@@ -50,7 +52,8 @@ def evaluation_form(questions: Sequence[Mapping[str, Any]]) -> FlaskForm:
 def form(slug: str):
     """Show and take the course evaluation (once per trainee)."""
     version, response = evaluation.evaluation_of(current_user, slug)
-    questions = version.evaluation
+    version, missing = translations.course_texts_in(version, current_locale())
+    questions = version.evaluation  # answers are kept by question id, whatever the language
     page = evaluation_form(questions)
     if response is None and page.validate_on_submit():
         answers = {q["id"]: page[f"q{i}"].data for i, q in enumerate(questions)}
@@ -66,7 +69,10 @@ def form(slug: str):
             return redirect(url_for("records.mine") if record
                             else url_for("learn.course", slug=slug))
     return render_template("evaluation/form.html", version=version, response=response,
-                           form=page, questions=questions), 422 if page.errors else 200
+                           form=page, questions=questions,
+                           untranslated=translations.untranslated("course", current_locale(),
+                                                                  missing)), \
+        422 if page.errors else 200
 
 
 @bp.route("/teach/courses/<slug>/evaluation")

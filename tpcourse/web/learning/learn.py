@@ -47,7 +47,7 @@ def course(slug: str):
     locks: dict = {}
     if permissions.can_read_course(current_user, enrolled, instructs):
         locks = sequencing.locks_in_course(current_user, version.course_id, now(),
-                                           version=source)
+                                           version=version)  # titles in the reader's language
         outline = learning.course_outline(current_user, version)
         status = completion.completion_status(current_user, version.course_id)
         record = completion.record_for(current_user, version.course_id)
@@ -71,8 +71,8 @@ def enrol(slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     learning.enroll(current_user, version.course_id)
-    flash(_("You are enrolled in %(course)s. Start with the first lesson.", course=version.title),
-          "success")
+    flash(_("You are enrolled in %(course)s. Start with the first lesson.",
+            course=translations.course_title(version, current_locale())), "success")
     return redirect(url_for("learn.course", slug=slug))
 
 
