@@ -29,7 +29,7 @@ def content_locales() -> tuple[str, ...]:
     """The site's locales that course content may be translated into (not the source's)."""
     from ..content.translations import parse_locales
 
-    return tuple(parse_locales(current_app.config.get("TPCOURSE_LOCALES", "en,es")))
+    return tuple(parse_locales(languages.site_locales(current_app.config)))
 
 
 def now() -> datetime:

@@ -14,6 +14,7 @@ from ...extensions import db
 from ...i18n_markers import N_
 from ...models import User
 from ..errors import ServiceError
+from ..platform.languages import site_locales
 
 # Aliases and legacy names browsers may still report (Chrome says "Asia/Calcutta"): accepted,
 # but the list people pick from holds the current names only.
@@ -54,8 +55,7 @@ def set_time_zone(user: User, name: str) -> str:
 
 def offered_locales() -> tuple[str, ...]:
     """The locales the site offers (`TPCOURSE_LOCALES`), the site default first."""
-    setting = current_app.config.get("TPCOURSE_LOCALES") or "en"
-    return tuple(dict.fromkeys(c.strip() for c in setting.split(",") if c.strip())) or ("en",)
+    return site_locales(current_app.config)
 
 
 def reader_locale(user: User) -> str:

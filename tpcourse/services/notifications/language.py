@@ -15,11 +15,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, get_locale
 
+from ..platform.languages import site_locales
+
 
 def offered_locales() -> tuple[str, ...]:
     """The site's locales (`TPCOURSE_LOCALES`), the default first."""
-    setting = current_app.config.get("TPCOURSE_LOCALES") or "en"
-    return tuple(dict.fromkeys(c.strip() for c in setting.split(",") if c.strip())) or ("en",)
+    return site_locales(current_app.config)
 
 
 def recipient_locale(recipient: Any = None, fallback: str | None = None) -> str:
