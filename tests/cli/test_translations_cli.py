@@ -34,7 +34,7 @@ def test_stamp_then_status(runner, app, tmp_path):
     quiz_before = (root / "quizzes/intro-quiz.es.yaml").read_bytes()
     result = runner.invoke(args=["content", "translations", "stamp", "es"])
     assert result.exit_code == 0, result.output
-    assert "5 file(s) stamped for es." in result.output
+    assert "5 files stamped for es." in result.output
     stamped = (root / "quizzes/intro-quiz.es.yaml").read_bytes()
     assert [line for line in stamped.splitlines() if b"source:" not in line] == \
         quiz_before.splitlines()
@@ -47,7 +47,7 @@ def test_stamp_then_status(runner, app, tmp_path):
     assert lines[-1] == "es: 5 of 10 translations current, 5 missing, 0 stale or not " \
                         "stamped, 0 incomplete."
     again = runner.invoke(args=["content", "translations", "stamp", "es"])
-    assert "0 file(s) stamped for es." in again.output
+    assert "0 files stamped for es." in again.output
 
 
 def test_stamp_skips_a_file_with_problems(runner, app, tmp_path):

@@ -119,7 +119,7 @@ def test_regions_command_draws_every_hotspot_question(runner, app, tmp_path):
         regions = [e for e in inner if "fill:#1f6feb" in (e.get("style") or "")]
         assert len(regions) == len(q["regions"]), q["id"]
         assert q["id"] in "".join(root.itertext())
-    assert "5 hotspot question(s) drawn" in result.output and (out / "index.html").is_file()
+    assert "5 hotspot questions drawn" in result.output and (out / "index.html").is_file()
 
 
 def test_regions_command_refuses_an_unknown_quiz(runner, app, tmp_path):

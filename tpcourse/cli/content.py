@@ -1,5 +1,6 @@
 """flask content check | stats | sync | translations: validate lesson and quiz files and
-their translations, load them as versions."""
+their translations, load them as versions. What the commands say is translated; the problems
+they list are for course authors and stay in English (docs/translations.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..content.loader import check_content
 from .common import content_folders, content_locales
@@ -27,11 +30,14 @@ def content_check(paths: tuple[Path, ...]) -> None:
         click.echo(f"Translations {line}")
     errors = [p for p in found if not p.warning]
     if errors:
-        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        click.echo(ngettext("%(num)d problem found.", "%(num)d problems found.", len(errors)),
+                   err=True)
         raise SystemExit(1)
-    click.echo("All content files are valid.")
+    click.echo(_("All content files are valid."))
     if len(found) > len(errors):
-        click.echo(f"{len(found) - len(errors)} warning(s) above for a reviewer to look at.")
+        click.echo(ngettext("%(num)d warning above for a reviewer to look at.",
+                            "%(num)d warnings above for a reviewer to look at.",
+                            len(found) - len(errors)))
 
 
 @content_cli.command("stats")
@@ -61,7 +67,7 @@ def content_sync() -> None:
     except ContentInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem))
-        click.echo("Nothing was loaded: fix the problems above first.", err=True)
+        click.echo(_("Nothing was loaded: fix the problems above first."), err=True)
         raise SystemExit(1) from None
     for line in report.created:
         click.echo(f"new  {line}")
@@ -81,12 +87,14 @@ def content_regions(quiz: str | None, output: Path) -> None:
     lessons_dir, quizzes_dir = content_folders()
     content = load_content(lessons_dir, quizzes_dir)
     if quiz and quiz not in content.quizzes:
-        click.echo(f"No quiz '{quiz}' in {quizzes_dir}.", err=True)
+        click.echo(_("No quiz '%(quiz)s' in %(folder)s.", quiz=quiz, folder=quizzes_dir), err=True)
         raise SystemExit(1)
     written = write_overlays(content.quizzes, lessons_dir / ASSETS, output, quiz)
     for path in written:
         click.echo(str(path))
-    click.echo(f"{len(written) - 1} hotspot question(s) drawn; open {written[-1]} to review them.")
+    click.echo(ngettext("%(num)d hotspot question drawn; open %(index)s to review it.",
+                        "%(num)d hotspot questions drawn; open %(index)s to review them.",
+                        len(written) - 1, index=written[-1]))
 
 
 translations_cli = AppGroup("translations", help="Report and stamp translated content.")
@@ -123,15 +131,17 @@ def translations_stamp(locale: str) -> None:
     stamped = 0
     for translation in (t for t in content.translations if t.locale == locale):
         if translation.path in broken:
-            click.echo(f"skipped  {translation.path}: fix its problems first", err=True)
+            click.echo(_("skipped  %(path)s: fix its problems first", path=translation.path),
+                       err=True)
             continue
         path = Path(translation.path)
         before = path.read_bytes().decode("utf-8")  # line ends kept as they are
         text = stamp_text(before, translation.parts.values())
         if text != before:
             path.write_bytes(text.encode("utf-8"))
-            click.echo(f"stamped  {translation.path}")
+            click.echo(_("stamped  %(path)s", path=translation.path))
             stamped += 1
-    click.echo(f"{stamped} file(s) stamped for {locale}.")
+    click.echo(ngettext("%(num)d file stamped for %(locale)s.",
+                        "%(num)d files stamped for %(locale)s.", stamped, locale=locale))
     if broken & {t.path for t in content.translations if t.locale == locale}:
         raise SystemExit(1)
