@@ -286,7 +286,8 @@ def test_the_body_maps_keyboard_region_is_its_box_not_the_image(site, browser):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = sorted((ROOT / "lessons").glob("*/*/*.md"))  # every lesson of every shipped course
+SHIPPED = sorted((ROOT / "lessons").glob("*/*/*.md"))  # every lesson of every shipped course,
+# and every translation of one (`01-x.es.md`: the same lesson read with the browser asking for es)
 PHONE_WIDTHS = (320, 375)
 
 
@@ -320,16 +321,22 @@ def shipped(_migrated, tmp_path_factory, browser):
 @pytest.mark.parametrize("lesson", SHIPPED, ids=[
     f"{path.parents[1].name}/{path.parent.name}/{path.stem}" for path in SHIPPED])
 def test_every_shipped_lesson_fits_a_phone(shipped, browser, lesson):
-    """No shipped lesson scrolls sideways at 320 or 375 px: wide tables scroll in their own
-    labelled, focusable box (axe's scrollable-region-focusable holds at 320 px)."""
+    """No shipped lesson, in any of its languages, scrolls sideways at 320 or 375 px: wide
+    tables scroll in their own labelled, focusable box (axe's scrollable-region-focusable holds
+    at 320 px)."""
     base, state = shipped
-    context = browser.new_context(storage_state=state, viewport={"width": 320, "height": 700})
+    slug, _, locale = lesson.stem.partition(".")
+    context = browser.new_context(storage_state=state, viewport={"width": 320, "height": 700},
+                                  extra_http_headers={"Accept-Language": locale or "en"})
     tab = context.new_page()
     tab.set_default_timeout(30000)
     try:
-        path = f"/courses/{lesson.parents[1].name}/{lesson.parent.name}/{lesson.stem}"
+        path = f"/courses/{lesson.parents[1].name}/{lesson.parent.name}/{slug}"
         assert tab.goto(base + path).status == 200, path
         expect(tab.locator("article.lesson h1")).to_be_visible()
+        assert tab.locator("html").get_attribute("lang") == (locale or "en")
+        if locale:  # the translation is shown, not the source with a notice
+            assert tab.locator(".translation-notice").count() == 0, path
         for width in PHONE_WIDTHS:
             tab.set_viewport_size({"width": width, "height": 700})
             assert scroll_width(tab) <= width, f"{path} scrolls sideways at {width} px"

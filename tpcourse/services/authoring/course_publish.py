@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from ...content.course_files import course_dict, diff_courses
 from ...content.loader import load_content
 from ...extensions import db
-from ...models import CourseVersion, LessonDraft, LessonProgress, Module, User
+from ...models import ContentTranslation, CourseVersion, LessonDraft, LessonProgress, Module, User
 from ..errors import Conflict
 from ..records.audit import actor_of, record_event
 from .content_sync import SyncReport, write_course_version, write_quiz_version
@@ -142,9 +142,15 @@ def course_history(ws: CourseWorkspace) -> list[CourseVersionEntry]:
         select(CourseVersion).where(CourseVersion.course_id == ws.course.id)
         .order_by(CourseVersion.version)
         .options(selectinload(CourseVersion.modules).selectinload(Module.lessons))).scalars())
+    files: dict[int, dict[str, str]] = {version.id: {} for version in versions}
+    for version_id, path, text in db.session.execute(  # every version's translations at once
+            select(ContentTranslation.course_version_id, ContentTranslation.path,
+                   ContentTranslation.text)
+            .where(ContentTranslation.course_version_id.in_(list(files)))) if files else ():
+        files[version_id][path] = text
     entries, previous = [], None
     for version in versions:
-        data = course_dict(course_spec(version))
+        data = course_dict(course_spec(version, files[version.id]))
         entries.append(CourseVersionEntry(version, diff_courses(previous, data, say=_)))
         previous = data
     return list(reversed(entries))

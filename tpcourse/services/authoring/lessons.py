@@ -138,8 +138,10 @@ def save_lesson_draft(ws: LessonWorkspace, user: User, edit: LessonEdit,
     return lesson
 
 
-def course_spec(version: CourseVersion) -> CourseSpec:
-    """Rebuild the CourseSpec a version was made from (modules and lessons must be loaded)."""
+def course_spec(version: CourseVersion, translations: dict[str, str] | None = None
+                ) -> CourseSpec:
+    """Rebuild the CourseSpec a version was made from (modules and lessons must be loaded);
+    its translation files by path are read unless given (`translations`)."""
     completion = CompletionRules(**{k: v for k, v in (version.completion or {}).items()
                                     if k in CompletionRules.__dataclass_fields__})
     spec = CourseSpec(
@@ -163,7 +165,7 @@ def course_spec(version: CourseVersion) -> CourseSpec:
                        words=lesson.words, path="")
             for lesson in module.lessons]
         spec.modules.append(module_spec)
-    spec.translations = dict(db.session.execute(
+    spec.translations = translations if translations is not None else dict(db.session.execute(
         select(ContentTranslation.path, ContentTranslation.text)
         .where(ContentTranslation.course_version_id == version.id)).all())
     return spec
