@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from ...extensions import db
@@ -27,6 +28,7 @@ from ...models import (
     Quiz,
 )
 from .. import cache
+from ..learning import translations
 from ..learning.learning import current_version, read_lesson_keys
 
 
@@ -77,7 +79,8 @@ def lock_for(user: AnyUser, quiz: Quiz, now: datetime, gate: Gate | None = None,
         return None
     # Locked (the rare case): say again with the lessons' and quizzes' titles.
     slug = db.session.execute(select(Course.slug).where(Course.id == quiz.course_id)).scalar()
-    version = current_version(slug, with_lessons=True)
+    version, _ = translations.course_in(current_version(slug, with_lessons=True),
+                                        str(get_locale() or "en"))  # titles as the reader reads
     return locks_in_course(user, quiz.course_id, now, gate, only=quiz.slug,
                            version=version).get(quiz.slug, lock)
 
