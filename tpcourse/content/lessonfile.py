@@ -308,12 +308,14 @@ def parse_module(doc: Any, module: ModuleSpec, report: Report) -> None:
     module.safety = safety
 
 
-def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,
-                 report: Report) -> LessonSpec | None:
-    """Split front matter from the Markdown body, validate it and render the body."""
+def split_front_matter(text: str, report: Report, missing: str, keys: str
+                       ) -> tuple[LineDict, list[str], int] | None:
+    """Read a Markdown file's YAML front matter: (the mapping, the file's lines, the line index
+    of the closing '---'), or None after reporting why not (`missing`: the message for a file
+    without front matter; `keys`: what the mapping should hold)."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        report(1, "a lesson must start with '---' and YAML front matter (title, minutes)")
+        report(1, missing)
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
@@ -325,8 +327,19 @@ def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,
         report(exc.line, exc.message)
         return None
     if not isinstance(meta, LineDict):
-        report(2, "front matter must be a mapping with title and minutes")
+        report(2, f"front matter must be a mapping with {keys}")
         return None
+    return meta, lines, end
+
+
+def parse_lesson(text: str, slug: str, module: ModuleSpec, path: str,
+                 report: Report) -> LessonSpec | None:
+    """Split front matter from the Markdown body, validate it and render the body."""
+    found = split_front_matter(text, report, "a lesson must start with '---' and YAML front "
+                               "matter (title, minutes)", "title and minutes")
+    if found is None:
+        return None
+    meta, lines, end = found
     _unknown(meta, LESSON_KEYS, report)
     minutes = meta.get("minutes", 0)
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not \

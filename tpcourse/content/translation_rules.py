@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .lessonfile import split_front_matter
 from .markdown import image_references, render_markdown
 from .model import CourseSpec, LessonSpec, ModuleSpec
 from .translations import (
@@ -111,22 +112,11 @@ def file_part(doc: LineDict, expected: str, report: Report, fields: dict[str, An
 
 def lesson_translation(text: str, lesson: LessonSpec, report: Report) -> Part | None:
     """Read `NN-slug.<locale>.md`: front matter with title (and source), then the body."""
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        report(1, "a translated lesson must start with '---' and front matter (title)")
+    found = split_front_matter(text, report, "a translated lesson must start with '---' and "
+                               "front matter (title)", "title")
+    if found is None:
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        report(1, "front matter is not closed: add a line with '---' after it")
-        return None
-    try:
-        meta = load_yaml("\n".join(lines[1:end]), line_offset=1)
-    except YamlSyntaxError as exc:
-        report(exc.line, exc.message)
-        return None
-    if not isinstance(meta, LineDict):
-        report(2, "front matter must be a mapping with title")
-        return None
+    meta, lines, end = found
     unknown_keys(meta, LESSON_KEYS, report, " (minutes and objectives come from the source)")
     title = text_of(meta, "title", report)
     body = "\n".join(lines[end + 1:])
