@@ -13,32 +13,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import CONTENT, empty_database, make_app
 from tests.helpers import answer_form
 from tests.i18n.english import english_sentences
-from tpcourse.extensions import babel
 from tpcourse.extensions import db as _db
 from tpcourse.models import Course, CourseInstructor, User
 from tpcourse.services.exams.attempts import get_quiz, start_attempt, submit_attempt
 from tpcourse.services.learning.learning import enroll
-
-
-@pytest.fixture
-def app(_migrated, tmp_path, clock):
-    """The test app (Flask-Babel caches catalogues process-wide: emptied before and after)."""
-    app = make_app(_migrated, tmp_path, TPCOURSE_NOW=clock)
-    with app.app_context():
-        babel.domain_instance.cache.clear()
-        yield app
-        empty_database()
-        babel.domain_instance.cache.clear()
-
-
-@pytest.fixture(scope="session")
-def course_text() -> str:
-    """Every text of the fixture course's files: content, not the interface."""
-    return "\n".join(path.read_text(encoding="utf-8")
-                     for path in sorted(CONTENT.rglob("*")) if path.suffix in (".md", ".yaml"))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.certification.steps import complete_basics
-from tests.conftest import CONTENT, empty_database, make_app
+from tests.conftest import empty_database, make_app
 from tests.i18n.english import english_sentences
 from tpcourse.extensions import babel
 from tpcourse.extensions import db as _db
@@ -35,13 +35,6 @@ def app(_migrated, tmp_path, clock):
         yield app
         empty_database()
         babel.domain_instance.cache.clear()
-
-
-@pytest.fixture(scope="session")
-def course_text() -> str:
-    """Every text of the fixture course's files: content, not the interface."""
-    return "\n".join(path.read_text(encoding="utf-8")
-                     for path in sorted(CONTENT.rglob("*")) if path.suffix in (".md", ".yaml"))
 
 
 def interface_english(page: str, course_text: str) -> list[str]:
