@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, Clock, empty_database, make_app
+from tests.conftest import CONTENT
 from tests.i18n.english import english_sentences, reads_as_english
-from tests.permissions import route_world
-from tests.permissions.route_world import CASEWORK, CERTIFIED, ROLES, World, build_world
+from tests.permissions import route_world, test_route_matrix
+from tests.permissions.route_world import CASEWORK, CERTIFIED, ROLES, World
 from tests.permissions.test_route_matrix import ROWS
 
 PAGES = [(row, next(role for role in ROLES if row.expected[role] == 200))
          for row in ROWS if row.method == "GET" and 200 in row.expected.values()]
+
+world = test_route_matrix.world  # the route matrix's world, built once for this module
 
 NAMES = ("tpcourse", "North Massage School", "South Bodywork College", "School Admin",
          "Other School Admin")
@@ -65,17 +67,6 @@ authors, like `content check` (docs/translations.md, "What stays in English").""
 
 SENT_MAIL = "admin.outbox"
 """The outbox lists emails as they were written, in each recipient's language (English here)."""
-
-
-@pytest.fixture(scope="module")
-def world(_migrated, tmp_path_factory):
-    folder, clock = tmp_path_factory.mktemp("spanish-world"), Clock()
-    app = make_app(_migrated, folder, TPCOURSE_NOW=clock,
-                   TPCOURSE_API_FAILURE_LIMIT="10000 per minute",
-                   TPCOURSE_VERIFY_LIMIT="10000 per minute")
-    yield build_world(app, folder, clock)
-    with app.app_context():
-        empty_database()
 
 
 def _spanish_page(world: World, role: str, url: str):
