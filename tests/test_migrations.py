@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,6 +24,24 @@ def _fresh_url(tmp_path):
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     joiner = "&" if "?" in PG_URL else "?"
     return f"{PG_URL}{joiner}options=-csearch_path%3D{schema}", (engine, schema)
+
+
+@contextmanager
+def migration_app(tmp_path):
+    """An app over an empty database of its own (a fresh schema on PostgreSQL), inside its
+    context; the engine disposed and the schema dropped afterwards."""
+    url, cleanup = _fresh_url(tmp_path)
+    app = make_app(url, tmp_path)
+    try:
+        with app.app_context():
+            yield app
+            db.engine.dispose()
+    finally:
+        if cleanup:
+            engine, schema = cleanup
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()
 
 
 def test_upgrade_downgrade_upgrade(tmp_path):
@@ -290,76 +309,56 @@ def test_0009_lti_and_sso_tables_up_and_down_with_data(tmp_path):
 def test_0012_user_locale_up_and_down_with_data(tmp_path):
     """0012_i26: every existing account gets no language (its browser's), downgrading drops
     the choice and keeps the account, and the upgrade applies again."""
-    url, cleanup = _fresh_url(tmp_path)
-    app = make_app(url, tmp_path)
-    try:
-        with app.app_context():
-            upgrade(revision="0011_i25")
-            with db.engine.begin() as conn:
-                conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, active, "
-                                  "share_renewed_codes, created_at) VALUES (1, 'a@example.org', "
-                                  "'Ana', 'x', 'trainee', true, false, '2026-01-01 00:00:00+00')"))
-            upgrade(revision="0012_i26")
-            with db.engine.begin() as conn:
-                assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
-                conn.execute(text("UPDATE users SET locale = 'es'"))
-            downgrade(revision="0011_i25")
-            assert "locale" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
-            with db.engine.connect() as conn:
-                assert conn.execute(text("SELECT email FROM users")).scalar_one() == "a@example.org"
-            upgrade(revision="0012_i26")
-            with db.engine.connect() as conn:
-                assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
-            db.engine.dispose()
-    finally:
-        if cleanup:
-            engine, schema = cleanup
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
+    with migration_app(tmp_path):
+        upgrade(revision="0011_i25")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, email, name, password_hash, role, active, "
+                              "share_renewed_codes, created_at) VALUES (1, 'a@example.org', "
+                              "'Ana', 'x', 'trainee', true, false, '2026-01-01 00:00:00+00')"))
+        upgrade(revision="0012_i26")
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
+            conn.execute(text("UPDATE users SET locale = 'es'"))
+        downgrade(revision="0011_i25")
+        assert "locale" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT email FROM users")).scalar_one() == "a@example.org"
+        upgrade(revision="0012_i26")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT locale FROM users")).scalar_one() is None
 
 
 def test_0012_i26c_content_translations_up_and_down_with_data(tmp_path):
     """A course version gains a translation row; downgrading drops the table and keeps the
     version, its modules and lessons; upgrading again starts with no translations."""
-    url, cleanup = _fresh_url(tmp_path)
-    app = make_app(url, tmp_path)
     at = "'2026-01-01 00:00:00+00:00'"
-    try:
-        with app.app_context():
-            upgrade(revision="0012_i26")
-            with db.engine.begin() as conn:
-                conn.execute(text("INSERT INTO courses (id, slug, current_version, created_at) "
-                                  f"VALUES (1, 'c', 1, {at})"))
-                conn.execute(text(
-                    "INSERT INTO course_versions (id, course_id, version, content_hash, title, "
-                    "summary, ce_hours, completion, course_type, practical_skills, evaluation, "
-                    f"created_at) VALUES (1, 1, 1, 'h', 'C', '', 1, '{{}}', 'Home Study', '[]', "
-                    f"'[]', {at})"))
-                conn.execute(text("INSERT INTO modules (id, course_version_id, slug, position, "
-                                  "title, objectives) VALUES (1, 1, 'm', 1, 'M', '{}')"))
-            upgrade(revision="0012_i26c")
-            with db.engine.begin() as conn:
-                conn.execute(text(
-                    "INSERT INTO content_translations (course_version_id, locale, target, path, "
-                    "text, fields) VALUES (1, 'es', 'module:m', 'm/module.es.yaml', "
-                    "'title: Módulo', '{\"title\": \"Módulo\"}')"))
-                row = conn.execute(text("SELECT locale, path, text FROM content_translations")
-                                   ).one()
-            assert tuple(row) == ("es", "m/module.es.yaml", "title: Módulo")
-            downgrade(revision="0012_i26")
-            assert "content_translations" not in inspect(db.engine).get_table_names()
-            with db.engine.connect() as conn:
-                assert conn.execute(text("SELECT title FROM course_versions")).scalar_one() == "C"
-                assert conn.execute(text("SELECT COUNT(*) FROM modules")).scalar_one() == 1
-            upgrade(revision="heads")
-            with db.engine.connect() as conn:
-                assert conn.execute(text("SELECT COUNT(*) FROM content_translations")
-                                    ).scalar_one() == 0
-            db.engine.dispose()
-    finally:
-        if cleanup:
-            engine, schema = cleanup
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
+    with migration_app(tmp_path):
+        upgrade(revision="0012_i26")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO courses (id, slug, current_version, created_at) "
+                              f"VALUES (1, 'c', 1, {at})"))
+            conn.execute(text(
+                "INSERT INTO course_versions (id, course_id, version, content_hash, title, "
+                "summary, ce_hours, completion, course_type, practical_skills, evaluation, "
+                f"created_at) VALUES (1, 1, 1, 'h', 'C', '', 1, '{{}}', 'Home Study', '[]', "
+                f"'[]', {at})"))
+            conn.execute(text("INSERT INTO modules (id, course_version_id, slug, position, "
+                              "title, objectives) VALUES (1, 1, 'm', 1, 'M', '{}')"))
+        upgrade(revision="0012_i26c")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO content_translations (course_version_id, locale, target, path, "
+                "text, fields) VALUES (1, 'es', 'module:m', 'm/module.es.yaml', "
+                "'title: Módulo', '{\"title\": \"Módulo\"}')"))
+            row = conn.execute(text("SELECT locale, path, text FROM content_translations")
+                               ).one()
+        assert tuple(row) == ("es", "m/module.es.yaml", "title: Módulo")
+        downgrade(revision="0012_i26")
+        assert "content_translations" not in inspect(db.engine).get_table_names()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT title FROM course_versions")).scalar_one() == "C"
+            assert conn.execute(text("SELECT COUNT(*) FROM modules")).scalar_one() == 1
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM content_translations")
+                                ).scalar_one() == 0
